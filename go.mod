@@ -1,0 +1,3 @@
+module github.com/darray-go/darray
+
+go 1.26

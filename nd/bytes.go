@@ -1,0 +1,115 @@
+package nd
+
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
+// nativeLittle is true on little-endian hosts, where raw little-endian data can be copied
+// straight into typed buffers.
+var nativeLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// FromBytes decodes raw element bytes (C order, as files store them) into a new
+// C-contiguous array. Complex numbers are stored as real then imaginary part, each in the
+// given byte order; booleans are one byte, non-zero meaning true.
+func FromBytes(dt DType, raw []byte, bigEndian bool, shape ...int) (*Array, error) {
+	n, err := checkShape("from bytes", shape)
+	if err != nil {
+		return nil, err
+	}
+	if !dt.Valid() {
+		return nil, newError("from bytes", ErrDType, "invalid dtype %v", dt)
+	}
+	if len(raw) != n*dt.Size() {
+		return nil, newError("from bytes", ErrShape, "%d bytes do not hold %d elements of %v for shape %s (need %d)", len(raw), n, dt, ShapeString(shape), n*dt.Size())
+	}
+	a, _ := New(dt, shape...)
+	dst := a.rawBytes()
+	if dt == Bool {
+		for i, b := range raw {
+			dst[i] = b2u8(b != 0)
+		}
+		return a, nil
+	}
+	copy(dst, raw)
+	if bigEndian == nativeLittle {
+		swapBytes(dst, componentSize(dt))
+	}
+	return a, nil
+}
+
+func b2u8(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// componentSize is the width of the numbers a byte swap reverses: half an element for
+// complex dtypes.
+func componentSize(dt DType) int {
+	if dt.IsComplex() {
+		return dt.Size() / 2
+	}
+	return dt.Size()
+}
+
+// Bytes returns the elements in C order as raw bytes in the given byte order.
+func (a *Array) Bytes(bigEndian bool) []byte {
+	raw := a.Contiguous().rawBytes()
+	out := make([]byte, len(raw))
+	copy(out, raw)
+	if bigEndian == nativeLittle {
+		swapBytes(out, componentSize(a.dtype))
+	}
+	return out
+}
+
+// rawBytes views the bytes of a C-contiguous array's elements, sharing its buffer.
+func (a *Array) rawBytes() []byte {
+	n := a.Size() * a.dtype.Size()
+	if n == 0 {
+		return nil
+	}
+	var p unsafe.Pointer
+	switch b := a.data.(type) {
+	case []bool:
+		p = unsafe.Pointer(&b[a.offset])
+	case []int8:
+		p = unsafe.Pointer(&b[a.offset])
+	case []int16:
+		p = unsafe.Pointer(&b[a.offset])
+	case []int32:
+		p = unsafe.Pointer(&b[a.offset])
+	case []int64:
+		p = unsafe.Pointer(&b[a.offset])
+	case []uint8:
+		p = unsafe.Pointer(&b[a.offset])
+	case []uint16:
+		p = unsafe.Pointer(&b[a.offset])
+	case []uint32:
+		p = unsafe.Pointer(&b[a.offset])
+	case []uint64:
+		p = unsafe.Pointer(&b[a.offset])
+	case []float32:
+		p = unsafe.Pointer(&b[a.offset])
+	case []float64:
+		p = unsafe.Pointer(&b[a.offset])
+	case []complex64:
+		p = unsafe.Pointer(&b[a.offset])
+	case []complex128:
+		p = unsafe.Pointer(&b[a.offset])
+	}
+	return unsafe.Slice((*byte)(p), n)
+}
+
+func swapBytes(b []byte, width int) {
+	if width == 1 {
+		return
+	}
+	for i := 0; i+width <= len(b); i += width {
+		for j, k := i, i+width-1; j < k; j, k = j+1, k-1 {
+			b[j], b[k] = b[k], b[j]
+		}
+	}
+}

@@ -1,0 +1,126 @@
+package nd
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// printThreshold and edgeItems follow NumPy's print options: arrays with more elements
+// are summarised with "..." showing edgeItems at each end of every axis.
+const (
+	printThreshold = 1000
+	edgeItems      = 3
+)
+
+// format renders a like NumPy's str(): nested brackets, elements right-aligned to a common
+// width, large axes summarised.
+func format(a *Array) string {
+	if a == nil {
+		return "<nil>"
+	}
+	// When summarising, keep only the edge items of every long axis before converting.
+	long := make([]bool, len(a.shape))
+	small := a
+	if a.Size() > printThreshold {
+		for d, n := range a.shape {
+			if n > 2*edgeItems {
+				long[d] = true
+				pos := []int64{0, 1, 2, int64(n - 3), int64(n - 2), int64(n - 1)}
+				small, _ = gather(small, d, pos, []int{len(pos)})
+			}
+		}
+	}
+	strs := make([]string, small.Size())
+	width := 0
+	switch {
+	case small.dtype.IsInteger() && small.dtype.Kind() == 'u':
+		for i, v := range Values[uint64](small) {
+			strs[i] = strconv.FormatUint(v, 10)
+		}
+	case small.dtype.IsInteger():
+		for i, v := range Values[int64](small) {
+			strs[i] = strconv.FormatInt(v, 10)
+		}
+	default:
+		for i, v := range Values[complex128](small) {
+			strs[i] = formatElement(small.dtype, v)
+		}
+	}
+	for _, s := range strs {
+		width = max(width, len(s))
+	}
+	var b strings.Builder
+	cs := cStrides(small.shape)
+	last := len(small.shape) - 1
+	var rec func(d, off int, indent string)
+	rec = func(d, off int, indent string) {
+		if d > last {
+			b.WriteString(strings.Repeat(" ", width-len(strs[off])) + strs[off])
+			return
+		}
+		sep := " "
+		if d < last {
+			sep = strings.Repeat("\n", last-d) + indent + " "
+		}
+		b.WriteByte('[')
+		for i := range small.shape[d] {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			if long[d] && i == edgeItems {
+				b.WriteString("..." + sep)
+			}
+			rec(d+1, off+i*cs[d], indent+" ")
+		}
+		b.WriteByte(']')
+	}
+	rec(0, 0, "")
+	return b.String()
+}
+
+func formatElement(dt DType, v complex128) string {
+	switch {
+	case dt == Bool:
+		if real(v) != 0 {
+			return "True"
+		}
+		return "False"
+	case dt.IsComplex():
+		im := formatFloat(imag(v), 64)
+		if !strings.HasPrefix(im, "-") {
+			im = "+" + im
+		}
+		return formatFloat(real(v), 64) + im + "j"
+	}
+	bits := 64
+	if dt == Float32 {
+		bits = 32
+	}
+	return formatFloat(real(v), bits)
+}
+
+// formatFloat prints the shortest representation that reads back exactly, in NumPy's style:
+// "1." for integral values, "nan", "inf".
+func formatFloat(f float64, bits int) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	s := strconv.FormatFloat(f, 'g', -1, bits)
+	if abs := math.Abs(f); abs != 0 && (abs >= 1e16 || abs < 1e-4) {
+		s = strconv.FormatFloat(f, 'e', -1, bits)
+		return s
+	}
+	if strings.ContainsAny(s, "e") {
+		s = strconv.FormatFloat(f, 'f', -1, bits)
+	}
+	if !strings.Contains(s, ".") {
+		s += "."
+	}
+	return s
+}

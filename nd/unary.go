@@ -1,0 +1,428 @@
+package nd
+
+import (
+	"math"
+	"math/cmplx"
+)
+
+// UnaryOp names an element-wise operation of one array, by its NumPy ufunc name.
+type UnaryOp uint8
+
+// The unary element-wise operations.
+const (
+	Negative UnaryOp = iota + 1
+	Positive
+	Absolute
+	Sign
+	Square
+	Sqrt
+	Exp
+	Expm1
+	Log
+	Log1p
+	Log2
+	Log10
+	Sin
+	Cos
+	Tan
+	Arcsin
+	Arccos
+	Arctan
+	Sinh
+	Cosh
+	Tanh
+	Floor
+	Ceil
+	Trunc
+	Rint // round half to even, as np.rint and np.round
+	IsNaN
+	IsInf
+	IsFinite
+	LogicalNot
+	Invert // bitwise not; logical not for bool
+	Conjugate
+	numUnaryOps
+)
+
+var unaryNames = [...]string{
+	Negative: "negative", Positive: "positive", Absolute: "absolute", Sign: "sign", Square: "square",
+	Sqrt: "sqrt", Exp: "exp", Expm1: "expm1", Log: "log", Log1p: "log1p", Log2: "log2", Log10: "log10",
+	Sin: "sin", Cos: "cos", Tan: "tan", Arcsin: "arcsin", Arccos: "arccos", Arctan: "arctan",
+	Sinh: "sinh", Cosh: "cosh", Tanh: "tanh", Floor: "floor", Ceil: "ceil", Trunc: "trunc", Rint: "rint",
+	IsNaN: "isnan", IsInf: "isinf", IsFinite: "isfinite", LogicalNot: "logical_not", Invert: "invert",
+	Conjugate: "conjugate",
+}
+
+func (op UnaryOp) String() string {
+	if op == 0 || op >= numUnaryOps {
+		return "UnaryOp(?)"
+	}
+	return unaryNames[op]
+}
+
+// UnaryOpNamed finds a unary operation by its NumPy name.
+func UnaryOpNamed(name string) (UnaryOp, bool) {
+	for op := Negative; op < numUnaryOps; op++ {
+		if unaryNames[op] == name {
+			return op, true
+		}
+	}
+	return 0, false
+}
+
+// isMath reports whether op is a transcendental or rounding function computed in floats.
+func (op UnaryOp) isMath() bool { return op >= Sqrt && op <= Rint }
+
+// UnaryResultType returns the dtype of op(a) and the dtype the computation runs in.
+func UnaryResultType(op UnaryOp, t DType) (result, compute DType, err error) {
+	fail := func() (DType, DType, error) {
+		return 0, 0, newError(op.String(), ErrDType, "not supported for the input type %v", t)
+	}
+	switch {
+	case op == IsNaN || op == IsInf || op == IsFinite || op == LogicalNot:
+		return Bool, t, nil
+	case op == Negative && t == Bool:
+		return fail()
+	case op == Invert:
+		if t.IsInexact() {
+			return fail()
+		}
+		return t, t, nil
+	case op == Absolute && t.IsComplex():
+		if t == Complex64 {
+			return Float32, t, nil
+		}
+		return Float64, t, nil
+	case op.isMath():
+		if (op == Floor || op == Ceil || op == Trunc) && t.IsComplex() {
+			return fail()
+		}
+		c := inexactFor(t)
+		return c, c, nil
+	case op == Sign && t == Bool:
+		return fail()
+	case (op == Square || op == Conjugate) && t == Bool:
+		return Int8, Int8, nil
+	case op > 0 && op < numUnaryOps:
+		return t, t, nil
+	}
+	return 0, 0, newError("unary", ErrValue, "unknown operation %d", op)
+}
+
+// Unary applies op element by element.
+func Unary(op UnaryOp, a *Array) (*Array, error) {
+	res, comp, err := UnaryResultType(op, a.dtype)
+	if err != nil {
+		return nil, err
+	}
+	out, _ := New(res, a.shape...)
+	unaryDispatch(op, comp, out, a)
+	return out, nil
+}
+
+func unaryDispatch(op UnaryOp, comp DType, out, a *Array) {
+	if op == IsNaN || op == IsInf || op == IsFinite || op == LogicalNot {
+		predicateDispatch(op, comp, out, a)
+		return
+	}
+	if comp.IsComplex() && !out.dtype.IsComplex() { // absolute of complex
+		if comp == Complex64 {
+			runUnary(out, a, func(d []float32, x []complex64) { complexAbs(d, x) })
+		} else {
+			runUnary(out, a, func(d []float64, x []complex128) { complexAbs(d, x) })
+		}
+		return
+	}
+	switch comp {
+	case Bool:
+		runUnary(out, a, func(d, x []bool) { boolUnary(op, d, x) })
+	case Int8:
+		runUnary(out, a, func(d, x []int8) { intUnary(op, d, x) })
+	case Int16:
+		runUnary(out, a, func(d, x []int16) { intUnary(op, d, x) })
+	case Int32:
+		runUnary(out, a, func(d, x []int32) { intUnary(op, d, x) })
+	case Int64:
+		runUnary(out, a, func(d, x []int64) { intUnary(op, d, x) })
+	case Uint8:
+		runUnary(out, a, func(d, x []uint8) { intUnary(op, d, x) })
+	case Uint16:
+		runUnary(out, a, func(d, x []uint16) { intUnary(op, d, x) })
+	case Uint32:
+		runUnary(out, a, func(d, x []uint32) { intUnary(op, d, x) })
+	case Uint64:
+		runUnary(out, a, func(d, x []uint64) { intUnary(op, d, x) })
+	case Float32:
+		runUnary(out, a, func(d, x []float32) { floatUnary(op, d, x) })
+	case Float64:
+		runUnary(out, a, func(d, x []float64) { floatUnary(op, d, x) })
+	case Complex64:
+		runUnary(out, a, func(d, x []complex64) { complexUnary(op, d, x) })
+	case Complex128:
+		runUnary(out, a, func(d, x []complex128) { complexUnary(op, d, x) })
+	}
+}
+
+func predicateDispatch(op UnaryOp, comp DType, out, a *Array) {
+	switch comp {
+	case Float32:
+		runUnary(out, a, func(d []bool, x []float32) { floatPredicate(op, d, x) })
+	case Float64:
+		runUnary(out, a, func(d []bool, x []float64) { floatPredicate(op, d, x) })
+	case Complex64:
+		runUnary(out, a, func(d []bool, x []complex64) { complexPredicate(op, d, x) })
+	case Complex128:
+		runUnary(out, a, func(d []bool, x []complex128) { complexPredicate(op, d, x) })
+	default: // integers: never NaN or infinite; logical_not tests for zero
+		runUnary(out, a, func(d []bool, x []bool) {
+			for i := range d {
+				switch op {
+				case IsNaN, IsInf:
+					d[i] = false
+				case IsFinite:
+					d[i] = true
+				case LogicalNot:
+					d[i] = !x[i]
+				}
+			}
+		})
+	}
+}
+
+func boolUnary(op UnaryOp, d, x []bool) {
+	d = d[:len(x)]
+	for i := range x {
+		switch op {
+		case Invert, LogicalNot:
+			d[i] = !x[i]
+		default: // positive, absolute, conjugate, maximum-like identities
+			d[i] = x[i]
+		}
+	}
+}
+
+func intUnary[T integer](op UnaryOp, d, x []T) {
+	d = d[:len(x)]
+	switch op {
+	case Negative:
+		for i := range x {
+			d[i] = -x[i]
+		}
+	case Absolute:
+		for i := range x {
+			if x[i] < 0 {
+				d[i] = -x[i]
+			} else {
+				d[i] = x[i]
+			}
+		}
+	case Sign:
+		for i := range x {
+			switch {
+			case x[i] > 0:
+				d[i] = 1
+			case x[i] < 0:
+				d[i] = 0
+				d[i]-- // -1, written so that it compiles for unsigned types too
+			default:
+				d[i] = 0
+			}
+		}
+	case Square:
+		for i := range x {
+			d[i] = x[i] * x[i]
+		}
+	case Invert:
+		for i := range x {
+			d[i] = ^x[i]
+		}
+	default: // positive, conjugate
+		copy(d, x)
+	}
+}
+
+func floatUnary[T float](op UnaryOp, d, x []T) {
+	d = d[:len(x)]
+	switch op {
+	case Negative:
+		for i := range x {
+			d[i] = -x[i]
+		}
+	case Absolute:
+		for i := range x {
+			d[i] = T(math.Abs(float64(x[i])))
+		}
+	case Sign:
+		for i := range x {
+			switch v := x[i]; {
+			case v > 0:
+				d[i] = 1
+			case v < 0:
+				d[i] = -1
+			default:
+				d[i] = v // 0, -0 or NaN
+			}
+		}
+	case Square:
+		for i := range x {
+			d[i] = x[i] * x[i]
+		}
+	case Positive, Conjugate:
+		copy(d, x)
+	default:
+		f := mathFunc(op)
+		for i := range x {
+			d[i] = T(f(float64(x[i])))
+		}
+	}
+}
+
+// mathFunc returns the float64 function for a math op. The per-element call through a func
+// value costs little next to the function itself.
+func mathFunc(op UnaryOp) func(float64) float64 {
+	switch op {
+	case Sqrt:
+		return math.Sqrt
+	case Exp:
+		return math.Exp
+	case Expm1:
+		return math.Expm1
+	case Log:
+		return math.Log
+	case Log1p:
+		return math.Log1p
+	case Log2:
+		return math.Log2
+	case Log10:
+		return math.Log10
+	case Sin:
+		return math.Sin
+	case Cos:
+		return math.Cos
+	case Tan:
+		return math.Tan
+	case Arcsin:
+		return math.Asin
+	case Arccos:
+		return math.Acos
+	case Arctan:
+		return math.Atan
+	case Sinh:
+		return math.Sinh
+	case Cosh:
+		return math.Cosh
+	case Tanh:
+		return math.Tanh
+	case Floor:
+		return math.Floor
+	case Ceil:
+		return math.Ceil
+	case Trunc:
+		return math.Trunc
+	case Rint:
+		return math.RoundToEven
+	}
+	return func(v float64) float64 { return v }
+}
+
+func complexUnary[T complexNumber](op UnaryOp, d, x []T) {
+	d = d[:len(x)]
+	var f func(complex128) complex128
+	switch op {
+	case Negative:
+		f = func(v complex128) complex128 { return -v }
+	case Positive:
+		f = func(v complex128) complex128 { return v }
+	case Conjugate:
+		f = cmplx.Conj
+	case Square:
+		f = func(v complex128) complex128 { return v * v }
+	case Sign: // NumPy 2's definition: z / |z|, and 0 for 0
+		f = func(v complex128) complex128 {
+			if v == 0 {
+				return 0
+			}
+			return v / complex(cmplx.Abs(v), 0)
+		}
+	case Sqrt:
+		f = cmplx.Sqrt
+	case Exp:
+		f = cmplx.Exp
+	case Expm1:
+		f = func(v complex128) complex128 { return cmplx.Exp(v) - 1 }
+	case Log:
+		f = cmplx.Log
+	case Log1p:
+		f = func(v complex128) complex128 { return cmplx.Log(1 + v) }
+	case Log2:
+		f = func(v complex128) complex128 { return cmplx.Log(v) / math.Ln2 }
+	case Log10:
+		f = cmplx.Log10
+	case Sin:
+		f = cmplx.Sin
+	case Cos:
+		f = cmplx.Cos
+	case Tan:
+		f = cmplx.Tan
+	case Arcsin:
+		f = cmplx.Asin
+	case Arccos:
+		f = cmplx.Acos
+	case Arctan:
+		f = cmplx.Atan
+	case Sinh:
+		f = cmplx.Sinh
+	case Cosh:
+		f = cmplx.Cosh
+	case Tanh:
+		f = cmplx.Tanh
+	case Rint:
+		f = func(v complex128) complex128 { return complex(math.RoundToEven(real(v)), math.RoundToEven(imag(v))) }
+	default:
+		f = func(v complex128) complex128 { return v }
+	}
+	for i := range x {
+		d[i] = T(f(complex128(x[i])))
+	}
+}
+
+func complexAbs[R float, T complexNumber](d []R, x []T) {
+	d = d[:len(x)]
+	for i := range x {
+		d[i] = R(cmplx.Abs(complex128(x[i])))
+	}
+}
+
+func floatPredicate[T float](op UnaryOp, d []bool, x []T) {
+	d = d[:len(x)]
+	for i := range x {
+		v := float64(x[i])
+		switch op {
+		case IsNaN:
+			d[i] = v != v
+		case IsInf:
+			d[i] = math.IsInf(v, 0)
+		case IsFinite:
+			d[i] = !math.IsNaN(v) && !math.IsInf(v, 0)
+		case LogicalNot:
+			d[i] = v == 0
+		}
+	}
+}
+
+func complexPredicate[T complexNumber](op UnaryOp, d []bool, x []T) {
+	d = d[:len(x)]
+	for i := range x {
+		v := complex128(x[i])
+		switch op {
+		case IsNaN:
+			d[i] = math.IsNaN(real(v)) || math.IsNaN(imag(v))
+		case IsInf:
+			d[i] = math.IsInf(real(v), 0) || math.IsInf(imag(v), 0)
+		case IsFinite:
+			d[i] = !math.IsNaN(real(v)) && !math.IsNaN(imag(v)) && !math.IsInf(real(v), 0) && !math.IsInf(imag(v), 0)
+		case LogicalNot:
+			d[i] = v == 0
+		}
+	}
+}
