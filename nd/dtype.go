@@ -3,6 +3,7 @@ package nd
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // DType is the element type of an array. The zero value is not a valid dtype.
@@ -256,33 +257,41 @@ func DTypeOf[T Element]() DType {
 
 // makeBuffer allocates a zeroed []T of n elements for dtype d.
 func makeBuffer(d DType, n int) any {
+	var buf any
 	switch d {
 	case Bool:
-		return make([]bool, n)
+		buf = make([]bool, n)
 	case Int8:
-		return make([]int8, n)
+		buf = make([]int8, n)
 	case Int16:
-		return make([]int16, n)
+		buf = make([]int16, n)
 	case Int32:
-		return make([]int32, n)
+		buf = make([]int32, n)
 	case Int64:
-		return make([]int64, n)
+		buf = make([]int64, n)
 	case Uint8:
-		return make([]uint8, n)
+		buf = make([]uint8, n)
 	case Uint16:
-		return make([]uint16, n)
+		buf = make([]uint16, n)
 	case Uint32:
-		return make([]uint32, n)
+		buf = make([]uint32, n)
 	case Uint64:
-		return make([]uint64, n)
+		buf = make([]uint64, n)
 	case Float32:
-		return make([]float32, n)
+		buf = make([]float32, n)
 	case Float64:
-		return make([]float64, n)
+		buf = make([]float64, n)
 	case Complex64:
-		return make([]complex64, n)
+		buf = make([]complex64, n)
 	case Complex128:
-		return make([]complex128, n)
+		buf = make([]complex128, n)
+	default:
+		panic("nd: makeBuffer of invalid dtype") // unreachable: dtypes are validated at the API boundary
 	}
-	panic("nd: makeBuffer of invalid dtype") // unreachable: dtypes are validated at the API boundary
+	if n*d.Size() >= hugePageMin {
+		a := &Array{dtype: d, shape: []int{n}, strides: []int{1}, data: buf}
+		raw := a.rawBytes()
+		adviseHugePages(unsafe.Pointer(&raw[0]), len(raw))
+	}
+	return buf
 }

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package nd
+
+import "unsafe"
+
+func adviseHugePages(p unsafe.Pointer, n int) {}
