@@ -62,3 +62,12 @@ func BenchmarkTransposeCopy1e7(bm *testing.B) {
 		t.Copy()
 	}
 }
+
+// BenchmarkMulAddFused1e7 computes a*b + c as one fused program: one output, no temporary.
+func BenchmarkMulAddFused1e7(bm *testing.B) {
+	a, b, c := benchInputs()
+	p := &nd.Program{NumInputs: 3, Steps: []nd.Step{{Op: "multiply", Args: []int{0, 1}}, {Op: "add", Args: []int{3, 2}}}}
+	for bm.Loop() {
+		p.Eval(a, b, c)
+	}
+}

@@ -171,69 +171,79 @@ func checkNonNegative(b *Array) error {
 	return nil
 }
 
-// binaryDispatch picks the typed kernel for the compute dtype.
+// binaryDispatch runs op over a and b (broadcast to out's shape) into out.
 func binaryDispatch(op BinaryOp, comp DType, out, a, b *Array) {
-	if out.dtype == Bool && comp != Bool {
-		compareDispatch(op, comp, out, a, b)
-		return
+	runBinary(out, a, b, comp, binaryKernelFor(op, comp, out.dtype))
+}
+
+// binaryKernelFor picks the typed kernel of op computing in comp and producing res.
+func binaryKernelFor(op BinaryOp, comp, res DType) binaryKernel {
+	if res == Bool && comp != Bool {
+		return compareKernelFor(op, comp)
 	}
 	switch comp {
 	case Bool:
-		runBinary(out, a, b, func(d, x, y []bool) { boolKernel(op, d, x, y) })
+		return typedBinary(op, boolKernel)
 	case Int8:
-		runBinary(out, a, b, func(d, x, y []int8) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[int8])
 	case Int16:
-		runBinary(out, a, b, func(d, x, y []int16) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[int16])
 	case Int32:
-		runBinary(out, a, b, func(d, x, y []int32) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[int32])
 	case Int64:
-		runBinary(out, a, b, func(d, x, y []int64) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[int64])
 	case Uint8:
-		runBinary(out, a, b, func(d, x, y []uint8) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[uint8])
 	case Uint16:
-		runBinary(out, a, b, func(d, x, y []uint16) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[uint16])
 	case Uint32:
-		runBinary(out, a, b, func(d, x, y []uint32) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[uint32])
 	case Uint64:
-		runBinary(out, a, b, func(d, x, y []uint64) { intKernel(op, d, x, y) })
+		return typedBinary(op, intKernel[uint64])
 	case Float32:
-		runBinary(out, a, b, func(d, x, y []float32) { floatKernel(op, d, x, y) })
+		return typedBinary(op, floatKernel[float32])
 	case Float64:
-		runBinary(out, a, b, func(d, x, y []float64) { floatKernel(op, d, x, y) })
+		return typedBinary(op, floatKernel[float64])
 	case Complex64:
-		runBinary(out, a, b, func(d, x, y []complex64) { complexKernel(op, d, x, y) })
+		return typedBinary(op, complexKernel[complex64])
 	case Complex128:
-		runBinary(out, a, b, func(d, x, y []complex128) { complexKernel(op, d, x, y) })
+		return typedBinary(op, complexKernel[complex128])
 	}
+	return nil
 }
 
-func compareDispatch(op BinaryOp, comp DType, out, a, b *Array) {
+func typedBinary[T, R Element](op BinaryOp, k func(BinaryOp, []R, []T, []T)) binaryKernel {
+	return func(d, x, y any) { k(op, d.([]R), x.([]T), y.([]T)) }
+}
+
+func compareKernelFor(op BinaryOp, comp DType) binaryKernel {
 	switch comp {
 	case Int8:
-		runBinary(out, a, b, func(d []bool, x, y []int8) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[int8])
 	case Int16:
-		runBinary(out, a, b, func(d []bool, x, y []int16) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[int16])
 	case Int32:
-		runBinary(out, a, b, func(d []bool, x, y []int32) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[int32])
 	case Int64:
-		runBinary(out, a, b, func(d []bool, x, y []int64) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[int64])
 	case Uint8:
-		runBinary(out, a, b, func(d []bool, x, y []uint8) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[uint8])
 	case Uint16:
-		runBinary(out, a, b, func(d []bool, x, y []uint16) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[uint16])
 	case Uint32:
-		runBinary(out, a, b, func(d []bool, x, y []uint32) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[uint32])
 	case Uint64:
-		runBinary(out, a, b, func(d []bool, x, y []uint64) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[uint64])
 	case Float32:
-		runBinary(out, a, b, func(d []bool, x, y []float32) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[float32])
 	case Float64:
-		runBinary(out, a, b, func(d []bool, x, y []float64) { compareKernel(op, d, x, y) })
+		return typedBinary(op, compareKernel[float64])
 	case Complex64:
-		runBinary(out, a, b, func(d []bool, x, y []complex64) { complexCompareKernel(op, d, x, y) })
+		return typedBinary(op, complexCompareKernel[complex64])
 	case Complex128:
-		runBinary(out, a, b, func(d []bool, x, y []complex128) { complexCompareKernel(op, d, x, y) })
+		return typedBinary(op, complexCompareKernel[complex128])
 	}
+	return nil
 }
 
 func boolKernel(op BinaryOp, d, x, y []bool) {
@@ -666,36 +676,44 @@ func Where(cond, x, y *Array) (*Array, error) {
 	c, _ := cond.BroadcastTo(shape...)
 	xb, _ := x.BroadcastTo(shape...)
 	yb, _ := y.BroadcastTo(shape...)
-	switch t {
-	case Bool:
-		runTernary(out, c, xb, yb, whereKernel[bool])
-	case Int8:
-		runTernary(out, c, xb, yb, whereKernel[int8])
-	case Int16:
-		runTernary(out, c, xb, yb, whereKernel[int16])
-	case Int32:
-		runTernary(out, c, xb, yb, whereKernel[int32])
-	case Int64:
-		runTernary(out, c, xb, yb, whereKernel[int64])
-	case Uint8:
-		runTernary(out, c, xb, yb, whereKernel[uint8])
-	case Uint16:
-		runTernary(out, c, xb, yb, whereKernel[uint16])
-	case Uint32:
-		runTernary(out, c, xb, yb, whereKernel[uint32])
-	case Uint64:
-		runTernary(out, c, xb, yb, whereKernel[uint64])
-	case Float32:
-		runTernary(out, c, xb, yb, whereKernel[float32])
-	case Float64:
-		runTernary(out, c, xb, yb, whereKernel[float64])
-	case Complex64:
-		runTernary(out, c, xb, yb, whereKernel[complex64])
-	case Complex128:
-		runTernary(out, c, xb, yb, whereKernel[complex128])
-	}
+	k := whereKernelFor(t)
+	runKernel(out, []*Array{c, xb, yb}, []DType{Bool, t, t}, func(d any, args []any) { k(d, args[0], args[1], args[2]) })
 	return out, nil
 }
+
+func whereKernelFor(t DType) ternaryKernel {
+	switch t {
+	case Bool:
+		return typedWhere[bool]
+	case Int8:
+		return typedWhere[int8]
+	case Int16:
+		return typedWhere[int16]
+	case Int32:
+		return typedWhere[int32]
+	case Int64:
+		return typedWhere[int64]
+	case Uint8:
+		return typedWhere[uint8]
+	case Uint16:
+		return typedWhere[uint16]
+	case Uint32:
+		return typedWhere[uint32]
+	case Uint64:
+		return typedWhere[uint64]
+	case Float32:
+		return typedWhere[float32]
+	case Float64:
+		return typedWhere[float64]
+	case Complex64:
+		return typedWhere[complex64]
+	case Complex128:
+		return typedWhere[complex128]
+	}
+	return nil
+}
+
+func typedWhere[T Element](d, c, x, y any) { whereKernel(d.([]T), c.([]bool), x.([]T), y.([]T)) }
 
 func whereKernel[T Element](d []T, c []bool, x, y []T) {
 	c, x, y = c[:len(d)], x[:len(d)], y[:len(d)]

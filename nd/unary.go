@@ -121,71 +121,84 @@ func Unary(op UnaryOp, a *Array) (*Array, error) {
 }
 
 func unaryDispatch(op UnaryOp, comp DType, out, a *Array) {
-	if op == IsNaN || op == IsInf || op == IsFinite || op == LogicalNot {
-		predicateDispatch(op, comp, out, a)
-		return
-	}
-	if comp.IsComplex() && !out.dtype.IsComplex() { // absolute of complex
-		if comp == Complex64 {
-			runUnary(out, a, func(d []float32, x []complex64) { complexAbs(d, x) })
-		} else {
-			runUnary(out, a, func(d []float64, x []complex128) { complexAbs(d, x) })
-		}
-		return
+	runUnary(out, a, comp, unaryKernelFor(op, comp, out.dtype))
+}
+
+// unaryKernelFor picks the typed kernel of op computing in comp and producing res.
+func unaryKernelFor(op UnaryOp, comp, res DType) unaryKernel {
+	switch {
+	case op == IsNaN || op == IsInf || op == IsFinite || op == LogicalNot:
+		return predicateKernelFor(op, comp)
+	case comp == Complex64 && res == Float32: // absolute of complex
+		return typedUnary(op, func(_ UnaryOp, d []float32, x []complex64) { complexAbs(d, x) })
+	case comp == Complex128 && res == Float64:
+		return typedUnary(op, func(_ UnaryOp, d []float64, x []complex128) { complexAbs(d, x) })
 	}
 	switch comp {
 	case Bool:
-		runUnary(out, a, func(d, x []bool) { boolUnary(op, d, x) })
+		return typedUnary(op, boolUnary)
 	case Int8:
-		runUnary(out, a, func(d, x []int8) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[int8])
 	case Int16:
-		runUnary(out, a, func(d, x []int16) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[int16])
 	case Int32:
-		runUnary(out, a, func(d, x []int32) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[int32])
 	case Int64:
-		runUnary(out, a, func(d, x []int64) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[int64])
 	case Uint8:
-		runUnary(out, a, func(d, x []uint8) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[uint8])
 	case Uint16:
-		runUnary(out, a, func(d, x []uint16) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[uint16])
 	case Uint32:
-		runUnary(out, a, func(d, x []uint32) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[uint32])
 	case Uint64:
-		runUnary(out, a, func(d, x []uint64) { intUnary(op, d, x) })
+		return typedUnary(op, intUnary[uint64])
 	case Float32:
-		runUnary(out, a, func(d, x []float32) { floatUnary(op, d, x) })
+		return typedUnary(op, floatUnary[float32])
 	case Float64:
-		runUnary(out, a, func(d, x []float64) { floatUnary(op, d, x) })
+		return typedUnary(op, floatUnary[float64])
 	case Complex64:
-		runUnary(out, a, func(d, x []complex64) { complexUnary(op, d, x) })
+		return typedUnary(op, complexUnary[complex64])
 	case Complex128:
-		runUnary(out, a, func(d, x []complex128) { complexUnary(op, d, x) })
+		return typedUnary(op, complexUnary[complex128])
 	}
+	return nil
 }
 
-func predicateDispatch(op UnaryOp, comp DType, out, a *Array) {
+func typedUnary[T, R Element](op UnaryOp, k func(UnaryOp, []R, []T)) unaryKernel {
+	return func(d, x any) { k(op, d.([]R), x.([]T)) }
+}
+
+func predicateKernelFor(op UnaryOp, comp DType) unaryKernel {
 	switch comp {
 	case Float32:
-		runUnary(out, a, func(d []bool, x []float32) { floatPredicate(op, d, x) })
+		return typedUnary(op, floatPredicate[float32])
 	case Float64:
-		runUnary(out, a, func(d []bool, x []float64) { floatPredicate(op, d, x) })
+		return typedUnary(op, floatPredicate[float64])
 	case Complex64:
-		runUnary(out, a, func(d []bool, x []complex64) { complexPredicate(op, d, x) })
+		return typedUnary(op, complexPredicate[complex64])
 	case Complex128:
-		runUnary(out, a, func(d []bool, x []complex128) { complexPredicate(op, d, x) })
-	default: // integers: never NaN or infinite; logical_not tests for zero
-		runUnary(out, a, func(d []bool, x []bool) {
-			for i := range d {
-				switch op {
-				case IsNaN, IsInf:
-					d[i] = false
-				case IsFinite:
-					d[i] = true
-				case LogicalNot:
-					d[i] = !x[i]
-				}
-			}
-		})
+		return typedUnary(op, complexPredicate[complex128])
+	}
+	// Integers and bool are never NaN or infinite; logical_not reads them as truth values.
+	return func(d, x any) { integerPredicate(op, d.([]bool), x) }
+}
+
+func integerPredicate(op UnaryOp, d []bool, x any) {
+	switch op {
+	case IsNaN, IsInf:
+		clear(d)
+	case IsFinite:
+		for i := range d {
+			d[i] = true
+		}
+	case LogicalNot:
+		src, _ := FromBuffer(x, []int{len(d)}, nil, 0)
+		dst := &Array{dtype: Bool, shape: []int{len(d)}, strides: []int{1}, data: d}
+		castInto(dst, src)
+		for i := range d {
+			d[i] = !d[i]
+		}
 	}
 }
 
