@@ -51,8 +51,25 @@ func NewAxis() Index { return Index{kind: newAxisIndex} }
 // fancy indexing), a boolean array is a mask over as many axes as it has. Both copy.
 func Take(arr *Array) Index { return Index{kind: arrayIndex, arr: arr} }
 
-// IsSlice reports whether the index is a slice (including All).
+// IsSlice reports whether the index is a slice (including Whole).
 func (ix Index) IsSlice() bool { return ix.kind == sliceIndex }
+
+// IsInt reports whether the index is a single position.
+func (ix Index) IsInt() bool { return ix.kind == intIndex }
+
+// IsEllipsis reports whether the index is "...".
+func (ix Index) IsEllipsis() bool { return ix.kind == ellipsisIndex }
+
+// IsNewAxis reports whether the index is None (np.newaxis).
+func (ix Index) IsNewAxis() bool { return ix.kind == newAxisIndex }
+
+// Array returns the index array of a Take index, and nil for every other kind.
+func (ix Index) Array() *Array {
+	if ix.kind != arrayIndex {
+		return nil
+	}
+	return ix.arr
+}
 
 // Resolve returns the concrete start, step and number of elements a slice selects from an
 // axis of the given length, as Python's slice.indices does. For an integer index it

@@ -1,0 +1,192 @@
+// Package darray is a blocked n-dimensional array library in the manner of dask.array:
+// an Array is a lazy expression over an array cut into blocks (chunks). Building an
+// expression is instant, whatever the size of the array; Compute turns it into a task
+// graph (keeping only what the result needs, fusing element-wise work into one task per
+// block, and pushing slices down to the sources) and runs it in parallel on all cores.
+//
+//	rng := darray.NewRNG(42)
+//	x := rng.Random([]int{10000, 10000}, darray.ChunkSize(1000, 1000))
+//	y := x.Add(x.T())
+//	z := y.Index("::2, 5000:").Mean(darray.Axis(1))
+//	result, err := z.Compute(ctx) // an *nd.Array
+//
+// Errors are sticky, like bufio.Scanner's: an operation on an invalid Array, or with bad
+// arguments, returns an Array that carries the error, and Compute (or Err) reports it,
+// naming the operation and the shapes involved. Nothing panics on bad input.
+//
+// Results equal NumPy's (package nd holds the in-memory arrays and their kernels), and
+// they do not depend on the chunking: random numbers are a function of the seed and each
+// element's position, and reductions merge exact partial states.
+package darray
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
+)
+
+// Array is a lazy blocked array.
+type Array struct {
+	layer *graph.Layer
+	err   error
+}
+
+func fromLayer(l *graph.Layer) *Array { return &Array{layer: l} }
+
+func failed(op string, err error) *Array {
+	return &Array{err: fmt.Errorf("darray: %s: %w", op, err)}
+}
+
+func failf(op string, format string, args ...any) *Array {
+	return failed(op, fmt.Errorf(format, args...))
+}
+
+// Err returns the error carried by the array, if an operation that built it failed.
+func (a *Array) Err() error {
+	if a == nil {
+		return errors.New("darray: nil Array")
+	}
+	return a.err
+}
+
+// Shape is the array's shape.
+func (a *Array) Shape() []int {
+	if a.err != nil {
+		return nil
+	}
+	return append([]int{}, a.layer.Shape...)
+}
+
+// NDim is the number of dimensions.
+func (a *Array) NDim() int { return len(a.Shape()) }
+
+// DType is the element type.
+func (a *Array) DType() nd.DType {
+	if a.err != nil {
+		return 0
+	}
+	return a.layer.DType
+}
+
+// Chunks returns the block lengths along each axis.
+func (a *Array) Chunks() [][]int {
+	if a.err != nil {
+		return nil
+	}
+	out := make([][]int, len(a.layer.Chunks))
+	for i, c := range a.layer.Chunks {
+		out[i] = append([]int{}, c...)
+	}
+	return out
+}
+
+// Size is the number of elements.
+func (a *Array) Size() int {
+	n := 1
+	for _, s := range a.Shape() {
+		n *= s
+	}
+	return n
+}
+
+// NBytes is the number of bytes of the whole array, were it computed.
+func (a *Array) NBytes() int64 { return int64(a.Size()) * int64(a.DType().Size()) }
+
+// NumBlocks is the number of blocks (chunks).
+func (a *Array) NumBlocks() int {
+	if a.err != nil {
+		return 0
+	}
+	return a.layer.Chunks.TotalBlocks()
+}
+
+// Layer exposes the high-level graph node behind the array, for packages that extend
+// darray (storage writers, executors).
+func (a *Array) Layer() *graph.Layer { return a.layer }
+
+// FromLayer wraps a layer built by an extending package as an Array.
+func FromLayer(l *graph.Layer) *Array { return fromLayer(l) }
+
+// layerStats counts the layers of the expression and the tasks they would make before
+// optimization (one per block and layer).
+func (a *Array) layerStats() (layers, tasks int) {
+	seen := map[*graph.Layer]bool{}
+	var walk func(l *graph.Layer)
+	walk = func(l *graph.Layer) {
+		if seen[l] {
+			return
+		}
+		seen[l] = true
+		layers++
+		tasks += l.Chunks.TotalBlocks()
+		for _, in := range l.Inputs {
+			walk(in)
+		}
+	}
+	walk(a.layer)
+	return layers, tasks
+}
+
+// String is a one-glance summary: shape, dtype, chunk shape and count, sizes, and the
+// size of the expression.
+func (a *Array) String() string {
+	if a.err != nil {
+		return "darray.Array<error: " + a.err.Error() + ">"
+	}
+	layers, tasks := a.layerStats()
+	return fmt.Sprintf("darray.Array<shape=%s, dtype=%v, chunksize=%s, chunks=%d, nbytes=%s, chunk nbytes=%s, layers=%d, tasks=%d>",
+		nd.ShapeString(a.layer.Shape), a.layer.DType, nd.ShapeString(a.chunkSize()), a.NumBlocks(),
+		FormatBytes(a.NBytes()), FormatBytes(a.layer.Chunks.MaxBlockBytes(a.layer.DType)), layers, tasks)
+}
+
+// chunkSize is the shape of the largest block.
+func (a *Array) chunkSize() []int {
+	s := make([]int, len(a.layer.Chunks))
+	for d, c := range a.layer.Chunks {
+		for _, n := range c {
+			s[d] = max(s[d], n)
+		}
+	}
+	return s
+}
+
+// FormatBytes prints a byte count with a binary unit, as 7.63 MiB.
+func FormatBytes(n int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	f := float64(n)
+	u := 0
+	for f >= 1024 && u < len(units)-1 {
+		f /= 1024
+		u++
+	}
+	if u == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.2f %s", f, units[u])
+}
+
+// HTML is the summary as an HTML table, for notebooks.
+func (a *Array) HTML() string {
+	if a.err != nil {
+		return "<pre>" + htmlEscape(a.err.Error()) + "</pre>"
+	}
+	layers, tasks := a.layerStats()
+	var b strings.Builder
+	b.WriteString(`<table class="darray"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>`)
+	row := func(name, whole, chunk string) {
+		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td><td>%s</td></tr>", name, htmlEscape(whole), htmlEscape(chunk))
+	}
+	row("Bytes", FormatBytes(a.NBytes()), FormatBytes(a.layer.Chunks.MaxBlockBytes(a.layer.DType)))
+	row("Shape", nd.ShapeString(a.layer.Shape), nd.ShapeString(a.chunkSize()))
+	row("Dtype", a.layer.DType.String(), a.layer.DType.String())
+	fmt.Fprintf(&b, `<tr><th>Count</th><td colspan="2">%d chunks in %d graph layers, %d tasks before optimization</td></tr>`, a.NumBlocks(), layers, tasks)
+	b.WriteString("</tbody></table>")
+	return b.String()
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}

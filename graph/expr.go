@@ -1,0 +1,292 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/philox"
+)
+
+// Expr computes one block from the outputs of a task's dependencies, fused from every
+// element-wise, view and generator layer between them: a list of nodes, each built from
+// earlier ones; the last node is the block.
+type Expr struct {
+	Nodes []Node
+}
+
+// Node is one step of an Expr.
+type Node struct {
+	Kind string // "dep", "gen", "data", "program", "unit-reshape", "broadcast", "transpose"
+	// dep: the task input at position Dep, seen through Window.
+	Dep int
+	// gen: the generator over the global window; data: Array seen through Window.
+	Gen    *GenSpec
+	Array  *nd.Array
+	Window Window
+	// program, unit-reshape, broadcast: the node's arguments and parameters.
+	Args    []int
+	Program *nd.Program
+	Shape   []int // unit-reshape and broadcast: the resulting shape
+	Perm    []int // transpose: output axis i is the argument's axis Perm[i]
+	DType   nd.DType
+}
+
+// Eval computes the block from the task's inputs.
+func (e *Expr) Eval(inputs []any) (*nd.Array, error) {
+	vals := make([]*nd.Array, len(e.Nodes))
+	for i, n := range e.Nodes {
+		var err error
+		switch n.Kind {
+		case "dep":
+			a, ok := inputs[n.Dep].(*nd.Array)
+			if !ok {
+				return nil, fmt.Errorf("input %d is %T, not an array", n.Dep, inputs[n.Dep])
+			}
+			vals[i], err = n.Window.Apply(a)
+		case "data":
+			vals[i], err = n.Window.Apply(n.Array)
+		case "gen":
+			vals[i], err = generate(n.Gen, n.Window, n.DType)
+		case "program":
+			args := make([]*nd.Array, len(n.Args))
+			for k, a := range n.Args {
+				args[k] = vals[a]
+			}
+			vals[i], err = n.Program.Eval(args...)
+		case "unit-reshape":
+			vals[i], err = vals[n.Args[0]].Reshape(n.Shape...)
+		case "broadcast":
+			vals[i], err = vals[n.Args[0]].BroadcastTo(n.Shape...)
+		case "transpose":
+			vals[i], err = vals[n.Args[0]].Transpose(n.Perm...)
+		default:
+			err = fmt.Errorf("unknown expression node %q", n.Kind)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return vals[len(vals)-1], nil
+}
+
+// generate produces the elements of a generator at the global positions of a window.
+func generate(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
+	// Generate in the source's own axis order (the innermost axis contiguous, so random
+	// streams run in long stretches), then view through the window's permutation.
+	shape := append([]int{}, w.Count...)
+	out, err := nd.New(nd.Float64, shape...)
+	if err != nil {
+		return nil, err
+	}
+	if g.Kind == "integers" || g.Kind == "eye" || (g.Kind == "full" && dt != nd.Float64) {
+		out, _ = nd.New(dt, shape...)
+	}
+	if out.Size() > 0 {
+		if err := fill(g, w, out); err != nil {
+			return nil, err
+		}
+	}
+	if out.DType() != dt {
+		if out, err = out.AsType(dt); err != nil {
+			return nil, err
+		}
+	}
+	return out.Transpose(w.Perm...)
+}
+
+// fill writes the generator's values into out (shaped like w.Count, C-contiguous), row by
+// row along the innermost axis.
+func fill(g *GenSpec, w Window, out *nd.Array) error {
+	n := len(w.Count)
+	if g.Kind == "full" {
+		out.Fill(g.Value)
+		return nil
+	}
+	whole := g.Shape
+	if len(whole) != n {
+		return fmt.Errorf("generator %q without a shape", g.Kind)
+	}
+	var stream philox.Stream
+	var stream2 philox.Stream
+	switch g.Kind {
+	case "uniform", "integers":
+		stream = philox.New(g.Seed, 0)
+	case "normal":
+		stream = philox.New(g.Seed, 1)
+		stream2 = philox.New(g.Seed, 2)
+	}
+	// Strides of the whole array, to turn a position into a flat index.
+	strides := make([]int, n)
+	s := 1
+	for d := n - 1; d >= 0; d-- {
+		strides[d] = s
+		s *= max(whole[d], 1)
+	}
+	rowLen := 1
+	if n > 0 {
+		rowLen = w.Count[n-1]
+	}
+	rows := out.Size() / max(rowLen, 1)
+	idx := make([]int, max(n-1, 0))
+	var words, words2 []uint64
+	var f64 []float64
+	var i64 []int64
+	switch out.DType() {
+	case nd.Float64:
+		f64, _ = nd.Data[float64](out)
+	case nd.Int64:
+		i64, _ = nd.Data[int64](out)
+	}
+	for r := 0; r < rows; r++ {
+		// Global position of the row's first element.
+		pos := 0
+		for d := 0; d < n-1; d++ {
+			pos += (w.Start[d] + w.Step[d]*idx[d]) * strides[d]
+		}
+		var first, step int
+		if n > 0 {
+			first, step = pos+w.Start[n-1]*strides[n-1], w.Step[n-1]
+		}
+		switch g.Kind {
+		case "uniform", "normal", "integers":
+			// The words of the row's whole span, from its lowest position: for small steps
+			// generating the gaps costs less than one Philox block per element would.
+			span := (rowLen-1)*abs(step) + 1
+			lo := min(first, first+step*(rowLen-1))
+			words = randomWords(&stream, words, lo, span, step, rowLen)
+			if g.Kind == "normal" {
+				words2 = randomWords(&stream2, words2, lo, span, step, rowLen)
+			}
+			for j := range rowLen {
+				k := j
+				if abs(step) <= maxSpanStep {
+					k = first + step*j - lo
+				}
+				switch g.Kind {
+				case "uniform":
+					f64[r*rowLen+j] = g.Low + (g.High-g.Low)*philox.Float64(words[k])
+				case "normal":
+					f64[r*rowLen+j] = boxMuller(words[k], words2[k])
+				case "integers":
+					i64[r*rowLen+j] = boundedInt(words[k], g.Low, g.High)
+				}
+			}
+		case "arange", "linspace":
+			for j := range rowLen {
+				f64[r*rowLen+j] = g.Low + g.Step*float64(first+j*step)
+			}
+			if g.Kind == "linspace" && g.K == 1 { // endpoint: the last element is exactly High
+				for j := range rowLen {
+					if first+j*step == whole[0]-1 {
+						f64[r*rowLen+j] = g.High
+					}
+				}
+			}
+		case "eye":
+			row := w.Start[0] + w.Step[0]*idx[0]
+			for j := range rowLen {
+				col := w.Start[1] + w.Step[1]*j
+				if col-row == g.K {
+					setOne(out, r*rowLen+j)
+				}
+			}
+		default:
+			return fmt.Errorf("unknown generator %q", g.Kind)
+		}
+		for d := n - 2; d >= 0; d-- {
+			idx[d]++
+			if idx[d] < w.Count[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return nil
+}
+
+// maxSpanStep is the largest step along a row for which generating the whole span is
+// cheaper than generating each element's Philox block separately (4 words each).
+const maxSpanStep = 4
+
+// randomWords returns the stream's words for a row of n elements at positions lo + k*step:
+// the whole span when the step is small (indexed by offset from lo), otherwise one word
+// per element (indexed by element, in row order from first = the row's first position).
+func randomWords(s *philox.Stream, buf []uint64, lo, span, step, n int) []uint64 {
+	if abs(step) <= maxSpanStep {
+		buf = grow(buf, span)
+		s.Uint64s(buf, uint64(lo))
+		return buf
+	}
+	buf = grow(buf, n)
+	first := lo
+	if step < 0 {
+		first = lo + (-step)*(n-1)
+	}
+	for j := range n {
+		s.Uint64s(buf[j:j+1], uint64(first+step*j))
+	}
+	return buf
+}
+
+func grow(b []uint64, n int) []uint64 {
+	if cap(b) < n {
+		return make([]uint64, n)
+	}
+	return b[:n]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// boxMuller turns two independent uniform words into a standard normal deviate.
+func boxMuller(a, b uint64) float64 {
+	u := 1 - philox.Float64(a) // (0, 1]: the logarithm stays finite
+	v := philox.Float64(b)
+	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*v)
+}
+
+// boundedInt maps a word to an integer in [low, high) by a 128-bit multiply (Lemire's
+// method without rejection: the bias is below range/2^64).
+func boundedInt(w uint64, low, high float64) int64 {
+	span := uint64(int64(high) - int64(low))
+	hi, _ := bits.Mul64(w, span)
+	return int64(low) + int64(hi)
+}
+
+func setOne(a *nd.Array, flat int) {
+	buf := a.Buffer()
+	switch b := buf.(type) {
+	case []bool:
+		b[flat] = true
+	case []int8:
+		b[flat] = 1
+	case []int16:
+		b[flat] = 1
+	case []int32:
+		b[flat] = 1
+	case []int64:
+		b[flat] = 1
+	case []uint8:
+		b[flat] = 1
+	case []uint16:
+		b[flat] = 1
+	case []uint32:
+		b[flat] = 1
+	case []uint64:
+		b[flat] = 1
+	case []float32:
+		b[flat] = 1
+	case []float64:
+		b[flat] = 1
+	case []complex64:
+		b[flat] = 1
+	case []complex128:
+		b[flat] = 1
+	}
+}

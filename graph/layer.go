@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"github.com/darray-go/darray/nd"
+)
+
+// Layer is one node of the high-level graph: an array produced by one operation from the
+// arrays of its input layers, cut into blocks by Chunks. Layers are cheap: building an
+// expression over a million blocks builds a handful of layers and no tasks. Tasks are made
+// only by Lower, only for the blocks a result needs.
+type Layer struct {
+	Name   string
+	Op     LayerOp
+	Inputs []*Layer
+	Shape  []int
+	DType  nd.DType
+	Chunks Chunks
+}
+
+// LayerOp is the operation of a layer with its parameters: plain data, no functions.
+type LayerOp interface {
+	Kind() string
+}
+
+var layerCounter atomic.Uint64
+
+// NewLayer makes a layer with a fresh unique name derived from the operation's kind.
+func NewLayer(op LayerOp, inputs []*Layer, shape []int, dt nd.DType, chunks Chunks) *Layer {
+	return &Layer{
+		Name:   fmt.Sprintf("%s-%d", op.Kind(), layerCounter.Add(1)),
+		Op:     op,
+		Inputs: inputs,
+		Shape:  shape,
+		DType:  dt,
+		Chunks: chunks,
+	}
+}
+
+// NDim is the number of dimensions of the layer's array.
+func (l *Layer) NDim() int { return len(l.Shape) }
+
+// Gen is a source whose values are a function of each element's global position: random
+// numbers, constants, ranges. Generators are fused into the tasks that read them and
+// produce only the elements those tasks use.
+type Gen struct {
+	Spec GenSpec
+}
+
+// GenSpec describes a generator.
+type GenSpec struct {
+	Kind  string     // "uniform", "normal", "integers", "full", "arange", "linspace", "eye"
+	Seed  uint64     // random kinds
+	Low   float64    // uniform/integers: lower bound; arange/linspace: start
+	High  float64    // uniform/integers: upper bound (exclusive); linspace: stop
+	Step  float64    // arange/linspace: the step between elements
+	Value complex128 // full: the fill value
+	K     int        // eye: the diagonal; linspace: 1 when the endpoint is included
+	Shape []int      // the whole array's shape, which positions are counted in
+}
+
+func (Gen) Kind() string { return "gen" }
+
+// Data is an in-memory array held in the graph, one array per block in C order of the
+// block grid (views of one source array for FromArray, computed blocks for Persist).
+type Data struct {
+	Blocks []*nd.Array
+}
+
+func (Data) Kind() string { return "data" }
+
+// Elementwise applies a fused program to its inputs block by block. Inputs have the
+// output's number of dimensions; an axis of length one broadcasts (its only block is reused).
+type Elementwise struct {
+	Program nd.Program
+}
+
+func (Elementwise) Kind() string { return "elementwise" }
+
+// Transpose permutes axes: output axis i is input axis Perm[i].
+type Transpose struct {
+	Perm []int
+}
+
+func (Transpose) Kind() string { return "transpose" }
+
+// Select takes a strided selection along every axis (basic slicing). Output block k of an
+// axis comes from input block Axes[d].Block[k], starting at Axes[d].Start[k] within it.
+type Select struct {
+	Axes []SelectAxis
+}
+
+// SelectAxis is the selection along one axis.
+type SelectAxis struct {
+	Step  int
+	Block []int // per output block: the input block
+	Start []int // per output block: the first position, local to that input block
+}
+
+func (Select) Kind() string { return "select" }
+
+// UnitReshape inserts and removes axes of length one: output axis i is input axis Map[i],
+// or a new axis of length one where Map[i] is -1. Input axes missing from Map have length one.
+type UnitReshape struct {
+	Map []int
+}
+
+func (UnitReshape) Kind() string { return "unit-reshape" }
+
+// BroadcastTo repeats axes of length one up to the layer's shape.
+type BroadcastTo struct{}
+
+func (BroadcastTo) Kind() string { return "broadcast" }
+
+// Reduce is a tree reduction over Axes, merging partial results SplitEvery at a time.
+type Reduce struct {
+	Op         nd.ReduceOp
+	Axes       []int // normalized, sorted
+	KeepDims   bool
+	DDof       int
+	SplitEvery int
+}
+
+func (r Reduce) Kind() string { return r.Op.String() }
+
+// Cumulative is a running sum or product along Axis, chained block to block.
+type Cumulative struct {
+	Op   nd.CumOp
+	Axis int
+}
+
+func (c Cumulative) Kind() string { return c.Op.String() }
+
+// Take picks positions along Axis (integer-array indexing); output blocks follow Chunks.
+type Take struct {
+	Axis      int
+	Positions []int64 // non-negative, each below the input's length along Axis
+}
+
+func (Take) Kind() string { return "take" }
+
+// Rechunk re-cuts its input into the layer's Chunks.
+type Rechunk struct{}
+
+func (Rechunk) Kind() string { return "rechunk" }

@@ -1,0 +1,247 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/darray-go/darray/nd"
+)
+
+// Task is one unit of work: an operation, named by Op and parameterised by plain data in
+// Params, applied to the outputs of the tasks listed in Deps (indices into Graph.Tasks).
+type Task struct {
+	Key    string // readable and unique: the layer, the block and the step
+	Op     string
+	Params any
+	Deps   []int
+	Bytes  int64 // size of the output, for memory accounting
+}
+
+// Graph is the low-level task graph of a computation, made by Lower.
+type Graph struct {
+	Tasks   []Task
+	Outputs []Output
+}
+
+// Output lists, for one requested layer, the task computing each block (C order).
+type Output struct {
+	Layer *Layer
+	Tasks []int
+}
+
+// BlockTask computes a block by evaluating a fused expression over the deps' outputs.
+type BlockTask struct {
+	Expr Expr
+}
+
+// PartialTask computes a block and reduces it to a partial state.
+type PartialTask struct {
+	Expr   Expr
+	Op     nd.ReduceOp
+	Axes   []int
+	Origin []int // the block's position in the reduced array
+	Whole  []int // the reduced array's shape
+}
+
+// MergeTask merges the deps' partial states; the last merge of a tree also finalizes.
+type MergeTask struct {
+	Finalize bool
+	Args     nd.ReduceArgs
+}
+
+// CumulativeTask computes a block, then its running sum or product along Axis, starting
+// from the carry (the last dep's last slice along Axis) when Carry is set.
+type CumulativeTask struct {
+	Expr  Expr
+	Op    nd.CumOp
+	Axis  int
+	Carry bool
+}
+
+// TakeTask concatenates its deps along Axis and picks Positions (relative to that
+// concatenation) along it.
+type TakeTask struct {
+	Axis      int
+	Positions []int64
+}
+
+// AssembleTask builds a block of the given shape from pieces of its deps.
+type AssembleTask struct {
+	Shape  []int
+	DType  nd.DType
+	Pieces []Piece
+}
+
+// Piece copies the part of a dep's output selected by Window to Offset in the new block.
+type Piece struct {
+	Dep    int
+	Window Window
+	Offset []int
+}
+
+// Execute runs a task on its inputs (the outputs of its deps, in order).
+func Execute(t *Task, inputs []any) (any, error) {
+	switch p := t.Params.(type) {
+	case *BlockTask:
+		return p.Expr.Eval(inputs)
+	case *PartialTask:
+		a, err := p.Expr.Eval(inputs)
+		if err != nil {
+			return nil, err
+		}
+		return nd.ReducePartial(p.Op, a, p.Axes, p.Origin, p.Whole)
+	case *MergeTask:
+		parts := make([]*nd.Partial, len(inputs))
+		for i, in := range inputs {
+			var ok bool
+			if parts[i], ok = in.(*nd.Partial); !ok {
+				return nil, fmt.Errorf("input %d is %T, not a partial reduction", i, in)
+			}
+		}
+		m, err := nd.MergePartials(parts)
+		if err != nil || !p.Finalize {
+			return m, err
+		}
+		return m.Finalize(p.Args)
+	case *CumulativeTask:
+		return runCumulative(p, inputs)
+	case *TakeTask:
+		return runTake(p, inputs)
+	case *AssembleTask:
+		return runAssemble(p, inputs)
+	}
+	if fn, ok := lookupOp(t.Op); ok {
+		return fn(t.Params, inputs)
+	}
+	return nil, fmt.Errorf("no operation %q is registered", t.Op)
+}
+
+func runCumulative(p *CumulativeTask, inputs []any) (any, error) {
+	n := len(inputs)
+	exprInputs := inputs
+	var carry *nd.Array
+	if p.Carry {
+		prev, ok := inputs[n-1].(*nd.Array)
+		if !ok {
+			return nil, fmt.Errorf("carry is %T, not an array", inputs[n-1])
+		}
+		exprInputs = inputs[:n-1]
+		idx := make([]nd.Index, prev.NDim())
+		for i := range idx {
+			idx[i] = nd.Whole()
+		}
+		idx[p.Axis] = nd.Int(-1)
+		var err error
+		if carry, err = prev.Index(idx...); err != nil {
+			return nil, err
+		}
+	}
+	a, err := p.Expr.Eval(exprInputs)
+	if err != nil {
+		return nil, err
+	}
+	return nd.Cumulative(p.Op, a, p.Axis, carry)
+}
+
+func runTake(p *TakeTask, inputs []any) (any, error) {
+	arrays, err := asArrays(inputs)
+	if err != nil {
+		return nil, err
+	}
+	whole, err := concatenate(arrays, p.Axis)
+	if err != nil {
+		return nil, err
+	}
+	pos, _ := nd.FromSlice(p.Positions)
+	idx := make([]nd.Index, p.Axis+1)
+	for i := range idx {
+		idx[i] = nd.Whole()
+	}
+	idx[p.Axis] = nd.Take(pos)
+	return whole.Index(idx...)
+}
+
+func runAssemble(p *AssembleTask, inputs []any) (any, error) {
+	out, err := nd.New(p.DType, p.Shape...)
+	if err != nil {
+		return nil, err
+	}
+	for _, pc := range p.Pieces {
+		src, ok := inputs[pc.Dep].(*nd.Array)
+		if !ok {
+			return nil, fmt.Errorf("input %d is %T, not an array", pc.Dep, inputs[pc.Dep])
+		}
+		v, err := pc.Window.Apply(src)
+		if err != nil {
+			return nil, err
+		}
+		if err := region(out, pc.Offset, v.Shape()).Assign(v); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// region views the box of out starting at offset with the given shape.
+func region(out *nd.Array, offset, shape []int) *nd.Array {
+	idx := make([]nd.Index, len(offset))
+	for d := range idx {
+		idx[d] = nd.Slice(offset[d], offset[d]+shape[d], 1)
+	}
+	v, _ := out.Index(idx...)
+	return v
+}
+
+func asArrays(inputs []any) ([]*nd.Array, error) {
+	out := make([]*nd.Array, len(inputs))
+	for i, in := range inputs {
+		a, ok := in.(*nd.Array)
+		if !ok {
+			return nil, fmt.Errorf("input %d is %T, not an array", i, in)
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// concatenate joins arrays along axis into a new array (or returns the only one).
+func concatenate(arrays []*nd.Array, axis int) (*nd.Array, error) {
+	if len(arrays) == 1 {
+		return arrays[0], nil
+	}
+	shape := arrays[0].Shape()
+	shape[axis] = 0
+	for _, a := range arrays {
+		shape[axis] += a.Shape()[axis]
+	}
+	out, err := nd.New(arrays[0].DType(), shape...)
+	if err != nil {
+		return nil, err
+	}
+	offset := make([]int, len(shape))
+	for _, a := range arrays {
+		if err := region(out, offset, a.Shape()).Assign(a); err != nil {
+			return nil, err
+		}
+		offset[axis] += a.Shape()[axis]
+	}
+	return out, nil
+}
+
+// OpFunc is an operation registered by name for tasks whose Params the graph package does
+// not know (user functions over blocks, storage writers).
+type OpFunc func(params any, inputs []any) (any, error)
+
+var registry = map[string]OpFunc{}
+
+// Register makes fn available to tasks whose Op is name. Register at init time.
+func Register(name string, fn OpFunc) {
+	if _, dup := registry[name]; dup {
+		panic("graph: operation " + name + " registered twice")
+	}
+	registry[name] = fn
+}
+
+func lookupOp(name string) (OpFunc, bool) {
+	fn, ok := registry[name]
+	return fn, ok
+}

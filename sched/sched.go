@@ -1,0 +1,357 @@
+// Package sched runs task graphs. The local scheduler executes a graph.Graph on a pool of
+// goroutines in one process: it starts a task as soon as its inputs exist, prefers tasks
+// that finish the branch it is working on (a depth-first order toward the results, as
+// dask's ordering does) so that few intermediate results are alive at once, and drops each
+// result as soon as its last consumer has run. It stops promptly on context cancellation
+// or on the first failing task, and always waits for its goroutines before returning.
+//
+// Executor is the interface other executors (such as a cluster) implement; the local
+// scheduler is the default and needs nothing else.
+package sched
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/darray-go/darray/graph"
+)
+
+// Executor computes the outputs of a task graph: for each graph.Output, the result of each
+// of its tasks, in order.
+type Executor interface {
+	Execute(ctx context.Context, g *graph.Graph) ([][]any, error)
+}
+
+// Progress receives events from a computation. Calls come from the scheduler's goroutines,
+// one at a time (never concurrently), so implementations need no locking of their own but
+// must return quickly.
+type Progress interface {
+	Start(tasks int, bytes int64)
+	TaskDone(t *graph.Task, elapsed time.Duration)
+	Finish(err error)
+}
+
+// Options configure the local scheduler.
+type Options struct {
+	Workers     int      // goroutines running tasks; 0 means runtime.GOMAXPROCS(0)
+	Synchronous bool     // run every task in the calling goroutine, in order (for debugging)
+	Progress    Progress // optional
+}
+
+// Local is the in-process scheduler.
+type Local struct {
+	Options
+}
+
+// Execute runs g and returns the results of its outputs.
+func (l *Local) Execute(ctx context.Context, g *graph.Graph) ([][]any, error) {
+	return Run(ctx, g, l.Options)
+}
+
+// TaskError is the error of a failing task: it names the task and its operation.
+type TaskError struct {
+	Key string
+	Op  string
+	Err error
+}
+
+func (e *TaskError) Error() string { return fmt.Sprintf("task %q (%s): %v", e.Key, e.Op, e.Err) }
+
+func (e *TaskError) Unwrap() error { return e.Err }
+
+// Run computes g with the local scheduler.
+func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
+	s := newRun(g)
+	if opt.Progress != nil {
+		var total int64
+		for i := range g.Tasks {
+			total += g.Tasks[i].Bytes
+		}
+		opt.Progress.Start(len(g.Tasks), total)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.Synchronous {
+		workers = 1
+	}
+	s.progress = opt.Progress
+	err := s.run(ctx, workers, opt.Synchronous)
+	if opt.Progress != nil {
+		opt.Progress.Finish(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]any, len(g.Outputs))
+	for i, o := range g.Outputs {
+		out[i] = make([]any, len(o.Tasks))
+		for j, t := range o.Tasks {
+			out[i][j] = s.results[t]
+		}
+	}
+	return out, nil
+}
+
+// state is one computation in progress. Everything below mu is guarded by it.
+type state struct {
+	g          *graph.Graph
+	dependents [][]int32
+	priority   []int32
+	progress   Progress
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	ready   readyQueue
+	waiting []int32 // inputs not yet computed
+	refs    []int32 // consumers not yet run, plus one for an output
+	results []any
+	left    int // tasks not yet finished
+	running int
+	err     error
+}
+
+func newRun(g *graph.Graph) *state {
+	n := len(g.Tasks)
+	s := &state{g: g, waiting: make([]int32, n), refs: make([]int32, n), results: make([]any, n), left: n}
+	s.cond = sync.NewCond(&s.mu)
+	counts := make([]int32, n)
+	for i := range g.Tasks {
+		for _, d := range g.Tasks[i].Deps {
+			counts[d]++
+		}
+		s.waiting[i] = int32(len(g.Tasks[i].Deps))
+	}
+	s.dependents = make([][]int32, n)
+	for i := range s.dependents {
+		s.dependents[i] = make([]int32, 0, counts[i])
+	}
+	for i := range g.Tasks {
+		for _, d := range g.Tasks[i].Deps {
+			s.dependents[d] = append(s.dependents[d], int32(i))
+		}
+	}
+	copy(s.refs, counts)
+	for _, o := range g.Outputs {
+		for _, t := range o.Tasks {
+			s.refs[t]++
+		}
+	}
+	s.priority = order(g)
+	s.ready = readyQueue{prio: s.priority}
+	for i := range g.Tasks {
+		if s.waiting[i] == 0 {
+			s.ready.items = append(s.ready.items, int32(i))
+		}
+	}
+	heap.Init(&s.ready)
+	return s
+}
+
+// order numbers the tasks in a depth-first post-order from the outputs: a task's inputs
+// come right before it, and the branch feeding one output block is finished before the
+// next is started. Running ready tasks lowest number first keeps few results alive.
+func order(g *graph.Graph) []int32 {
+	n := len(g.Tasks)
+	prio := make([]int32, n)
+	for i := range prio {
+		prio[i] = -1
+	}
+	next := int32(0)
+	type frame struct{ task, dep int }
+	var stack []frame
+	visit := func(root int) {
+		if prio[root] >= 0 {
+			return
+		}
+		stack = append(stack[:0], frame{root, 0})
+		prio[root] = -2 // on the stack
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			deps := g.Tasks[f.task].Deps
+			if f.dep < len(deps) {
+				d := deps[f.dep]
+				f.dep++
+				if prio[d] == -1 {
+					prio[d] = -2
+					stack = append(stack, frame{d, 0})
+				}
+				continue
+			}
+			prio[f.task] = next
+			next++
+			stack = stack[:len(stack)-1]
+		}
+	}
+	for _, o := range g.Outputs {
+		for _, t := range o.Tasks {
+			visit(t)
+		}
+	}
+	for i := range prio { // tasks no output needs (none, after Lower's culling)
+		if prio[i] < 0 {
+			prio[i] = next
+			next++
+		}
+	}
+	return prio
+}
+
+func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
+	if s.left == 0 {
+		return nil
+	}
+	if synchronous {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			s.mu.Lock()
+			if s.err != nil || s.left == 0 {
+				s.mu.Unlock()
+				return s.err
+			}
+			t := int(heap.Pop(&s.ready).(int32))
+			s.running++
+			s.mu.Unlock()
+			s.execute(t)
+		}
+	}
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = ctx.Err()
+		}
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.worker()
+		}()
+	}
+	wg.Wait()
+	if s.err == nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return s.err
+}
+
+func (s *state) worker() {
+	s.mu.Lock()
+	for {
+		for s.err == nil && s.left > 0 && s.ready.Len() == 0 {
+			s.cond.Wait()
+		}
+		if s.err != nil || s.left == 0 {
+			s.mu.Unlock()
+			return
+		}
+		t := int(heap.Pop(&s.ready).(int32))
+		s.running++
+		s.mu.Unlock()
+		s.execute(t)
+		s.mu.Lock()
+	}
+}
+
+// execute runs task t (whose inputs all exist) and records its result.
+func (s *state) execute(t int) {
+	task := &s.g.Tasks[t]
+	s.mu.Lock()
+	inputs := make([]any, len(task.Deps))
+	for i, d := range task.Deps {
+		inputs[i] = s.results[d]
+	}
+	s.mu.Unlock()
+	start := time.Now()
+	result, err := safeExecute(task, inputs)
+	elapsed := time.Since(start)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.running--
+	if err != nil {
+		if s.err == nil {
+			s.err = &TaskError{Key: task.Key, Op: task.Op, Err: err}
+		}
+		s.cond.Broadcast()
+		return
+	}
+	if s.err != nil {
+		return
+	}
+	s.results[t] = result
+	s.left--
+	for _, d := range task.Deps { // inputs whose last consumer this was are dropped
+		s.refs[d]--
+		if s.refs[d] == 0 {
+			s.results[d] = nil
+		}
+	}
+	if s.refs[t] == 0 {
+		s.results[t] = nil
+	}
+	woke := 0
+	for _, c := range s.dependents[t] {
+		s.waiting[c]--
+		if s.waiting[c] == 0 {
+			heap.Push(&s.ready, c)
+			woke++
+		}
+	}
+	if s.progress != nil {
+		s.progress.TaskDone(task, elapsed)
+	}
+	switch {
+	case s.left == 0:
+		s.cond.Broadcast()
+	case woke > 1:
+		s.cond.Broadcast()
+	case woke == 1:
+		s.cond.Signal()
+	}
+}
+
+// safeExecute runs a task and turns a panic inside it into an error, so that one bad block
+// fails the computation with a message instead of crashing the program.
+func safeExecute(task *graph.Task, inputs []any) (result any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	result, err = graph.Execute(task, inputs)
+	if err == nil && result == nil {
+		err = errors.New("operation returned no result")
+	}
+	return result, err
+}
+
+// readyQueue is a min-heap of task indices by priority.
+type readyQueue struct {
+	items []int32
+	prio  []int32
+}
+
+func (q readyQueue) Len() int           { return len(q.items) }
+func (q readyQueue) Less(i, j int) bool { return q.prio[q.items[i]] < q.prio[q.items[j]] }
+func (q readyQueue) Swap(i, j int)      { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *readyQueue) Push(x any)        { q.items = append(q.items, x.(int32)) }
+func (q *readyQueue) Pop() any {
+	n := len(q.items) - 1
+	x := q.items[n]
+	q.items = q.items[:n]
+	return x
+}
