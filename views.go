@@ -270,8 +270,8 @@ func (a *Array) applyIndex(idx []nd.Index) *Array {
 	sel := graph.Select{Axes: make([]graph.SelectAxis, n)}
 	shape := make([]int, n)
 	chunks := make(graph.Chunks, n)
-	var m []int   // output axis -> selected axis, -1 for new axes
-	takeAt := -1  // output axis of the array index
+	var m []int  // output axis -> selected axis, -1 for new axes
+	takeAt := -1 // output axis of the array index
 	var take nd.Index
 	axis := 0
 	trivial := true
