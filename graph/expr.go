@@ -5,8 +5,8 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/darray-go/darray/crng"
 	"github.com/darray-go/darray/nd"
-	"github.com/darray-go/darray/philox"
 )
 
 // Expr computes one block from the outputs of a task's dependencies, fused from every
@@ -35,14 +35,44 @@ type Node struct {
 
 // Eval computes the block from the task's inputs.
 func (e *Expr) Eval(inputs []any) (*nd.Array, error) {
+	a, _, err := e.eval(inputs)
+	return a, err
+}
+
+// EvalTransient is Eval for a block that the caller uses and drops at once (a reduction
+// reads it into a partial state): release gives its buffer back for reuse.
+func (e *Expr) EvalTransient(inputs []any) (a *nd.Array, release func(), err error) {
+	a, owner, err := e.eval(inputs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, func() {
+		if owner != nil {
+			owner.Recycle()
+		}
+	}, nil
+}
+
+// eval computes every node; the buffers of generator and program nodes are borrowed and
+// recycled as soon as the result does not need them. It returns the result and, when the
+// result lives in a borrowed buffer, that buffer's array.
+func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 	vals := make([]*nd.Array, len(e.Nodes))
+	owner := make([]int, len(e.Nodes)) // the node whose borrowed buffer node i lives in, or -1
 	for i, n := range e.Nodes {
+		owner[i] = -1
+		switch n.Kind {
+		case "gen", "program":
+			owner[i] = i
+		case "unit-reshape", "broadcast", "transpose":
+			owner[i] = owner[n.Args[0]]
+		}
 		var err error
 		switch n.Kind {
 		case "dep":
 			a, ok := inputs[n.Dep].(*nd.Array)
 			if !ok {
-				return nil, fmt.Errorf("input %d is %T, not an array", n.Dep, inputs[n.Dep])
+				return nil, nil, fmt.Errorf("input %d is %T, not an array", n.Dep, inputs[n.Dep])
 			}
 			vals[i], err = n.Window.Apply(a)
 		case "data":
@@ -65,14 +95,26 @@ func (e *Expr) Eval(inputs []any) (*nd.Array, error) {
 			err = fmt.Errorf("unknown expression node %q", n.Kind)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return vals[len(vals)-1], nil
+	last := len(vals) - 1
+	for i := range vals {
+		if owner[i] == i && i != owner[last] {
+			vals[i].Recycle() // a no-op for arrays that are views rather than whole buffers
+		}
+	}
+	if owner[last] < 0 {
+		return vals[last], nil, nil
+	}
+	return vals[last], vals[owner[last]], nil
 }
 
 // generate produces the elements of a generator at the global positions of a window.
 func generate(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
+	if g.isSplitMix() {
+		return generateSplitMix(g, w, dt)
+	}
 	// Generate in the source's own axis order (the innermost axis contiguous, so random
 	// streams run in long stretches), then view through the window's permutation.
 	shape := append([]int{}, w.Count...)
@@ -108,14 +150,14 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 	if len(whole) != n {
 		return fmt.Errorf("generator %q without a shape", g.Kind)
 	}
-	var stream philox.Stream
-	var stream2 philox.Stream
-	switch g.Kind {
+	var stream crng.Stream
+	var stream2 crng.Stream
+	switch g.Kind { // Philox, NumPy's stream; SplitMix64 never comes here
 	case "uniform", "integers":
-		stream = philox.New(g.Seed, 0)
+		stream = crng.New(g.Seed, 0)
 	case "normal":
-		stream = philox.New(g.Seed, 1)
-		stream2 = philox.New(g.Seed, 2)
+		stream = crng.New(g.Seed, 1)
+		stream2 = crng.New(g.Seed, 2)
 	}
 	// Strides of the whole array, to turn a position into a flat index.
 	strides := make([]int, n)
@@ -159,18 +201,25 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 			if g.Kind == "normal" {
 				words2 = randomWords(&stream2, words2, lo, span, step, rowLen)
 			}
-			for j := range rowLen {
-				k := j
-				if abs(step) <= maxSpanStep {
-					k = first + step*j - lo
+			// Word of element j: words[off + stride*j].
+			off, stride := 0, 1
+			if abs(step) <= maxSpanStep {
+				off, stride = first-lo, step
+			}
+			row := r * rowLen
+			switch g.Kind {
+			case "uniform":
+				scale := g.High - g.Low
+				for j := range rowLen {
+					f64[row+j] = g.Low + scale*crng.Float64(words[off+stride*j])
 				}
-				switch g.Kind {
-				case "uniform":
-					f64[r*rowLen+j] = g.Low + (g.High-g.Low)*philox.Float64(words[k])
-				case "normal":
-					f64[r*rowLen+j] = boxMuller(words[k], words2[k])
-				case "integers":
-					i64[r*rowLen+j] = boundedInt(words[k], g.Low, g.High)
+			case "normal":
+				for j := range rowLen {
+					f64[row+j] = boxMuller(words[off+stride*j], words2[off+stride*j])
+				}
+			case "integers":
+				for j := range rowLen {
+					i64[row+j] = boundedInt(words[off+stride*j], g.Low, g.High)
 				}
 			}
 		case "arange", "linspace":
@@ -206,6 +255,96 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 	return nil
 }
 
+func (g *GenSpec) isSplitMix() bool {
+	random := g.Kind == "uniform" || g.Kind == "normal" || g.Kind == "integers"
+	return random && (g.Engine == "" || g.Engine == "splitmix")
+}
+
+// generateSplitMix fills the window's output directly in its own (permuted) order: every
+// SplitMix64 word costs the same wherever it is, so a transposed or strided window is
+// generated exactly, contiguous, with no wasted words and no gather afterwards.
+func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
+	shape := w.Shape()
+	kind := nd.Float64
+	if g.Kind == "integers" {
+		kind = nd.Int64
+	}
+	out, err := nd.Borrow(kind, shape...) // every element is written below
+	if err != nil || out.Size() == 0 {
+		return out, err
+	}
+	n := len(shape)
+	strides := make([]int, len(g.Shape)) // of the whole array, per source axis
+	st := 1
+	for d := len(g.Shape) - 1; d >= 0; d-- {
+		strides[d] = st
+		st *= max(g.Shape[d], 1)
+	}
+	rowLen, delta := 1, 0
+	if n > 0 {
+		p := w.Perm[n-1]
+		rowLen, delta = shape[n-1], w.Step[p]*strides[p]
+	}
+	s1 := crng.NewSplitMix(g.Seed, 0)
+	s2 := crng.NewSplitMix(g.Seed, 1)
+	dz := uint64(delta) * crng.Gamma
+	var f64 []float64
+	var i64 []int64
+	if kind == nd.Float64 {
+		f64, _ = nd.Data[float64](out)
+	} else {
+		i64, _ = nd.Data[int64](out)
+	}
+	idx := make([]int, max(n-1, 0))
+	for r := 0; r < out.Size()/rowLen; r++ {
+		pos := 0
+		for i := range n {
+			p := w.Perm[i]
+			k := 0
+			if i < n-1 {
+				k = idx[i]
+			}
+			pos += (w.Start[p] + w.Step[p]*k) * strides[p]
+		}
+		row := r * rowLen
+		z := s1.Weyl(uint64(pos))
+		switch g.Kind {
+		case "uniform":
+			scale := g.High - g.Low
+			dst := f64[row : row+rowLen]
+			for j := range dst {
+				dst[j] = g.Low + scale*crng.Float64(crng.Mix64(z))
+				z += dz
+			}
+		case "normal":
+			z2 := s2.Weyl(uint64(pos))
+			dst := f64[row : row+rowLen]
+			for j := range dst {
+				dst[j] = boxMuller(crng.Mix64(z), crng.Mix64(z2))
+				z += dz
+				z2 += dz
+			}
+		case "integers":
+			dst := i64[row : row+rowLen]
+			for j := range dst {
+				dst[j] = boundedInt(crng.Mix64(z), g.Low, g.High)
+				z += dz
+			}
+		}
+		for d := n - 2; d >= 0; d-- {
+			idx[d]++
+			if idx[d] < shape[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	if out.DType() != dt {
+		return out.AsType(dt)
+	}
+	return out, nil
+}
+
 // maxSpanStep is the largest step along a row for which generating the whole span is
 // cheaper than generating each element's Philox block separately (4 words each).
 const maxSpanStep = 4
@@ -213,7 +352,7 @@ const maxSpanStep = 4
 // randomWords returns the stream's words for a row of n elements at positions lo + k*step:
 // the whole span when the step is small (indexed by offset from lo), otherwise one word
 // per element (indexed by element, in row order from first = the row's first position).
-func randomWords(s *philox.Stream, buf []uint64, lo, span, step, n int) []uint64 {
+func randomWords(s *crng.Stream, buf []uint64, lo, span, step, n int) []uint64 {
 	if abs(step) <= maxSpanStep {
 		buf = grow(buf, span)
 		s.Uint64s(buf, uint64(lo))
@@ -246,8 +385,8 @@ func abs(n int) int {
 
 // boxMuller turns two independent uniform words into a standard normal deviate.
 func boxMuller(a, b uint64) float64 {
-	u := 1 - philox.Float64(a) // (0, 1]: the logarithm stays finite
-	v := philox.Float64(b)
+	u := 1 - crng.Float64(a) // (0, 1]: the logarithm stays finite
+	v := crng.Float64(b)
 	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*v)
 }
 

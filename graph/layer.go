@@ -51,14 +51,15 @@ type Gen struct {
 
 // GenSpec describes a generator.
 type GenSpec struct {
-	Kind  string     // "uniform", "normal", "integers", "full", "arange", "linspace", "eye"
-	Seed  uint64     // random kinds
-	Low   float64    // uniform/integers: lower bound; arange/linspace: start
-	High  float64    // uniform/integers: upper bound (exclusive); linspace: stop
-	Step  float64    // arange/linspace: the step between elements
-	Value complex128 // full: the fill value
-	K     int        // eye: the diagonal; linspace: 1 when the endpoint is included
-	Shape []int      // the whole array's shape, which positions are counted in
+	Kind   string     // "uniform", "normal", "integers", "full", "arange", "linspace", "eye"
+	Engine string     // random kinds: "splitmix" (the default, also "") or "philox" (NumPy's stream)
+	Seed   uint64     // random kinds
+	Low    float64    // uniform/integers: lower bound; arange/linspace: start
+	High   float64    // uniform/integers: upper bound (exclusive); linspace: stop
+	Step   float64    // arange/linspace: the step between elements
+	Value  complex128 // full: the fill value
+	K      int        // eye: the diagonal; linspace: 1 when the endpoint is included
+	Shape  []int      // the whole array's shape, which positions are counted in
 }
 
 func (Gen) Kind() string { return "gen" }

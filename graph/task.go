@@ -84,10 +84,11 @@ func Execute(t *Task, inputs []any) (any, error) {
 	case *BlockTask:
 		return p.Expr.Eval(inputs)
 	case *PartialTask:
-		a, err := p.Expr.Eval(inputs)
+		a, release, err := p.Expr.EvalTransient(inputs)
 		if err != nil {
 			return nil, err
 		}
+		defer release()
 		return nd.ReducePartial(p.Op, a, p.Axes, p.Origin, p.Whole)
 	case *MergeTask:
 		parts := make([]*nd.Partial, len(inputs))

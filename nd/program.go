@@ -154,7 +154,7 @@ func (p *Program) Eval(inputs ...*Array) (*Array, error) {
 	if err != nil {
 		return nil, newError("program", ErrShape, "%v", err.(*Error).Detail)
 	}
-	out, err := New(c.result, shape...)
+	out, err := Borrow(c.result, shape...) // run writes every element
 	if err != nil {
 		return nil, err
 	}

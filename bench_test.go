@@ -1,0 +1,21 @@
+package darray_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/darray-go/darray"
+)
+
+// BenchmarkTutorial is the tutorial workload: random 10000x10000 in 1000x1000 chunks,
+// y = x + x.T, y[::2, 5000:].mean(axis=1), compute only (bench/tutorial.sh runs dask beside it).
+func BenchmarkTutorial(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewRNG(42).Random([]int{10000, 10000}, darray.ChunkSize(1000, 1000))
+		z := x.Add(x.T()).Index("::2, 5000:").Mean(darray.Axis(1))
+		if _, err := z.Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
