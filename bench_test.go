@@ -19,3 +19,26 @@ func BenchmarkTutorial(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildAndLower1MChunks builds the tutorial expression over a 1,000,000-block
+// array and lowers it to its optimized task graph (the blocks the result needs).
+func BenchmarkBuildAndLower1MChunks(b *testing.B) {
+	for b.Loop() {
+		x := darray.NewRNG(42).Random([]int{100000, 100000}, darray.ChunkSize(100, 100))
+		z := x.Add(x.T()).Index("::2, 50000:").Mean(darray.Axis(1))
+		if _, err := darray.Graph(z); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildAndLowerWhole1MChunks lowers an expression that needs every one of the
+// 1,000,000 blocks: (x + 1).sum().
+func BenchmarkBuildAndLowerWhole1MChunks(b *testing.B) {
+	for b.Loop() {
+		x := darray.NewRNG(42).Random([]int{100000, 100000}, darray.ChunkSize(100, 100))
+		if _, err := darray.Graph(x.Add(1).Sum()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -175,7 +175,7 @@ func reduceAxes(op ReduceOp, a *Array, axes []int) ([]int, error) {
 		}
 		return all, nil
 	}
-	if op.IsArg() && len(axes) != 1 {
+	if op.IsArg() && len(axes) != 1 && len(axes) != a.NDim() { // every axis is the same as None
 		return nil, newError(op.String(), ErrAxis, "takes a single axis or all axes, not %v", axes)
 	}
 	norm, err := NormalizeAxes(op.String(), axes, a.NDim())
