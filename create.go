@@ -87,7 +87,7 @@ func generator(op string, spec graph.GenSpec, shape []int, dt nd.DType, chunks C
 		return failed(op, err)
 	}
 	spec.Shape = append([]int{}, shape...)
-	return fromLayer(graph.NewLayer(graph.Gen{Spec: spec}, nil, append([]int{}, shape...), dt, ch))
+	return fromLayer(graph.NewLayer(graph.Gen{Spec: &spec}, nil, append([]int{}, shape...), dt, ch))
 }
 
 // Full returns an array filled with value (converted to dt).

@@ -136,7 +136,7 @@ func applyProgram(op string, prog nd.Program, arrays []*Array) *Array {
 	}
 	chunks, layers := unifyChunks(shape, layers)
 	prog, layers = inlinePrograms(prog, layers, shape)
-	return fromLayer(graph.NewLayer(graph.Elementwise{Program: prog}, layers, shape, dt, chunks))
+	return fromLayer(graph.NewLayer(graph.Elementwise{Program: &prog}, layers, shape, dt, chunks))
 }
 
 func shapeList(shapes [][]int) string {

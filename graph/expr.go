@@ -16,20 +16,20 @@ type Expr struct {
 	Nodes []Node
 }
 
-// Node is one step of an Expr.
+// Node is one step of an Expr. It is kept small: lowering makes several per task.
 type Node struct {
 	Kind string // "dep", "gen", "data", "program", "unit-reshape", "broadcast", "transpose"
 	// dep: the task input at position Dep, seen through Window.
 	Dep int
-	// gen: the generator over the global window; data: Array seen through Window.
+	// gen: the generator (shared by every block of its layer) over the global Window;
+	// data: Array seen through Window.
 	Gen    *GenSpec
 	Array  *nd.Array
-	Window Window
-	// program, unit-reshape, broadcast: the node's arguments and parameters.
+	Window *Window
+	// program, unit-reshape, broadcast, transpose: the arguments and parameters.
 	Args    []int
-	Program *nd.Program
-	Shape   []int // unit-reshape and broadcast: the resulting shape
-	Perm    []int // transpose: output axis i is the argument's axis Perm[i]
+	Program *nd.Program // shared by every block of its layer
+	Dims    []int       // unit-reshape, broadcast: the resulting shape; transpose: the permutation
 	DType   nd.DType
 }
 
@@ -78,7 +78,7 @@ func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 		case "data":
 			vals[i], err = n.Window.Apply(n.Array)
 		case "gen":
-			vals[i], err = generate(n.Gen, n.Window, n.DType)
+			vals[i], err = generate(n.Gen, *n.Window, n.DType)
 		case "program":
 			args := make([]*nd.Array, len(n.Args))
 			for k, a := range n.Args {
@@ -86,11 +86,11 @@ func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 			}
 			vals[i], err = n.Program.Eval(args...)
 		case "unit-reshape":
-			vals[i], err = vals[n.Args[0]].Reshape(n.Shape...)
+			vals[i], err = vals[n.Args[0]].Reshape(n.Dims...)
 		case "broadcast":
-			vals[i], err = vals[n.Args[0]].BroadcastTo(n.Shape...)
+			vals[i], err = vals[n.Args[0]].BroadcastTo(n.Dims...)
 		case "transpose":
-			vals[i], err = vals[n.Args[0]].Transpose(n.Perm...)
+			vals[i], err = vals[n.Args[0]].Transpose(n.Dims...)
 		default:
 			err = fmt.Errorf("unknown expression node %q", n.Kind)
 		}

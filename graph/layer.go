@@ -46,7 +46,7 @@ func (l *Layer) NDim() int { return len(l.Shape) }
 // numbers, constants, ranges. Generators are fused into the tasks that read them and
 // produce only the elements those tasks use.
 type Gen struct {
-	Spec GenSpec
+	Spec *GenSpec // shared, never modified
 }
 
 // GenSpec describes a generator.
@@ -75,7 +75,7 @@ func (Data) Kind() string { return "data" }
 // Elementwise applies a fused program to its inputs block by block. Inputs have the
 // output's number of dimensions; an axis of length one broadcasts (its only block is reused).
 type Elementwise struct {
-	Program nd.Program
+	Program *nd.Program // shared, never modified
 }
 
 func (Elementwise) Kind() string { return "elementwise" }

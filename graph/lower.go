@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/darray-go/darray/nd"
 )
@@ -21,7 +20,12 @@ import (
 // Reductions, cumulative sums, takes and rechunks are task boundaries: their blocks are
 // tasks of their own, shared by every consumer.
 func Lower(targets ...*Layer) (*Graph, error) {
-	lw := &lowerer{g: &Graph{}, memo: map[string]int{}}
+	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}, offsets: map[*Layer][][]int{}}
+	total := 0
+	for _, t := range targets {
+		total += t.Chunks.TotalBlocks()
+	}
+	lw.g.Tasks = make([]Task, 0, 2*total)
 	for _, t := range targets {
 		out := Output{Layer: t}
 		var err error
@@ -42,22 +46,36 @@ func Lower(targets ...*Layer) (*Graph, error) {
 }
 
 type lowerer struct {
-	g    *Graph
-	memo map[string]int // layer name and block -> task
+	g       *Graph
+	memo    map[*Layer][]int32 // per layer, per flat block: task index + 1, or 0
+	offsets map[*Layer][][]int // per layer, the chunk offsets along each axis
+}
+
+// origin is the position of block b's first element in l.
+func (lw *lowerer) origin(l *Layer, b []int) []int {
+	off, ok := lw.offsets[l]
+	if !ok {
+		off = l.Chunks.Offsets()
+		lw.offsets[l] = off
+	}
+	o := make([]int, len(b))
+	for d := range b {
+		o[d] = off[d][b[d]]
+	}
+	return o
 }
 
 func blockKey(l *Layer, b []int) string {
-	var s strings.Builder
-	s.WriteString(l.Name)
-	s.WriteString(" (")
+	buf := make([]byte, 0, len(l.Name)+4+6*len(b))
+	buf = append(buf, l.Name...)
+	buf = append(buf, " ("...)
 	for i, v := range b {
 		if i > 0 {
-			s.WriteString(", ")
+			buf = append(buf, ", "...)
 		}
-		s.WriteString(strconv.Itoa(v))
+		buf = strconv.AppendInt(buf, int64(v), 10)
 	}
-	s.WriteString(")")
-	return s.String()
+	return string(append(buf, ')'))
 }
 
 func (lw *lowerer) add(t Task) int {
@@ -76,10 +94,16 @@ func blockBytes(l *Layer, b []int) int64 {
 // blockTask returns the task that computes block b of l, making it (and what it needs)
 // the first time.
 func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
-	key := blockKey(l, b)
-	if id, ok := lw.memo[key]; ok {
-		return id, nil
+	memo, ok := lw.memo[l]
+	if !ok {
+		memo = make([]int32, l.Chunks.TotalBlocks())
+		lw.memo[l] = memo
 	}
+	flat := flatBlock(l, b)
+	if memo[flat] > 0 {
+		return int(memo[flat] - 1), nil
+	}
+	key := blockKey(l, b)
 	var id int
 	var err error
 	switch op := l.Op.(type) {
@@ -101,19 +125,20 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	lw.memo[key] = id
+	memo[flat] = int32(id + 1)
 	return id, nil
 }
 
 // exprBuilder collects the nodes and dependencies of one fused task.
 type exprBuilder struct {
-	lw    *lowerer
-	expr  Expr
-	deps  []int
-	depAt map[int]int
+	lw   *lowerer
+	expr Expr
+	deps []int
 }
 
-func (lw *lowerer) newExpr() *exprBuilder { return &exprBuilder{lw: lw, depAt: map[int]int{}} }
+func (lw *lowerer) newExpr() *exprBuilder {
+	return &exprBuilder{lw: lw, expr: Expr{Nodes: make([]Node, 0, 4)}}
+}
 
 func (e *exprBuilder) push(n Node) int {
 	e.expr.Nodes = append(e.expr.Nodes, n)
@@ -121,11 +146,12 @@ func (e *exprBuilder) push(n Node) int {
 }
 
 func (e *exprBuilder) dep(task int) int {
-	if k, ok := e.depAt[task]; ok {
-		return k
+	for k, t := range e.deps { // few deps per task: a scan beats a map
+		if t == task {
+			return k
+		}
 	}
 	e.deps = append(e.deps, task)
-	e.depAt[task] = len(e.deps) - 1
 	return len(e.deps) - 1
 }
 
@@ -133,11 +159,10 @@ func (e *exprBuilder) dep(task int) int {
 func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 	switch op := l.Op.(type) {
 	case Gen:
-		spec := op.Spec
-		spec.Shape = l.Shape
-		return e.push(Node{Kind: "gen", Gen: &spec, Window: w.Shift(blockOrigin(l, b)), DType: l.DType}), nil
+		g := w.Shift(e.lw.origin(l, b))
+		return e.push(Node{Kind: "gen", Gen: op.Spec, Window: &g, DType: l.DType}), nil
 	case Data:
-		return e.push(Node{Kind: "data", Array: op.Blocks[flatBlock(l, b)], Window: w}), nil
+		return e.push(Node{Kind: "data", Array: op.Blocks[flatBlock(l, b)], Window: &w}), nil
 	case Elementwise:
 		args := make([]int, len(l.Inputs))
 		for k, in := range l.Inputs {
@@ -153,8 +178,7 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 				return 0, err
 			}
 		}
-		p := op.Program
-		return e.push(Node{Kind: "program", Program: &p, Args: args}), nil
+		return e.push(Node{Kind: "program", Program: op.Program, Args: args}), nil
 	case Transpose:
 		in := l.Inputs[0]
 		ib := make([]int, len(b))
@@ -189,14 +213,14 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		bc := e.push(Node{Kind: "broadcast", Args: []int{child}, Shape: append([]int{}, w.Count...)})
+		bc := e.push(Node{Kind: "broadcast", Args: []int{child}, Dims: append([]int{}, w.Count...)})
 		return e.permute(bc, w.Perm), nil
 	default: // a task boundary: depend on its block and view it
 		id, err := e.lw.blockTask(l, b)
 		if err != nil {
 			return 0, err
 		}
-		return e.push(Node{Kind: "dep", Dep: e.dep(id), Window: w}), nil
+		return e.push(Node{Kind: "dep", Dep: e.dep(id), Window: &w}), nil
 	}
 }
 
@@ -218,7 +242,7 @@ func (e *exprBuilder) unitReshape(l *Layer, op UnitReshape, b []int, w Window) (
 	if err != nil {
 		return 0, err
 	}
-	r := e.push(Node{Kind: "unit-reshape", Args: []int{child}, Shape: append([]int{}, w.Count...)})
+	r := e.push(Node{Kind: "unit-reshape", Args: []int{child}, Dims: append([]int{}, w.Count...)})
 	return e.permute(r, w.Perm), nil
 }
 
@@ -226,7 +250,7 @@ func (e *exprBuilder) unitReshape(l *Layer, op UnitReshape, b []int, w Window) (
 func (e *exprBuilder) permute(n int, perm []int) int {
 	for i, p := range perm {
 		if p != i {
-			return e.push(Node{Kind: "transpose", Args: []int{n}, Perm: perm})
+			return e.push(Node{Kind: "transpose", Args: []int{n}, Dims: perm})
 		}
 	}
 	return n
@@ -238,16 +262,6 @@ func identity(n int) []int {
 		p[i] = i
 	}
 	return p
-}
-
-func blockOrigin(l *Layer, b []int) []int {
-	o := make([]int, len(b))
-	for d := range b {
-		for i := 0; i < b[d]; i++ {
-			o[d] += l.Chunks[d][i]
-		}
-	}
-	return o
 }
 
 func flatBlock(l *Layer, b []int) int {
@@ -295,7 +309,7 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int, key string) (int, er
 		if _, err = e.node(in, ib, FullWindow(in.Chunks.BlockShape(ib))); err != nil {
 			return
 		}
-		pt := &PartialTask{Expr: e.expr, Op: op.Op, Axes: op.Axes, Origin: blockOrigin(in, ib), Whole: in.Shape}
+		pt := &PartialTask{Expr: e.expr, Op: op.Op, Axes: op.Axes, Origin: lw.origin(in, ib), Whole: in.Shape}
 		parts = append(parts, lw.add(Task{Key: blockKey(in, ib) + " " + op.Op.String() + "-partial of " + l.Name, Op: "partial", Params: pt, Deps: e.deps, Bytes: blockBytes(l, b) * 3}))
 	})
 	if err != nil {
@@ -338,10 +352,7 @@ func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int, key string) 
 
 func (lw *lowerer) takeTask(l *Layer, op Take, b []int, key string) (int, error) {
 	in := l.Inputs[0]
-	lo := 0
-	for i := 0; i < b[op.Axis]; i++ {
-		lo += l.Chunks[op.Axis][i]
-	}
+	lo := lw.origin(l, b)[op.Axis]
 	positions := op.Positions[lo : lo+l.Chunks[op.Axis][b[op.Axis]]]
 	offsets := in.Chunks.Offsets()[op.Axis]
 	// The input blocks the positions fall in, in order, and where each starts in their concatenation.
@@ -384,7 +395,7 @@ func (lw *lowerer) takeTask(l *Layer, op Take, b []int, key string) (int, error)
 func (lw *lowerer) rechunkTask(l *Layer, b []int, key string) (int, error) {
 	in := l.Inputs[0]
 	n := l.NDim()
-	outOrigin := blockOrigin(l, b)
+	outOrigin := lw.origin(l, b)
 	shape := l.Chunks.BlockShape(b)
 	inOffsets := in.Chunks.Offsets()
 	// Per axis, the input blocks overlapping [lo, hi).

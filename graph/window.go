@@ -11,9 +11,17 @@ type Window struct {
 	Perm               []int // output axis -> source axis
 }
 
+// newWindow allocates a window over n source axes with m output axes, in one allocation
+// (lowering makes one or more per task, so this matters at a million tasks).
+func newWindow(n, m int) Window {
+	buf := make([]int, 3*n+m)
+	return Window{Start: buf[:n:n], Step: buf[n : 2*n : 2*n], Count: buf[2*n : 3*n : 3*n], Perm: buf[3*n:]}
+}
+
 // FullWindow selects a whole array of the given shape, unchanged.
 func FullWindow(shape []int) Window {
-	w := Window{Start: make([]int, len(shape)), Step: make([]int, len(shape)), Count: append([]int{}, shape...), Perm: make([]int, len(shape))}
+	w := newWindow(len(shape), len(shape))
+	copy(w.Count, shape)
 	for i := range shape {
 		w.Step[i], w.Perm[i] = 1, i
 	}
@@ -42,7 +50,10 @@ func (w Window) IsFull(shape []int) bool {
 // Then returns the window that applies w and then v (v's Start, Step and Count are per
 // axis of w's output).
 func (w Window) Then(v Window) Window {
-	out := Window{Start: append([]int{}, w.Start...), Step: append([]int{}, w.Step...), Count: append([]int{}, w.Count...), Perm: make([]int, len(v.Perm))}
+	out := newWindow(len(w.Start), len(v.Perm))
+	copy(out.Start, w.Start)
+	copy(out.Step, w.Step)
+	copy(out.Count, w.Count)
 	for a := range v.Start { // a: an axis of w's output, which is source axis w.Perm[a]
 		s := w.Perm[a]
 		out.Start[s] = w.Start[s] + w.Step[s]*v.Start[a]
@@ -57,8 +68,10 @@ func (w Window) Then(v Window) Window {
 
 // Transposed returns w followed by a transpose of its output axes by perm.
 func (w Window) Transposed(perm []int) Window {
-	out := w
-	out.Perm = make([]int, len(perm))
+	out := newWindow(len(w.Start), len(perm))
+	copy(out.Start, w.Start)
+	copy(out.Step, w.Step)
+	copy(out.Count, w.Count)
 	for i, p := range perm {
 		out.Perm[i] = w.Perm[p]
 	}
@@ -94,8 +107,10 @@ func (w Window) Apply(a *nd.Array) (*nd.Array, error) {
 
 // Shift moves the window's start by offset per source axis (local to global coordinates).
 func (w Window) Shift(offset []int) Window {
-	out := w
-	out.Start = make([]int, len(w.Start))
+	out := newWindow(len(w.Start), len(w.Perm))
+	copy(out.Step, w.Step)
+	copy(out.Count, w.Count)
+	copy(out.Perm, w.Perm)
 	for d := range w.Start {
 		out.Start[d] = w.Start[d] + offset[d]
 	}
