@@ -107,7 +107,9 @@ func expressions() []expression {
 		{"x + x.T", func(x, _ *darray.Array) *darray.Array { return x.Add(x.T()) },
 			func(x, _ *nd.Array) (*nd.Array, error) { return nd.Binary(nd.Add, x, x.T()) }, true},
 		{"(x + x.T)[::2, 7:]", func(x, _ *darray.Array) *darray.Array { return x.Add(x.T()).Index("::2, 7:") },
-			func(x, _ *nd.Array) (*nd.Array, error) { return must(nd.Binary(nd.Add, x, x.T())).IndexString("::2, 7:") }, true},
+			func(x, _ *nd.Array) (*nd.Array, error) {
+				return must(nd.Binary(nd.Add, x, x.T())).IndexString("::2, 7:")
+			}, true},
 		{"x[::-3, 1:-1].T", func(x, _ *darray.Array) *darray.Array { return x.Index("::-3, 1:-1").T() },
 			func(x, _ *nd.Array) (*nd.Array, error) { return must(x.IndexString("::-3, 1:-1")).T(), nil }, true},
 		{"x[2, None, ..., ::4]", func(x, _ *darray.Array) *darray.Array { return x.Index("2, None, ..., ::4") },
