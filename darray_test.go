@@ -361,3 +361,25 @@ func TestComputeSeveralSharesWork(t *testing.T) {
 	sameArray(t, "shared sum", res[0], compute(t, a), 1e-12)
 	sameArray(t, "shared max", res[1], compute(t, b), 0)
 }
+
+// TestLargeBlocksReduceInSlabs covers reductions of blocks large enough to be reduced in
+// cache-sized slabs (side by side along kept axes, merged along reduced ones).
+func TestLargeBlocksReduceInSlabs(t *testing.T) {
+	x := darray.NewRNG(11).Normal(0, 1, []int{300, 700}, darray.ChunkSize(300, 700))
+	xd := compute(t, x)
+	yd := must(nd.Binary(nd.Add, xd, must(nd.Binary(nd.Multiply, must(xd.IndexString("::-1, :")), nd.Scalar(2.0)))))
+	for _, op := range []nd.ReduceOp{nd.Sum, nd.Mean, nd.Var, nd.Min, nd.ArgMax, nd.ArgMin, nd.Any} {
+		for _, axes := range [][]int{nil, {0}, {1}} {
+			var opts []darray.ReduceOption
+			if axes != nil {
+				opts = append(opts, darray.Axis(axes...))
+			}
+			for _, chunks := range []darray.ChunkSpec{darray.ChunkSize(300, 700), darray.ChunkSize(128, 300)} {
+				xc := darray.NewRNG(11).Normal(0, 1, []int{300, 700}, chunks) // the same numbers, other blocks
+				lazy := xc.Add(xc.Index("::-1, :").Mul(2))
+				want := must(nd.Reduce(op, yd, nd.ReduceArgs{Axes: axes}))
+				sameArray(t, fmt.Sprintf("%v axes %v", op, axes), compute(t, lazy.Reduce(op, opts...)), want, 1e-12)
+			}
+		}
+	}
+}

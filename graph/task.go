@@ -84,6 +84,9 @@ func Execute(t *Task, inputs []any) (any, error) {
 	case *BlockTask:
 		return p.Expr.Eval(inputs)
 	case *PartialTask:
+		if part, ok, err := p.reduceInSlabs(inputs); ok {
+			return part, err
+		}
 		a, release, err := p.Expr.EvalTransient(inputs)
 		if err != nil {
 			return nil, err
