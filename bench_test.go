@@ -42,3 +42,15 @@ func BenchmarkBuildAndLowerWhole1MChunks(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTutorialPhilox is the tutorial on NumPy's Philox stream (same numbers as NumPy).
+func BenchmarkTutorialPhilox(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewPhiloxRNG(42).Random([]int{10000, 10000}, darray.ChunkSize(1000, 1000))
+		z := x.Add(x.T()).Index("::2, 5000:").Mean(darray.Axis(1))
+		if _, err := z.Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
 )
 
 func must(a *nd.Array, err error) *nd.Array {
@@ -379,6 +380,40 @@ func TestLargeBlocksReduceInSlabs(t *testing.T) {
 				lazy := xc.Add(xc.Index("::-1, :").Mul(2))
 				want := must(nd.Reduce(op, yd, nd.ReduceArgs{Axes: axes}))
 				sameArray(t, fmt.Sprintf("%v axes %v", op, axes), compute(t, lazy.Reduce(op, opts...)), want, 1e-12)
+			}
+		}
+	}
+}
+
+// TestTutorialMatchesNumPy runs the tutorial on NumPy's Philox stream and compares with
+// the goldens tools/golden/darray_golden.py made with NumPy.
+func TestTutorialMatchesNumPy(t *testing.T) {
+	for _, tc := range []struct{ seed, n int }{{42, 60}, {7, 37}} {
+		read := func(name string) *nd.Array {
+			a, err := npy.ReadFile(fmt.Sprintf("testdata/golden/%s_seed%d_n%d.npy", name, tc.seed, tc.n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		rng := rand.New(rand.NewPCG(uint64(tc.seed), 0))
+		for range 4 {
+			chunks := randomChunks(rng, []int{tc.n, tc.n})
+			x := darray.NewPhiloxRNG(uint64(tc.seed)).Random([]int{tc.n, tc.n}, chunks)
+			y := x.Add(x.T())
+			z := y.Index(fmt.Sprintf("::2, %d:", tc.n/2)).Mean(darray.Axis(1))
+			sameArray(t, "tutorial", compute(t, z), read("tutorial"), 1e-12)
+			sameArray(t, "random", compute(t, x.Index(":5, :7")), read("random"), 0)
+			stats := []*darray.Array{y.Sum(), y.Std(darray.DDof(1)), y.ArgMax().AsType(nd.Float64), y.Index("3:, ::3").Var(darray.Axis(0)).Max()}
+			got, err := darray.Compute(context.Background(), stats)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := nd.Values[float64](read("stats"))
+			for i, g := range got {
+				if v := nd.Values[float64](g)[0]; !closeTo(v, want[i], 1e-12) {
+					t.Errorf("statistic %d = %v, NumPy gives %v", i, v, want[i])
+				}
 			}
 		}
 	}
