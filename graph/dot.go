@@ -16,12 +16,13 @@ var opColor = map[string]string{
 func (g *Graph) DOT() string {
 	var b strings.Builder
 	b.WriteString("digraph tasks {\n  rankdir=BT;\n  node [shape=box, style=filled, fontname=\"Helvetica\", fontsize=10];\n")
-	for i, t := range g.Tasks {
+	for i := range g.Tasks {
+		t := &g.Tasks[i]
 		color := opColor[t.Op]
 		if color == "" {
 			color = "#ffffff"
 		}
-		fmt.Fprintf(&b, "  t%d [label=%q, fillcolor=%q];\n", i, t.Op+"\n"+t.Key, color)
+		fmt.Fprintf(&b, "  t%d [label=%q, fillcolor=%q];\n", i, t.Op+"\n"+t.Name(), color)
 	}
 	for i, t := range g.Tasks {
 		for _, d := range t.Deps {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/darray-go/darray/nd"
@@ -18,6 +19,25 @@ type Layer struct {
 	Shape  []int
 	DType  nd.DType
 	Chunks Chunks
+
+	offsetsOnce sync.Once
+	offsets     [][]int
+}
+
+// Offsets returns, per axis, where each block starts (computed once; do not modify).
+func (l *Layer) Offsets() [][]int {
+	l.offsetsOnce.Do(func() { l.offsets = l.Chunks.Offsets() })
+	return l.offsets
+}
+
+// Origin is the position of block b's first element.
+func (l *Layer) Origin(b []int) []int {
+	off := l.Offsets()
+	o := make([]int, len(b))
+	for d := range b {
+		o[d] = off[d][b[d]]
+	}
+	return o
 }
 
 // LayerOp is the operation of a layer with its parameters: plain data, no functions.

@@ -20,7 +20,7 @@ import (
 // Reductions, cumulative sums, takes and rechunks are task boundaries: their blocks are
 // tasks of their own, shared by every consumer.
 func Lower(targets ...*Layer) (*Graph, error) {
-	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}, offsets: map[*Layer][][]int{}}
+	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}}
 	total := 0
 	for _, t := range targets {
 		total += t.Chunks.TotalBlocks()
@@ -46,23 +46,8 @@ func Lower(targets ...*Layer) (*Graph, error) {
 }
 
 type lowerer struct {
-	g       *Graph
-	memo    map[*Layer][]int32 // per layer, per flat block: task index + 1, or 0
-	offsets map[*Layer][][]int // per layer, the chunk offsets along each axis
-}
-
-// origin is the position of block b's first element in l.
-func (lw *lowerer) origin(l *Layer, b []int) []int {
-	off, ok := lw.offsets[l]
-	if !ok {
-		off = l.Chunks.Offsets()
-		lw.offsets[l] = off
-	}
-	o := make([]int, len(b))
-	for d := range b {
-		o[d] = off[d][b[d]]
-	}
-	return o
+	g    *Graph
+	memo map[*Layer][]int32 // per layer, per flat block: task index + 1, or 0
 }
 
 func blockKey(l *Layer, b []int) string {
@@ -103,24 +88,24 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 	if memo[flat] > 0 {
 		return int(memo[flat] - 1), nil
 	}
-	key := blockKey(l, b)
+	b = append([]int{}, b...) // callers reuse their index slices; tasks keep theirs
 	var id int
 	var err error
 	switch op := l.Op.(type) {
 	case Reduce:
-		id, err = lw.reduceTask(l, op, b, key)
+		id, err = lw.reduceTask(l, op, b)
 	case Cumulative:
-		id, err = lw.cumulativeTask(l, op, b, key)
+		id, err = lw.cumulativeTask(l, op, b)
 	case Take:
-		id, err = lw.takeTask(l, op, b, key)
+		id, err = lw.takeTask(l, op, b)
 	case Rechunk:
-		id, err = lw.rechunkTask(l, b, key)
+		id, err = lw.rechunkTask(l, b)
 	default:
-		e := lw.newExpr()
-		if _, err = e.node(l, b, FullWindow(l.Chunks.BlockShape(b))); err != nil {
+		var deps []int
+		if deps, err = lw.sourceDeps(l, b); err != nil {
 			return 0, err
 		}
-		id = lw.add(Task{Key: key, Op: "block", Params: &BlockTask{Expr: e.expr}, Deps: e.deps, Bytes: blockBytes(l, b)})
+		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: Source{l, b}}, Deps: deps, Bytes: blockBytes(l, b)})
 	}
 	if err != nil {
 		return 0, err
@@ -129,15 +114,106 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 	return id, nil
 }
 
-// exprBuilder collects the nodes and dependencies of one fused task.
-type exprBuilder struct {
-	lw   *lowerer
-	expr Expr
-	deps []int
+// Source is a fused block: block Block of Layer, computed from the outputs of the task
+// boundaries below it. Its expression is built when the task runs (walking a few layers
+// costs microseconds there), so that lowering a million blocks only works out
+// dependencies.
+type Source struct {
+	Layer *Layer
+	Block []int
 }
 
-func (lw *lowerer) newExpr() *exprBuilder {
-	return &exprBuilder{lw: lw, expr: Expr{Nodes: make([]Node, 0, 4)}}
+// Expr builds the block's fused expression. Its "dep" nodes number the boundaries in the
+// order sourceDeps met them, which is the order of the task's Deps.
+func (s Source) Expr() (Expr, error) {
+	e := &exprBuilder{expr: Expr{Nodes: make([]Node, 0, 4)}}
+	_, err := e.node(s.Layer, s.Block, FullWindow(s.Layer.Chunks.BlockShape(s.Block)))
+	return e.expr, err
+}
+
+// exprBuilder collects the nodes of one fused block.
+type exprBuilder struct {
+	expr Expr
+	deps []depRef
+}
+
+type depRef struct {
+	layer *Layer
+	flat  int
+}
+
+// walkFused calls boundary, in a fixed depth-first order, for every task-boundary block
+// that block b of l reads through fusable layers. node visits the same blocks in the same
+// order: the two must change together.
+func walkFused(l *Layer, b []int, boundary func(l *Layer, b []int) error) error {
+	switch op := l.Op.(type) {
+	case Gen, Data:
+		return nil
+	case Elementwise:
+		for _, in := range l.Inputs {
+			if err := walkFused(in, broadcastBlock(in, l, b), boundary); err != nil {
+				return err
+			}
+		}
+		return nil
+	case Transpose:
+		ib := make([]int, len(b))
+		for i, p := range op.Perm {
+			ib[p] = b[i]
+		}
+		return walkFused(l.Inputs[0], ib, boundary)
+	case Select:
+		ib := make([]int, len(b))
+		for d, ax := range op.Axes {
+			ib[d] = ax.Block[b[d]]
+		}
+		return walkFused(l.Inputs[0], ib, boundary)
+	case UnitReshape:
+		return walkFused(l.Inputs[0], unitReshapeBlock(l.Inputs[0], op, b), boundary)
+	case BroadcastTo:
+		return walkFused(l.Inputs[0], broadcastBlock(l.Inputs[0], l, b), boundary)
+	}
+	return boundary(l, b)
+}
+
+// broadcastBlock is the block of in (broadcast to l's shape) that block b of l reads.
+func broadcastBlock(in, l *Layer, b []int) []int {
+	ib := append([]int{}, b...)
+	for d := range ib {
+		if in.Shape[d] == 1 && l.Shape[d] != 1 {
+			ib[d] = 0
+		}
+	}
+	return ib
+}
+
+func unitReshapeBlock(in *Layer, op UnitReshape, b []int) []int {
+	ib := make([]int, in.NDim())
+	for i, src := range op.Map {
+		if src >= 0 {
+			ib[src] = b[i]
+		}
+	}
+	return ib
+}
+
+// sourceDeps makes (or finds) the boundary tasks that block b of l reads.
+func (lw *lowerer) sourceDeps(l *Layer, b []int) ([]int, error) {
+	var deps []int
+	err := walkFused(l, b, func(bl *Layer, bb []int) error {
+		id, err := lw.blockTask(bl, bb)
+		if err != nil {
+			return err
+		}
+		for _, d := range deps {
+			if d == id {
+				return nil
+			}
+		}
+		deps = append(deps, id)
+		return nil
+	})
+	return deps, err
 }
 
 func (e *exprBuilder) push(n Node) int {
@@ -145,13 +221,14 @@ func (e *exprBuilder) push(n Node) int {
 	return len(e.expr.Nodes) - 1
 }
 
-func (e *exprBuilder) dep(task int) int {
-	for k, t := range e.deps { // few deps per task: a scan beats a map
-		if t == task {
+func (e *exprBuilder) dep(l *Layer, b []int) int {
+	ref := depRef{l, flatBlock(l, b)}
+	for k, r := range e.deps { // few deps per task: a scan beats a map
+		if r == ref {
 			return k
 		}
 	}
-	e.deps = append(e.deps, task)
+	e.deps = append(e.deps, ref)
 	return len(e.deps) - 1
 }
 
@@ -159,18 +236,18 @@ func (e *exprBuilder) dep(task int) int {
 func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 	switch op := l.Op.(type) {
 	case Gen:
-		g := w.Shift(e.lw.origin(l, b))
+		g := w.Shift(l.Origin(b))
 		return e.push(Node{Kind: "gen", Gen: op.Spec, Window: &g, DType: l.DType}), nil
 	case Data:
 		return e.push(Node{Kind: "data", Array: op.Blocks[flatBlock(l, b)], Window: &w}), nil
 	case Elementwise:
 		args := make([]int, len(l.Inputs))
 		for k, in := range l.Inputs {
-			ib, iw := append([]int{}, b...), w
+			ib, iw := broadcastBlock(in, l, b), w
 			iw.Start, iw.Step, iw.Count = append([]int{}, w.Start...), append([]int{}, w.Step...), append([]int{}, w.Count...)
 			for d := range l.Shape {
 				if in.Shape[d] == 1 && l.Shape[d] != 1 { // broadcast axis: its one element
-					ib[d], iw.Start[d], iw.Step[d], iw.Count[d] = 0, 0, 1, 1
+					iw.Start[d], iw.Step[d], iw.Count[d] = 0, 1, 1
 				}
 			}
 			var err error
@@ -200,13 +277,13 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 		return e.unitReshape(l, op, b, w)
 	case BroadcastTo:
 		in := l.Inputs[0]
-		ib := append([]int{}, b...)
+		ib := broadcastBlock(in, l, b)
 		iw := FullWindow(w.Count)
 		copy(iw.Start, w.Start)
 		copy(iw.Step, w.Step)
 		for d := range b {
 			if in.Shape[d] == 1 && l.Shape[d] != 1 {
-				ib[d], iw.Start[d], iw.Step[d], iw.Count[d] = 0, 0, 1, 1
+				iw.Start[d], iw.Step[d], iw.Count[d] = 0, 1, 1
 			}
 		}
 		child, err := e.node(in, ib, iw)
@@ -215,26 +292,21 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 		}
 		bc := e.push(Node{Kind: "broadcast", Args: []int{child}, Dims: append([]int{}, w.Count...)})
 		return e.permute(bc, w.Perm), nil
-	default: // a task boundary: depend on its block and view it
-		id, err := e.lw.blockTask(l, b)
-		if err != nil {
-			return 0, err
-		}
-		return e.push(Node{Kind: "dep", Dep: e.dep(id), Window: &w}), nil
+	default: // a task boundary: read the dep's output through the window
+		return e.push(Node{Kind: "dep", Dep: e.dep(l, b), Window: &w}), nil
 	}
 }
 
 // unitReshape pushes the window through a layer that only adds or drops axes of length one.
 func (e *exprBuilder) unitReshape(l *Layer, op UnitReshape, b []int, w Window) (int, error) {
 	in := l.Inputs[0]
-	ib := make([]int, in.NDim())
+	ib := unitReshapeBlock(in, op, b)
 	iw := FullWindow(make([]int, in.NDim()))
 	for d := range iw.Count {
 		iw.Count[d] = 1 // axes not in Map have length one
 	}
 	for i, src := range op.Map {
 		if src >= 0 {
-			ib[src] = b[i]
 			iw.Start[src], iw.Step[src], iw.Count[src] = w.Start[i], w.Step[i], w.Count[i]
 		}
 	}
@@ -273,7 +345,7 @@ func flatBlock(l *Layer, b []int) int {
 }
 
 // reduceTask builds the tree of partial and merge tasks for one output block.
-func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int, key string) (int, error) {
+func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int) (int, error) {
 	in := l.Inputs[0]
 	reduced := make([]bool, in.NDim())
 	for _, ax := range op.Axes {
@@ -305,12 +377,12 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int, key string) (int, er
 		for d := range g {
 			ib[d] = g[d] + fixed[d]
 		}
-		e := lw.newExpr()
-		if _, err = e.node(in, ib, FullWindow(in.Chunks.BlockShape(ib))); err != nil {
+		var deps []int
+		if deps, err = lw.sourceDeps(in, ib); err != nil {
 			return
 		}
-		pt := &PartialTask{Expr: e.expr, Op: op.Op, Axes: op.Axes, Origin: lw.origin(in, ib), Whole: in.Shape}
-		parts = append(parts, lw.add(Task{Key: blockKey(in, ib) + " " + op.Op.String() + "-partial of " + l.Name, Op: "partial", Params: pt, Deps: e.deps, Bytes: blockBytes(l, b) * 3}))
+		pt := &PartialTask{Source: Source{in, ib}, Op: op.Op, Axes: op.Axes}
+		parts = append(parts, lw.add(Task{Layer: in, Block: ib, Role: "partial " + l.Name, Op: "partial", Params: pt, Deps: deps, Bytes: blockBytes(l, b) * 3}))
 	})
 	if err != nil {
 		return 0, err
@@ -319,24 +391,23 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int, key string) (int, er
 	for level := 1; ; level++ {
 		if len(parts) <= split {
 			args := nd.ReduceArgs{Axes: op.Axes, KeepDims: op.KeepDims, DDof: op.DDof}
-			return lw.add(Task{Key: key, Op: "merge", Params: &MergeTask{Finalize: true, Args: args}, Deps: parts, Bytes: blockBytes(l, b)}), nil
+			return lw.add(Task{Layer: l, Block: b, Op: "merge", Params: &MergeTask{Finalize: true, Args: args}, Deps: parts, Bytes: blockBytes(l, b)}), nil
 		}
 		var next []int
 		for i := 0; i < len(parts); i += split {
 			group := parts[i:min(i+split, len(parts))]
-			next = append(next, lw.add(Task{Key: fmt.Sprintf("%s merge %d.%d", key, level, i/split), Op: "merge", Params: &MergeTask{}, Deps: group, Bytes: blockBytes(l, b) * 3}))
+			next = append(next, lw.add(Task{Layer: l, Block: b, Role: fmt.Sprintf("merge %d.%d", level, i/split), Op: "merge", Params: &MergeTask{}, Deps: group, Bytes: blockBytes(l, b) * 3}))
 		}
 		parts = next
 	}
 }
 
-func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int, key string) (int, error) {
+func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int) (int, error) {
 	in := l.Inputs[0]
-	e := lw.newExpr()
-	if _, err := e.node(in, b, FullWindow(in.Chunks.BlockShape(b))); err != nil {
+	deps, err := lw.sourceDeps(in, b)
+	if err != nil {
 		return 0, err
 	}
-	deps := e.deps
 	carry := b[op.Axis] > 0
 	if carry {
 		prev := append([]int{}, b...)
@@ -347,14 +418,14 @@ func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int, key string) 
 		}
 		deps = append(append([]int{}, deps...), id)
 	}
-	return lw.add(Task{Key: key, Op: "cumulative", Params: &CumulativeTask{Expr: e.expr, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: Source{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b)}), nil
 }
 
-func (lw *lowerer) takeTask(l *Layer, op Take, b []int, key string) (int, error) {
+func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {
 	in := l.Inputs[0]
-	lo := lw.origin(l, b)[op.Axis]
+	lo := l.Origin(b)[op.Axis]
 	positions := op.Positions[lo : lo+l.Chunks[op.Axis][b[op.Axis]]]
-	offsets := in.Chunks.Offsets()[op.Axis]
+	offsets := in.Offsets()[op.Axis]
 	// The input blocks the positions fall in, in order, and where each starts in their concatenation.
 	blockOf := func(p int64) int {
 		k := 0
@@ -389,15 +460,15 @@ func (lw *lowerer) takeTask(l *Layer, op Take, b []int, key string) (int, error)
 		k := blockOf(p)
 		local[i] = p - int64(offsets[k]) + int64(concatStart[k])
 	}
-	return lw.add(Task{Key: key, Op: "take", Params: &TakeTask{Axis: op.Axis, Positions: local}, Deps: deps, Bytes: blockBytes(l, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "take", Params: &TakeTask{Axis: op.Axis, Positions: local}, Deps: deps, Bytes: blockBytes(l, b)}), nil
 }
 
-func (lw *lowerer) rechunkTask(l *Layer, b []int, key string) (int, error) {
+func (lw *lowerer) rechunkTask(l *Layer, b []int) (int, error) {
 	in := l.Inputs[0]
 	n := l.NDim()
-	outOrigin := lw.origin(l, b)
+	outOrigin := l.Origin(b)
 	shape := l.Chunks.BlockShape(b)
-	inOffsets := in.Chunks.Offsets()
+	inOffsets := in.Offsets()
 	// Per axis, the input blocks overlapping [lo, hi).
 	ranges := make([][]int, n)
 	grid := make([]int, n)
@@ -438,5 +509,5 @@ func (lw *lowerer) rechunkTask(l *Layer, b []int, key string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return lw.add(Task{Key: key, Op: "assemble", Params: task, Deps: deps, Bytes: blockBytes(l, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "assemble", Params: task, Deps: deps, Bytes: blockBytes(l, b)}), nil
 }

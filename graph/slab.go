@@ -167,8 +167,8 @@ func (e *Expr) evalRange(i int, shapes [][]int, ax, lo, hi int, inputs []any, sp
 // reduceInSlabs computes a partial reduction of the expression's block piece by piece
 // along the first reduced axis of length greater than one, merging as it goes, so that
 // the block never exists whole. It reports false when slabs would not help.
-func (p *PartialTask) reduceInSlabs(inputs []any) (*nd.Partial, bool, error) {
-	shapes, err := p.Expr.shapes(inputs)
+func reduceInSlabs(e *Expr, p *PartialTask, blockOrigin, whole []int, inputs []any) (*nd.Partial, bool, error) {
+	shapes, err := e.shapes(inputs)
 	if err != nil {
 		return nil, false, err
 	}
@@ -177,7 +177,7 @@ func (p *PartialTask) reduceInSlabs(inputs []any) (*nd.Partial, bool, error) {
 	for _, s := range shape {
 		size *= s
 	}
-	if size < 4*slabElements || e2(p.Expr) {
+	if size < 4*slabElements || viewsOnly(e) {
 		return nil, false, nil
 	}
 	// Slabs along the outermost kept axis give partial states side by side (joined at the
@@ -211,13 +211,13 @@ func (p *PartialTask) reduceInSlabs(inputs []any) (*nd.Partial, bool, error) {
 	for lo := 0; lo < shape[ax]; lo += rows {
 		hi := min(lo+rows, shape[ax])
 		var spent []*nd.Array
-		slab, err := p.Expr.evalRange(len(p.Expr.Nodes)-1, shapes, ax, lo, hi, inputs, &spent)
+		slab, err := e.evalRange(len(e.Nodes)-1, shapes, ax, lo, hi, inputs, &spent)
 		if err != nil {
 			return nil, true, err
 		}
-		origin := append([]int{}, p.Origin...)
+		origin := append([]int{}, blockOrigin...)
 		origin[ax] += lo
-		part, err := nd.ReducePartial(p.Op, slab, p.Axes, origin, p.Whole)
+		part, err := nd.ReducePartial(p.Op, slab, p.Axes, origin, whole)
 		for _, a := range spent {
 			a.Recycle()
 		}
@@ -241,9 +241,9 @@ func (p *PartialTask) reduceInSlabs(inputs []any) (*nd.Partial, bool, error) {
 	return acc, true, err
 }
 
-// e2 reports whether the expression only views its inputs (no generator or program): then
-// there is nothing to fuse and the block is reduced directly.
-func e2(e Expr) bool {
+// viewsOnly reports whether the expression only views its inputs (no generator or program):
+// then there is nothing to fuse and the block is reduced directly.
+func viewsOnly(e *Expr) bool {
 	for _, n := range e.Nodes {
 		if n.Kind == "gen" || n.Kind == "program" {
 			return false

@@ -9,11 +9,29 @@ import (
 // Task is one unit of work: an operation, named by Op and parameterised by plain data in
 // Params, applied to the outputs of the tasks listed in Deps (indices into Graph.Tasks).
 type Task struct {
-	Key    string // readable and unique: the layer, the block and the step
 	Op     string
 	Params any
 	Deps   []int
 	Bytes  int64 // size of the output, for memory accounting
+
+	// The task's name: Key when set, otherwise made from the layer, the block and the
+	// role only when asked for (a million tasks need no million strings).
+	Key   string
+	Layer *Layer
+	Block []int
+	Role  string
+}
+
+// Name is the task's readable, unique name, such as "uniform-3 (0, 4) partial sum-7".
+func (t *Task) Name() string {
+	if t.Key != "" || t.Layer == nil {
+		return t.Key
+	}
+	k := blockKey(t.Layer, t.Block)
+	if t.Role != "" {
+		k += " " + t.Role
+	}
+	return k
 }
 
 // Graph is the low-level task graph of a computation, made by Lower.
@@ -28,18 +46,16 @@ type Output struct {
 	Tasks []int
 }
 
-// BlockTask computes a block by evaluating a fused expression over the deps' outputs.
+// BlockTask computes a fused block from the deps' outputs.
 type BlockTask struct {
-	Expr Expr
+	Source Source
 }
 
-// PartialTask computes a block and reduces it to a partial state.
+// PartialTask computes a fused block and reduces it to a partial state.
 type PartialTask struct {
-	Expr   Expr
+	Source Source
 	Op     nd.ReduceOp
 	Axes   []int
-	Origin []int // the block's position in the reduced array
-	Whole  []int // the reduced array's shape
 }
 
 // MergeTask merges the deps' partial states; the last merge of a tree also finalizes.
@@ -51,8 +67,8 @@ type MergeTask struct {
 // CumulativeTask computes a block, then its running sum or product along Axis, starting
 // from the carry (the last dep's last slice along Axis) when Carry is set.
 type CumulativeTask struct {
-	Expr  Expr
-	Op    nd.CumOp
+	Source Source
+	Op     nd.CumOp
 	Axis  int
 	Carry bool
 }
@@ -82,17 +98,26 @@ type Piece struct {
 func Execute(t *Task, inputs []any) (any, error) {
 	switch p := t.Params.(type) {
 	case *BlockTask:
-		return p.Expr.Eval(inputs)
+		e, err := p.Source.Expr()
+		if err != nil {
+			return nil, err
+		}
+		return e.Eval(inputs)
 	case *PartialTask:
-		if part, ok, err := p.reduceInSlabs(inputs); ok {
+		e, err := p.Source.Expr()
+		if err != nil {
+			return nil, err
+		}
+		origin, whole := p.Source.Layer.Origin(p.Source.Block), p.Source.Layer.Shape
+		if part, ok, err := reduceInSlabs(&e, p, origin, whole, inputs); ok {
 			return part, err
 		}
-		a, release, err := p.Expr.EvalTransient(inputs)
+		a, release, err := e.EvalTransient(inputs)
 		if err != nil {
 			return nil, err
 		}
 		defer release()
-		return nd.ReducePartial(p.Op, a, p.Axes, p.Origin, p.Whole)
+		return nd.ReducePartial(p.Op, a, p.Axes, origin, whole)
 	case *MergeTask:
 		parts := make([]*nd.Partial, len(inputs))
 		for i, in := range inputs {
@@ -139,7 +164,11 @@ func runCumulative(p *CumulativeTask, inputs []any) (any, error) {
 			return nil, err
 		}
 	}
-	a, err := p.Expr.Eval(exprInputs)
+	e, err := p.Source.Expr()
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.Eval(exprInputs)
 	if err != nil {
 		return nil, err
 	}

@@ -284,7 +284,7 @@ func (s *state) execute(t int) {
 	s.running--
 	if err != nil {
 		if s.err == nil {
-			s.err = &TaskError{Key: task.Key, Op: task.Op, Err: err}
+			s.err = &TaskError{Key: task.Name(), Op: task.Op, Err: err}
 		}
 		s.cond.Broadcast()
 		return
