@@ -21,11 +21,7 @@ import (
 // tasks of their own, shared by every consumer.
 func Lower(targets ...*Layer) (*Graph, error) {
 	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}}
-	total := 0
-	for _, t := range targets {
-		total += t.Chunks.TotalBlocks()
-	}
-	lw.g.Tasks = make([]Task, 0, 2*total)
+	lw.g.Tasks = make([]Task, 0, estimateTasks(targets))
 	for _, t := range targets {
 		out := Output{Layer: t}
 		var err error
@@ -43,6 +39,35 @@ func Lower(targets ...*Layer) (*Graph, error) {
 		lw.g.Outputs = append(lw.g.Outputs, out)
 	}
 	return lw.g, nil
+}
+
+// estimateTasks guesses how many tasks lowering will make, so that the task list is
+// allocated once: a block task per target block, and per reachable boundary layer one per
+// block (a reduction: one partial per input block, and its merges).
+func estimateTasks(targets []*Layer) int {
+	n := 0
+	seen := map[*Layer]bool{}
+	var walk func(l *Layer)
+	walk = func(l *Layer) {
+		if seen[l] {
+			return
+		}
+		seen[l] = true
+		switch l.Op.(type) {
+		case Reduce:
+			n += l.Inputs[0].Chunks.TotalBlocks()*8/7 + l.Chunks.TotalBlocks()
+		case Cumulative, Take, Rechunk:
+			n += l.Chunks.TotalBlocks()
+		}
+		for _, in := range l.Inputs {
+			walk(in)
+		}
+	}
+	for _, t := range targets {
+		n += t.Chunks.TotalBlocks()
+		walk(t)
+	}
+	return n + 16
 }
 
 type lowerer struct {
