@@ -2,11 +2,13 @@ package darray_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/nd"
@@ -417,5 +419,38 @@ func TestTutorialMatchesNumPy(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestTaskErrorsNameTheTask(t *testing.T) {
+	x := darray.Arange(0, 100, 1, nd.Int64, darray.ChunkSize(10))
+	e := darray.Arange(-50, 50, 1, nd.Int64, darray.ChunkSize(25))
+	_, err := x.Pow(e).Sum().Compute(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "negative integer powers") || !strings.Contains(err.Error(), "task") {
+		t.Fatalf("error %v, want the failing task and NumPy's complaint", err)
+	}
+}
+
+func TestComputeCancels(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	x := darray.NewRNG(1).Random([]int{20000, 20000}, darray.ChunkSize(500))
+	done := make(chan error)
+	go func() {
+		_, err := x.Add(x.T()).Std().Compute(ctx)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("error %v, want context.Canceled", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Compute returned %v after cancellation", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Compute did not return after cancellation")
 	}
 }

@@ -32,6 +32,9 @@ func (s Step) String() string {
 type compiledStep struct {
 	args   []int
 	dtype  DType
+	// intPower marks an integer power, whose exponents are checked block by block: NumPy
+	// refuses negative integer powers, and the kernel alone would return 1 for them.
+	intPower bool
 	unary  unaryKernel
 	binary binaryKernel
 	where  ternaryKernel
@@ -112,7 +115,7 @@ func (p *Program) compile(inputs []DType) (*compiledProgram, error) {
 				if err != nil {
 					return nil, err
 				}
-				cs = compiledStep{dtype: res, binary: binaryKernelFor(op, comp, res)}
+				cs = compiledStep{dtype: res, binary: binaryKernelFor(op, comp, res), intPower: op == Power && comp.Kind() == 'i'}
 				argTypes = []DType{comp, comp}
 			} else {
 				return nil, newError("program", ErrValue, "step %d: unknown operation %q with %d arguments", k, s.Op, len(s.Args))
@@ -158,7 +161,10 @@ func (p *Program) Eval(inputs ...*Array) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.run(out, inputs)
+	if err := c.run(out, inputs); err != nil {
+		out.Recycle()
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -176,11 +182,10 @@ func (p *Program) EvalInto(out *Array, inputs ...*Array) error {
 	if out.dtype != c.result || !out.IsContiguous() {
 		return newError("program", ErrValue, "output must be a C-contiguous %v array, got %s", c.result, out.describe())
 	}
-	c.run(out, inputs)
-	return nil
+	return c.run(out, inputs)
 }
 
-func (c *compiledProgram) run(out *Array, inputs []*Array) {
+func (c *compiledProgram) run(out *Array, inputs []*Array) error {
 	bs := make([]*Array, len(inputs))
 	for i, in := range inputs {
 		b, err := in.BroadcastTo(out.shape...)
@@ -195,7 +200,11 @@ func (c *compiledProgram) run(out *Array, inputs []*Array) {
 	}
 	vals := make([]any, len(inputs)+len(c.steps))
 	last := len(c.steps) - 1
+	var failure error
 	runKernel(out, bs, c.inputs, func(d any, args []any) {
+		if failure != nil {
+			return
+		}
 		copy(vals, args)
 		m := lenAny(d)
 		for k, s := range c.steps {
@@ -210,6 +219,10 @@ func (c *compiledProgram) run(out *Array, inputs []*Array) {
 			case s.unary != nil:
 				s.unary(dst, vals[a[0]])
 			case s.binary != nil:
+				if s.intPower && hasNegative(vals[a[1]]) {
+					failure = newError("power", ErrValue, "integers to negative integer powers are not allowed")
+					return
+				}
 				s.binary(dst, vals[a[0]], vals[a[1]])
 			default:
 				s.where(dst, vals[a[0]], vals[a[1]], vals[a[2]])
@@ -217,6 +230,30 @@ func (c *compiledProgram) run(out *Array, inputs []*Array) {
 			vals[len(inputs)+k] = dst
 		}
 	})
+	return failure
+}
+
+func hasNegative(block any) bool {
+	switch b := block.(type) {
+	case []int8:
+		return anyNegative(b)
+	case []int16:
+		return anyNegative(b)
+	case []int32:
+		return anyNegative(b)
+	case []int64:
+		return anyNegative(b)
+	}
+	return false
+}
+
+func anyNegative[T signed](b []T) bool {
+	for _, v := range b {
+		if v < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *compiledProgram) valueType(v int) DType {
