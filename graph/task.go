@@ -69,8 +69,8 @@ type MergeTask struct {
 type CumulativeTask struct {
 	Source Source
 	Op     nd.CumOp
-	Axis  int
-	Carry bool
+	Axis   int
+	Carry  bool
 }
 
 // TakeTask concatenates its deps along Axis and picks Positions (relative to that

@@ -30,15 +30,15 @@ func (s Step) String() string {
 // compiledStep is a step with its kernel chosen and its arguments converted to the
 // kernel's dtypes by implicit astype steps.
 type compiledStep struct {
-	args   []int
-	dtype  DType
+	args  []int
+	dtype DType
 	// intPower marks an integer power, whose exponents are checked block by block: NumPy
 	// refuses negative integer powers, and the kernel alone would return 1 for them.
 	intPower bool
-	unary  unaryKernel
-	binary binaryKernel
-	where  ternaryKernel
-	cast   bool
+	unary    unaryKernel
+	binary   binaryKernel
+	where    ternaryKernel
+	cast     bool
 }
 
 type compiledProgram struct {
