@@ -54,3 +54,15 @@ func BenchmarkTutorialPhilox(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWorkload1e9 is the tutorial expression at 31623 x 31623 (1e9 elements).
+func BenchmarkWorkload1e9(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewRNG(42).Random([]int{31623, 31623}, darray.ChunkSize(1000, 1000))
+		z := x.Add(x.T()).Index("::2, 15811:").Mean(darray.Axis(1))
+		if _, err := z.Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -310,11 +310,18 @@ func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 		z := s1.Weyl(uint64(pos))
 		switch g.Kind {
 		case "uniform":
-			scale := g.High - g.Low
 			dst := f64[row : row+rowLen]
-			for j := range dst {
-				dst[j] = g.Low + scale*crng.Float64(crng.Mix64(z))
-				z += dz
+			if low, high := g.Low, g.High; low == 0 && high == 1 {
+				for j := range dst {
+					dst[j] = crng.Float64(crng.Mix64(z))
+					z += dz
+				}
+			} else {
+				scale := high - low
+				for j := range dst {
+					dst[j] = low + scale*crng.Float64(crng.Mix64(z))
+					z += dz
+				}
 			}
 		case "normal":
 			z2 := s2.Weyl(uint64(pos))
