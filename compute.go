@@ -24,6 +24,21 @@ func Workers(n int) ComputeOption { return func(c *computeConfig) { c.opts.Worke
 // debugging, and for reading a failing task's stack in order.
 func Synchronous() ComputeOption { return func(c *computeConfig) { c.opts.Synchronous = true } }
 
+// MemoryLimit bounds the memory a computation holds (results kept for later tasks plus the
+// working sets of running tasks), in bytes; results needed least soon are spilled to disk
+// beyond it. 0 means half the machine's memory, a negative limit none. A computation whose
+// largest task cannot fit is refused before it starts.
+func MemoryLimit(bytes int64) ComputeOption {
+	return func(c *computeConfig) { c.opts.MemoryLimit = bytes }
+}
+
+// SpillDir sets the directory spill files go in (a private directory is made inside it and
+// removed when the computation ends, however it ends).
+func SpillDir(dir string) ComputeOption { return func(c *computeConfig) { c.opts.SpillDir = dir } }
+
+// WithStats fills st with the computation's figures (tasks, peak memory, spilling).
+func WithStats(st *sched.Stats) ComputeOption { return func(c *computeConfig) { c.opts.Stats = st } }
+
 // WithProgress reports the computation's progress to p.
 func WithProgress(p sched.Progress) ComputeOption {
 	return func(c *computeConfig) { c.opts.Progress = p }

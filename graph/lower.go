@@ -130,7 +130,7 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 		if deps, err = lw.sourceDeps(l, b); err != nil {
 			return 0, err
 		}
-		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: Source{l, b}}, Deps: deps, Bytes: blockBytes(l, b)})
+		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: Source{l, b}}, Deps: deps, Bytes: blockBytes(l, b), Working: blockBytes(l, b)})
 	}
 	if err != nil {
 		return 0, err
@@ -407,7 +407,7 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int) (int, error) {
 			return
 		}
 		pt := &PartialTask{Source: Source{in, ib}, Op: op.Op, Axes: op.Axes}
-		parts = append(parts, lw.add(Task{Layer: in, Block: ib, Role: "partial " + l.Name, Op: "partial", Params: pt, Deps: deps, Bytes: blockBytes(l, b) * 3}))
+		parts = append(parts, lw.add(Task{Layer: in, Block: ib, Role: "partial " + l.Name, Op: "partial", Params: pt, Deps: deps, Bytes: blockBytes(l, b) * 3, Working: 2 * blockBytes(in, ib)}))
 	})
 	if err != nil {
 		return 0, err
@@ -443,7 +443,7 @@ func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int) (int, error)
 		}
 		deps = append(append([]int{}, deps...), id)
 	}
-	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: Source{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: Source{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b), Working: 2 * blockBytes(in, b)}), nil
 }
 
 func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {
@@ -485,7 +485,7 @@ func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {
 		k := blockOf(p)
 		local[i] = p - int64(offsets[k]) + int64(concatStart[k])
 	}
-	return lw.add(Task{Layer: l, Block: b, Op: "take", Params: &TakeTask{Axis: op.Axis, Positions: local}, Deps: deps, Bytes: blockBytes(l, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "take", Working: int64(pos) * blockBytes(l, b) / int64(max(l.Chunks[op.Axis][b[op.Axis]], 1)), Params: &TakeTask{Axis: op.Axis, Positions: local}, Deps: deps, Bytes: blockBytes(l, b)}), nil
 }
 
 func (lw *lowerer) rechunkTask(l *Layer, b []int) (int, error) {

@@ -13,6 +13,9 @@ type Task struct {
 	Params any
 	Deps   []int
 	Bytes  int64 // size of the output, for memory accounting
+	// Working is the memory the task needs while it runs, beyond its inputs and output:
+	// the blocks its fused expression makes on the way.
+	Working int64
 
 	// The task's name: Key when set, otherwise made from the layer, the block and the
 	// role only when asked for (a million tasks need no million strings).

@@ -42,6 +42,24 @@ type Options struct {
 	Workers     int      // goroutines running tasks; 0 means runtime.GOMAXPROCS(0)
 	Synchronous bool     // run every task in the calling goroutine, in order (for debugging)
 	Progress    Progress // optional
+
+	// MemoryLimit bounds the bytes of results held plus the working sets of running tasks
+	// (0: DefaultMemoryLimit; negative: no limit). A task starts only when it fits; held
+	// results that are needed least soon are spilled to disk to make room, and read back
+	// when a task needs them. A graph whose largest task cannot fit is refused before it
+	// starts, with a *PlanError.
+	MemoryLimit int64
+	SpillDir    string // where spill files go (a private directory is made inside); "" is os.TempDir()
+	Stats       *Stats // filled in when Run returns, if not nil
+}
+
+// Stats describe a finished computation.
+type Stats struct {
+	Tasks        int
+	PeakBytes    int64 // the most bytes held by results and reserved by running tasks at once
+	SpilledBytes int64 // bytes written to spill files
+	SpillFiles   int
+	Limit        int64
 }
 
 // Local is the in-process scheduler.
@@ -83,7 +101,24 @@ func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 		workers = 1
 	}
 	s.progress = opt.Progress
+	s.limit = opt.MemoryLimit
+	if s.limit == 0 {
+		s.limit = DefaultMemoryLimit()
+	}
+	if s.limit > 0 {
+		if need, t := Project(g); need > s.limit {
+			return nil, &PlanError{Task: g.Tasks[t].Name(), Op: g.Tasks[t].Op, Need: need, Limit: s.limit}
+		}
+	}
+	s.spill.parent = opt.SpillDir
+	defer s.spill.close()
 	err := s.run(ctx, workers, opt.Synchronous)
+	if err == nil {
+		err = s.loadOutputs()
+	}
+	if opt.Stats != nil {
+		*opt.Stats = Stats{Tasks: len(g.Tasks), PeakBytes: s.peak, SpilledBytes: s.spill.bytes, SpillFiles: s.spill.files, Limit: s.limit}
+	}
 	if opt.Progress != nil {
 		opt.Progress.Finish(err)
 	}
@@ -116,11 +151,23 @@ type state struct {
 	left    int // tasks not yet finished
 	running int
 	err     error
+
+	// Memory accounting (limit <= 0: none).
+	limit    int64
+	held     int64              // bytes of results in memory
+	reserved int64              // working sets of running tasks
+	peak     int64              // most of held + reserved
+	sizes    []int64            // per task: bytes of its result in memory
+	pinned   []int32            // per task: running tasks reading its result
+	done     []bool
+	spilled  map[int]*spillMeta // results on disk
+	spill    spillStore
 }
 
 func newRun(g *graph.Graph) *state {
 	n := len(g.Tasks)
-	s := &state{g: g, waiting: make([]int32, n), refs: make([]int32, n), results: make([]any, n), left: n}
+	s := &state{g: g, waiting: make([]int32, n), refs: make([]int32, n), results: make([]any, n), left: n,
+		sizes: make([]int64, n), pinned: make([]int32, n), done: make([]bool, n), spilled: map[int]*spillMeta{}}
 	s.cond = sync.NewCond(&s.mu)
 	counts := make([]int32, n)
 	for i := range g.Tasks {
@@ -218,10 +265,11 @@ func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
 				s.mu.Unlock()
 				return s.err
 			}
-			t := int(heap.Pop(&s.ready).(int32))
-			s.running++
+			t, _ := s.next() // alone, the next task always starts
 			s.mu.Unlock()
-			s.execute(t)
+			if t >= 0 {
+				s.execute(t)
+			}
 		}
 	}
 	stop := context.AfterFunc(ctx, func() {
@@ -251,19 +299,145 @@ func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
 func (s *state) worker() {
 	s.mu.Lock()
 	for {
-		for s.err == nil && s.left > 0 && s.ready.Len() == 0 {
-			s.cond.Wait()
-		}
 		if s.err != nil || s.left == 0 {
 			s.mu.Unlock()
 			return
 		}
-		t := int(heap.Pop(&s.ready).(int32))
-		s.running++
+		t, ok := s.next()
+		if !ok {
+			s.cond.Wait()
+			continue
+		}
 		s.mu.Unlock()
-		s.execute(t)
+		if t >= 0 {
+			s.execute(t)
+		}
 		s.mu.Lock()
 	}
+}
+
+// next takes the highest-priority ready task if it fits in memory, making room by
+// spilling when it must, and marks it running with its inputs in memory. It reports false
+// when the task has to wait for running tasks to free memory (or nothing is ready); it
+// returns -1 when loading an input failed (the error is recorded). Called with mu held.
+func (s *state) next() (int, bool) {
+	if s.ready.Len() == 0 {
+		return 0, false
+	}
+	t := int(s.ready.items[0])
+	task := &s.g.Tasks[t]
+	need := workingSet(task)
+	for _, d := range task.Deps {
+		if m, ok := s.spilled[d]; ok {
+			need += m.size
+		}
+	}
+	if s.limit > 0 && s.held+s.reserved+need > s.limit {
+		s.makeRoom(t, s.held+s.reserved+need-s.limit)
+		if s.err != nil {
+			return -1, true
+		}
+		if s.held+s.reserved+need > s.limit && s.running > 0 {
+			return 0, false // wait for running tasks to finish and free memory
+		}
+	}
+	heap.Pop(&s.ready)
+	for _, d := range task.Deps {
+		if m, ok := s.spilled[d]; ok {
+			v, err := s.spill.read(m)
+			if err != nil {
+				s.fail(task, err)
+				return -1, true
+			}
+			delete(s.spilled, d)
+			s.results[d], s.sizes[d] = v, m.size
+			s.held += m.size
+		}
+		s.pinned[d]++
+	}
+	s.running++
+	s.reserved += workingSet(task)
+	s.notePeak()
+	return t, true
+}
+
+func (s *state) notePeak() {
+	if s.held+s.reserved > s.peak {
+		s.peak = s.held + s.reserved
+	}
+}
+
+// makeRoom spills held results, those needed least soon first, until want bytes are free
+// or nothing more can go. Results pinned by running tasks or read by task t stay.
+func (s *state) makeRoom(t int, want int64) {
+	keep := map[int]bool{}
+	for _, d := range s.g.Tasks[t].Deps {
+		keep[d] = true
+	}
+	for want > 0 {
+		victim, latest := -1, int32(-1)
+		for i, v := range s.results {
+			if v == nil || s.pinned[i] > 0 || keep[i] || s.sizes[i] == 0 {
+				continue
+			}
+			if next := s.nextUse(i); next > latest {
+				victim, latest = i, next
+			}
+		}
+		if victim < 0 {
+			return
+		}
+		m, err := s.spill.write(s.g.Tasks[victim].Name(), s.results[victim])
+		if errors.Is(err, errNotSpillable) {
+			s.sizes[victim] = 0 // cannot go; stop considering it
+			continue
+		}
+		if err != nil {
+			s.err = fmt.Errorf("memory limit of %s: %w", formatBytes(s.limit), err)
+			s.cond.Broadcast()
+			return
+		}
+		s.spilled[victim] = m
+		s.held -= m.size
+		want -= m.size
+		s.results[victim], s.sizes[victim] = nil, 0
+	}
+}
+
+// nextUse is the priority of the first task still to run that reads result i (outputs
+// that no task reads come last).
+func (s *state) nextUse(i int) int32 {
+	next := int32(1<<31 - 1)
+	for _, c := range s.dependents[i] {
+		if !s.done[c] && s.priority[c] < next {
+			next = s.priority[c]
+		}
+	}
+	return next
+}
+
+func (s *state) fail(task *graph.Task, err error) {
+	if s.err == nil {
+		s.err = &TaskError{Key: task.Name(), Op: task.Op, Err: err}
+	}
+	s.cond.Broadcast()
+}
+
+// loadOutputs reads back outputs that were spilled.
+func (s *state) loadOutputs() error {
+	for _, o := range s.g.Outputs {
+		for _, t := range o.Tasks {
+			if m, ok := s.spilled[t]; ok {
+				v, err := s.spill.read(m)
+				if err != nil {
+					return err
+				}
+				delete(s.spilled, t)
+				s.results[t] = v
+			}
+		}
+	}
+	return nil
 }
 
 // execute runs task t (whose inputs all exist) and records its result.
@@ -282,45 +456,45 @@ func (s *state) execute(t int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.running--
+	s.reserved -= workingSet(task)
+	for _, d := range task.Deps {
+		s.pinned[d]--
+	}
 	if err != nil {
-		if s.err == nil {
-			s.err = &TaskError{Key: task.Name(), Op: task.Op, Err: err}
-		}
-		s.cond.Broadcast()
+		s.fail(task, err)
 		return
 	}
 	if s.err != nil {
 		return
 	}
 	s.results[t] = result
+	s.done[t] = true
+	s.sizes[t] = sizeOf(result)
+	s.held += s.sizes[t]
+	s.notePeak()
 	s.left--
 	for _, d := range task.Deps { // inputs whose last consumer this was are dropped
 		s.refs[d]--
 		if s.refs[d] == 0 {
 			s.results[d] = nil
+			s.held -= s.sizes[d]
+			s.sizes[d] = 0
 		}
 	}
 	if s.refs[t] == 0 {
 		s.results[t] = nil
+		s.held -= s.sizes[t]
+		s.sizes[t] = 0
 	}
-	woke := 0
+	s.cond.Broadcast() // memory was freed: waiting workers may now fit their task
 	for _, c := range s.dependents[t] {
 		s.waiting[c]--
 		if s.waiting[c] == 0 {
 			heap.Push(&s.ready, c)
-			woke++
 		}
 	}
 	if s.progress != nil {
 		s.progress.TaskDone(task, elapsed)
-	}
-	switch {
-	case s.left == 0:
-		s.cond.Broadcast()
-	case woke > 1:
-		s.cond.Broadcast()
-	case woke == 1:
-		s.cond.Signal()
 	}
 }
 
