@@ -2,9 +2,11 @@ package darray_test
 
 import (
 	"context"
+	"io"
 	"testing"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/sched"
 )
 
 // BenchmarkTutorial is the tutorial workload: random 10000x10000 in 1000x1000 chunks,
@@ -62,6 +64,19 @@ func BenchmarkWorkload1e9(b *testing.B) {
 		x := darray.NewRNG(42).Random([]int{31623, 31623}, darray.ChunkSize(1000, 1000))
 		z := x.Add(x.T()).Index("::2, 15811:").Mean(darray.Axis(1))
 		if _, err := z.Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTutorialProgress is BenchmarkTutorial with a progress bar drawing (to nowhere),
+// to show the bar costs nothing measurable.
+func BenchmarkTutorialProgress(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewRNG(42).Random([]int{10000, 10000}, darray.ChunkSize(1000, 1000))
+		z := x.Add(x.T()).Index("::2, 5000:").Mean(darray.Axis(1))
+		if _, err := z.Compute(ctx, darray.WithProgress(sched.NewBar(io.Discard))); err != nil {
 			b.Fatal(err)
 		}
 	}

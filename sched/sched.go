@@ -154,11 +154,11 @@ type state struct {
 
 	// Memory accounting (limit <= 0: none).
 	limit    int64
-	held     int64              // bytes of results in memory
-	reserved int64              // working sets of running tasks
-	peak     int64              // most of held + reserved
-	sizes    []int64            // per task: bytes of its result in memory
-	pinned   []int32            // per task: running tasks reading its result
+	held     int64   // bytes of results in memory
+	reserved int64   // working sets of running tasks
+	peak     int64   // most of held + reserved
+	sizes    []int64 // per task: bytes of its result in memory
+	pinned   []int32 // per task: running tasks reading its result
 	done     []bool
 	spilled  map[int]*spillMeta // results on disk
 	spill    spillStore

@@ -185,3 +185,33 @@ func BenchmarkTrivialTasks(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(g.Tasks)), "ns/task")
 }
+
+func TestProgressBarAndCallback(t *testing.T) {
+	var out strings.Builder
+	bar := sched.NewBar(&out)
+	bar.Interval = 0
+	if _, err := sched.Run(context.Background(), tree(100, 4), sched.Options{Progress: bar}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "100%") || !strings.Contains(s, "135/135 tasks") || !strings.HasSuffix(s, "\n") {
+		t.Errorf("bar output ends %q", s[max(0, len(s)-120):])
+	}
+	if n := strings.Count(s, "\r"); n < 100 {
+		t.Errorf("bar drew %d times for 135 tasks with no throttle", n)
+	}
+	var last, calls int
+	cb := sched.Callback(func(done, total int, _ time.Duration) {
+		if done != last+1 || total != 135 {
+			t.Errorf("callback got %d/%d after %d", done, total, last)
+		}
+		last = done
+		calls++
+	})
+	if _, err := sched.Run(context.Background(), tree(100, 4), sched.Options{Progress: cb}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 135 {
+		t.Errorf("callback called %d times, want 135", calls)
+	}
+}
