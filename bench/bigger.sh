@@ -12,5 +12,5 @@ echo "== with a 256 MB memory limit"
 /tmp/darray-workload -n 100000 -chunk 1000 -memory-limit 256MB
 if [ "${1:-}" != "--no-dask" ]; then
   echo "== dask $(/usr/bin/python3 -c 'import dask; print(dask.__version__)') threaded at 1e10 (one run; peak RSS from /usr/bin/time)"
-  /usr/bin/time -f "dask peak_rss_mb=%M (KiB reported by time)" /usr/bin/python3 bench/tutorial_dask.py 100000 1000 1
+  /usr/bin/time -f "dask peak_rss_kib=%M" /usr/bin/python3 bench/tutorial_dask.py 100000 1000 1
 fi
