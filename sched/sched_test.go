@@ -151,14 +151,17 @@ func TestNoGoroutineLeaks(t *testing.T) {
 // TestDepthFirstKeepsFewResults checks the ordering: on a wide tree reduction, the number
 // of results alive at once stays near the tree's height, not its width.
 func TestDepthFirstKeepsFewResults(t *testing.T) {
-	g := tree(4096, 4)
-	p := &peak{}
-	if _, err := sched.Run(context.Background(), g, sched.Options{Workers: 1, Progress: p}); err != nil {
-		t.Fatal(err)
-	}
-	// With a depth-first order a 4-ary tree of height 6 holds at most 4 results per level.
-	if p.max > 4*7 {
-		t.Errorf("%d results alive at once on a 4096-leaf tree", p.max)
+	for _, workers := range []int{1, 2, 8} {
+		g := tree(4096, 4)
+		p := &peak{}
+		if _, err := sched.Run(context.Background(), g, sched.Options{Workers: workers, Progress: p}); err != nil {
+			t.Fatal(err)
+		}
+		// Depth-first, a 4-ary tree of height 6 holds at most 4 results per level, plus
+		// what the other workers run ahead: not thousands of leaves.
+		if p.max > 4*7+4*workers {
+			t.Errorf("workers=%d: %d results alive at once on a 4096-leaf tree", workers, p.max)
+		}
 	}
 }
 
