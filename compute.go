@@ -67,23 +67,28 @@ func computeBlocks(ctx context.Context, arrays []*Array, opts []ComputeOption) (
 	if err != nil {
 		return nil, err
 	}
-	cfg := computeConfig{}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	g, err := graph.Lower(layers...)
 	if err != nil {
 		return nil, fmt.Errorf("darray: compute: %w", err)
+	}
+	blocks, err := executeGraph(ctx, g, opts)
+	if err != nil {
+		return nil, fmt.Errorf("darray: compute: %w", err)
+	}
+	return blocks, nil
+}
+
+// executeGraph runs a lowered graph with the options' executor (the local scheduler by default).
+func executeGraph(ctx context.Context, g *graph.Graph, opts []ComputeOption) ([][]any, error) {
+	cfg := computeConfig{}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	exec := cfg.executor
 	if exec == nil {
 		exec = &sched.Local{Options: cfg.opts}
 	}
-	blocks, err := exec.Execute(ctx, g)
-	if err != nil {
-		return nil, fmt.Errorf("darray: compute: %w", err)
-	}
-	return blocks, nil
+	return exec.Execute(ctx, g)
 }
 
 // Compute computes several arrays together, sharing the work they have in common, and

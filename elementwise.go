@@ -197,14 +197,15 @@ func unifyChunks(shape []int, layers []*graph.Layer) (graph.Chunks, []*graph.Lay
 	return chunks, out
 }
 
-// rechunkLayer re-cuts l into chunks: a generator is simply re-declared, anything else
-// gets a Rechunk layer.
+// rechunkLayer re-cuts l into chunks: generators and file reads are simply re-declared,
+// anything else gets a Rechunk layer.
 func rechunkLayer(l *graph.Layer, chunks graph.Chunks) *graph.Layer {
 	if l.Chunks.Equal(chunks) {
 		return l
 	}
-	if g, ok := l.Op.(graph.Gen); ok {
-		return graph.NewLayer(g, nil, l.Shape, l.DType, chunks)
+	switch op := l.Op.(type) {
+	case graph.Gen, graph.Read: // any window can be made or read: just cut differently
+		return graph.NewLayer(op, nil, l.Shape, l.DType, chunks)
 	}
 	return graph.NewLayer(graph.Rechunk{}, []*graph.Layer{l}, l.Shape, l.DType, chunks)
 }

@@ -18,12 +18,13 @@ type Expr struct {
 
 // Node is one step of an Expr. It is kept small: lowering makes several per task.
 type Node struct {
-	Kind string // "dep", "gen", "data", "program", "unit-reshape", "broadcast", "transpose"
+	Kind string // "dep", "gen", "read", "data", "program", "unit-reshape", "broadcast", "transpose"
 	// dep: the task input at position Dep, seen through Window.
 	Dep int
 	// gen: the generator (shared by every block of its layer) over the global Window;
 	// data: Array seen through Window.
 	Gen    *GenSpec
+	Src    Source // read: the source, over the global Window
 	Array  *nd.Array
 	Window *Window
 	// program, unit-reshape, broadcast, transpose: the arguments and parameters.
@@ -62,7 +63,7 @@ func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 	for i, n := range e.Nodes {
 		owner[i] = -1
 		switch n.Kind {
-		case "gen", "program":
+		case "gen", "program", "read":
 			owner[i] = i
 		case "unit-reshape", "broadcast", "transpose":
 			owner[i] = owner[n.Args[0]]
@@ -79,6 +80,8 @@ func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 			vals[i], err = n.Window.Apply(n.Array)
 		case "gen":
 			vals[i], err = generate(n.Gen, *n.Window, n.DType)
+		case "read":
+			vals[i], err = readSource(n.Src, *n.Window)
 		case "program":
 			args := make([]*nd.Array, len(n.Args))
 			for k, a := range n.Args {
@@ -108,6 +111,14 @@ func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 		return vals[last], nil, nil
 	}
 	return vals[last], vals[owner[last]], nil
+}
+
+func readSource(src Source, w Window) (*nd.Array, error) {
+	a, err := src.Read(w)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", src.Describe(), err)
+	}
+	return a, nil
 }
 
 // generate produces the elements of a generator at the global positions of a window.

@@ -84,6 +84,24 @@ type GenSpec struct {
 
 func (Gen) Kind() string { return "gen" }
 
+// Source is a leaf whose elements can be produced for any window of global positions:
+// a file read by region, say. Implementations are plain data (a path, an offset, a dtype)
+// so that a graph holding them can travel; they must be safe for concurrent use.
+type Source interface {
+	// Read returns the elements at the window's global positions, shaped w.Shape().
+	Read(w Window) (*nd.Array, error)
+	// Describe names the source in errors and pictures, such as "data.npy".
+	Describe() string
+}
+
+// Read is a layer whose blocks come from a Source. Like generators, reads are fused into
+// the tasks that use them and read only the elements those tasks need.
+type Read struct {
+	Src Source
+}
+
+func (Read) Kind() string { return "read" }
+
 // Data is an in-memory array held in the graph, one array per block in C order of the
 // block grid (views of one source array for FromArray, computed blocks for Persist).
 type Data struct {

@@ -130,7 +130,7 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 		if deps, err = lw.sourceDeps(l, b); err != nil {
 			return 0, err
 		}
-		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: Source{l, b}}, Deps: deps, Bytes: blockBytes(l, b), Working: blockBytes(l, b)})
+		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: BlockRef{l, b}}, Deps: deps, Bytes: blockBytes(l, b), Working: blockBytes(l, b)})
 	}
 	if err != nil {
 		return 0, err
@@ -139,18 +139,18 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 	return id, nil
 }
 
-// Source is a fused block: block Block of Layer, computed from the outputs of the task
+// BlockRef is a fused block: block Block of Layer, computed from the outputs of the task
 // boundaries below it. Its expression is built when the task runs (walking a few layers
 // costs microseconds there), so that lowering a million blocks only works out
 // dependencies.
-type Source struct {
+type BlockRef struct {
 	Layer *Layer
 	Block []int
 }
 
 // Expr builds the block's fused expression. Its "dep" nodes number the boundaries in the
 // order sourceDeps met them, which is the order of the task's Deps.
-func (s Source) Expr() (Expr, error) {
+func (s BlockRef) Expr() (Expr, error) {
 	e := &exprBuilder{expr: Expr{Nodes: make([]Node, 0, 4)}}
 	_, err := e.node(s.Layer, s.Block, FullWindow(s.Layer.Chunks.BlockShape(s.Block)))
 	return e.expr, err
@@ -172,7 +172,7 @@ type depRef struct {
 // order: the two must change together.
 func walkFused(l *Layer, b []int, boundary func(l *Layer, b []int) error) error {
 	switch op := l.Op.(type) {
-	case Gen, Data:
+	case Gen, Data, Read:
 		return nil
 	case Elementwise:
 		for _, in := range l.Inputs {
@@ -263,6 +263,9 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 	case Gen:
 		g := w.Shift(l.Origin(b))
 		return e.push(Node{Kind: "gen", Gen: op.Spec, Window: &g, DType: l.DType}), nil
+	case Read:
+		g := w.Shift(l.Origin(b))
+		return e.push(Node{Kind: "read", Src: op.Src, Window: &g, DType: l.DType}), nil
 	case Data:
 		return e.push(Node{Kind: "data", Array: op.Blocks[flatBlock(l, b)], Window: &w}), nil
 	case Elementwise:
@@ -406,7 +409,7 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int) (int, error) {
 		if deps, err = lw.sourceDeps(in, ib); err != nil {
 			return
 		}
-		pt := &PartialTask{Source: Source{in, ib}, Op: op.Op, Axes: op.Axes}
+		pt := &PartialTask{Source: BlockRef{in, ib}, Op: op.Op, Axes: op.Axes}
 		parts = append(parts, lw.add(Task{Layer: in, Block: ib, Role: "partial " + l.Name, Op: "partial", Params: pt, Deps: deps, Bytes: blockBytes(l, b) * 3, Working: 2 * blockBytes(in, ib)}))
 	})
 	if err != nil {
@@ -443,7 +446,7 @@ func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int) (int, error)
 		}
 		deps = append(append([]int{}, deps...), id)
 	}
-	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: Source{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b), Working: 2 * blockBytes(in, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: BlockRef{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b), Working: 2 * blockBytes(in, b)}), nil
 }
 
 func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {

@@ -17,7 +17,7 @@ func (e *Expr) shapes(inputs []any) ([][]int, error) {
 	s := make([][]int, len(e.Nodes))
 	for i, n := range e.Nodes {
 		switch n.Kind {
-		case "dep", "data", "gen":
+		case "dep", "data", "gen", "read":
 			s[i] = n.Window.Shape()
 		case "program":
 			args := make([][]int, len(n.Args))
@@ -73,6 +73,12 @@ func (e *Expr) evalRange(i int, shapes [][]int, ax, lo, hi int, inputs []any, sp
 		return restrict(n.Window).Apply(n.Array)
 	case "gen":
 		a, err := generate(n.Gen, restrict(n.Window), n.DType)
+		if err == nil {
+			*spent = append(*spent, a)
+		}
+		return a, err
+	case "read":
+		a, err := readSource(n.Src, restrict(n.Window))
 		if err == nil {
 			*spent = append(*spent, a)
 		}
@@ -245,7 +251,7 @@ func reduceInSlabs(e *Expr, p *PartialTask, blockOrigin, whole []int, inputs []a
 // then there is nothing to fuse and the block is reduced directly.
 func viewsOnly(e *Expr) bool {
 	for _, n := range e.Nodes {
-		if n.Kind == "gen" || n.Kind == "program" {
+		if n.Kind == "gen" || n.Kind == "program" || n.Kind == "read" {
 			return false
 		}
 	}

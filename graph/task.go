@@ -51,12 +51,12 @@ type Output struct {
 
 // BlockTask computes a fused block from the deps' outputs.
 type BlockTask struct {
-	Source Source
+	Source BlockRef
 }
 
 // PartialTask computes a fused block and reduces it to a partial state.
 type PartialTask struct {
-	Source Source
+	Source BlockRef
 	Op     nd.ReduceOp
 	Axes   []int
 }
@@ -70,7 +70,7 @@ type MergeTask struct {
 // CumulativeTask computes a block, then its running sum or product along Axis, starting
 // from the carry (the last dep's last slice along Axis) when Carry is set.
 type CumulativeTask struct {
-	Source Source
+	Source BlockRef
 	Op     nd.CumOp
 	Axis   int
 	Carry  bool

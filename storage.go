@@ -1,0 +1,118 @@
+package darray
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
+	"github.com/darray-go/darray/store"
+)
+
+// FromNPY opens a .npy file lazily: blocks are read from the file only when a computation
+// needs them, and only the elements it uses (a slice reads only its part of the file).
+func FromNPY(path string, chunks ChunkSpec) *Array {
+	src, err := store.NPY(path)
+	if err != nil {
+		return failed("from npy", err)
+	}
+	return fromSource("from npy", src, src.Shape, src.DType, chunks)
+}
+
+// FromRaw opens a flat binary file of the given dtype and shape, starting at offset bytes,
+// little-endian unless bigEndian, lazily as FromNPY.
+func FromRaw(path string, dt nd.DType, shape []int, offset int64, bigEndian bool, chunks ChunkSpec) *Array {
+	if err := checkShape("from raw", shape); err != nil {
+		return failed("from raw", err)
+	}
+	src, err := store.Raw(path, dt, shape, offset, bigEndian)
+	if err != nil {
+		return failed("from raw", err)
+	}
+	return fromSource("from raw", src, shape, dt, chunks)
+}
+
+func fromSource(op string, src graph.Source, shape []int, dt nd.DType, chunks ChunkSpec) *Array {
+	ch, err := chunks.resolve(shape, dt)
+	if err != nil {
+		return failed(op, err)
+	}
+	return fromLayer(graph.NewLayer(graph.Read{Src: src}, nil, append([]int{}, shape...), dt, ch))
+}
+
+// ToNPY computes a and writes it to a .npy file, block by block in parallel, in the memory
+// the computation's options allow. The file appears at path only when complete (it is
+// written beside it and renamed), so no reader ever sees a partial file and a failure
+// leaves any older file at path untouched.
+func ToNPY(ctx context.Context, a *Array, path string, opts ...ComputeOption) (err error) {
+	if a == nil || a.err != nil {
+		return a.Err()
+	}
+	l := a.layer
+	header := npy.EncodeHeader(l.DType, l.Shape)
+	size := int64(l.DType.Size())
+	for _, s := range l.Shape {
+		size *= int64(s)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("darray: to npy: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(header); err == nil {
+		err = tmp.Truncate(int64(len(header)) + size)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("darray: to npy %s: %w", path, err)
+	}
+	g, err := graph.Lower(l)
+	if err != nil {
+		return fmt.Errorf("darray: to npy: %w", err)
+	}
+	var writes []int
+	i := 0
+	graph.ForEachBlock(l.Chunks.NumBlocks(), func(b []int) {
+		block := g.Outputs[0].Tasks[i]
+		i++
+		g.Tasks = append(g.Tasks, graph.Task{
+			Key:    fmt.Sprintf("write %s block %v", filepath.Base(path), b),
+			Op:     store.FlatWriteOp,
+			Params: &store.FlatWrite{Path: tmp.Name(), Offset: int64(len(header)), Shape: l.Shape, Origin: l.Origin(b)},
+			Deps:   []int{block},
+		})
+		writes = append(writes, len(g.Tasks)-1)
+	})
+	g.Outputs = []graph.Output{{Tasks: writes}}
+	if _, err = executeGraph(ctx, g, opts); err != nil {
+		return fmt.Errorf("darray: to npy %s: %w", path, err)
+	}
+	if err = syncFile(tmp.Name()); err != nil {
+		return fmt.Errorf("darray: to npy %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("darray: to npy: %w", err)
+	}
+	return nil
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

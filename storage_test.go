@@ -1,0 +1,109 @@
+package darray_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
+)
+
+// TestFromNPYReadsAnyWindow reads NumPy's files (every dtype, both byte orders, C and
+// Fortran order) lazily under random chunkings and selections.
+func TestFromNPYReadsAnyWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	dir := filepath.Join("nd", "testdata", "golden", "npy")
+	for _, dt := range nd.DTypes {
+		for _, variant := range []string{"le_C", "be_F", "be_C", "le_F"} {
+			path := filepath.Join(dir, dt.String()+"_"+variant+".npy")
+			want, err := npy.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sel := range []string{"...", "1, ::-1, 1:", ":, ::2, ::-3", "-1", "::-1, 2, None, 1:3"} {
+				x := darray.FromNPY(path, randomChunks(rng, want.Shape()))
+				got := compute(t, x.Index(sel))
+				sameArray(t, fmt.Sprintf("%s[%s]", path, sel), got, must(want.IndexString(sel)), 0)
+			}
+			x := darray.FromNPY(path, randomChunks(rng, want.Shape()))
+			sameArray(t, path+" transposed", compute(t, x.T().Index("::2")), must(want.T().IndexString("::2")), 0)
+		}
+	}
+}
+
+func TestToNPYRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	dir := t.TempDir()
+	ctx := context.Background()
+	for trial := range 5 {
+		shape := []int{1 + rng.IntN(40), 1 + rng.IntN(30), 1 + rng.IntN(5)}
+		x := darray.NewRNG(uint64(trial)).Normal(0, 1, shape, randomChunks(rng, shape))
+		y := x.Mul(10).AsType([]nd.DType{nd.Float64, nd.Int16, nd.Float32, nd.Complex64, nd.Uint8}[trial])
+		path := filepath.Join(dir, fmt.Sprintf("out%d.npy", trial))
+		if err := darray.ToNPY(ctx, y, path, darray.Workers(1+trial%3)); err != nil {
+			t.Fatal(err)
+		}
+		back, err := npy.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameArray(t, "round trip", back, compute(t, y), 0)
+		// Reading it back lazily under other chunks gives the same.
+		sameArray(t, "lazy read back", compute(t, darray.FromNPY(path, randomChunks(rng, shape))), back, 0)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestToNPYFailureLeavesOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keep.npy")
+	old := must(nd.Arange(nd.Int64, 0, 5, 1))
+	if err := npy.WriteFile(path, old); err != nil {
+		t.Fatal(err)
+	}
+	bad := darray.Arange(0, 10, 1, nd.Int64, darray.ChunkSize(3)).Pow(darray.Arange(-5, 5, 1, nd.Int64, darray.ChunkSize(3)))
+	if err := darray.ToNPY(context.Background(), bad, path); err == nil {
+		t.Fatal("writing a failing computation succeeded")
+	}
+	back, err := npy.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameArray(t, "old file", back, old, 0)
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("files left behind: %v", entries)
+	}
+}
+
+func TestFromRaw(t *testing.T) {
+	dir := t.TempDir()
+	data := must(nd.Arange(nd.Float32, 0, 60, 1))
+	raw := append([]byte("HEADER--"), data.Bytes(true)...) // 8 bytes of header, big-endian data
+	path := filepath.Join(dir, "data.bin")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x := darray.FromRaw(path, nd.Float32, []int{6, 10}, 8, true, darray.ChunkSize(4, 3))
+	want := must(must(data.Reshape(6, 10)).IndexString("1::2, ::-4"))
+	sameArray(t, "raw", compute(t, x.Index("1::2, ::-4")), want, 0)
+	// A description the file is too small for is refused, naming the file.
+	bad := darray.FromRaw(path, nd.Float64, []int{6, 10}, 8, false, darray.ChunkSize(4))
+	if err := bad.Err(); err == nil || !strings.Contains(err.Error(), "data.bin") || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("error %v, want one naming the file and its size", err)
+	}
+	if err := darray.FromNPY(filepath.Join(dir, "missing.npy"), darray.ChunkSpec{}).Err(); err == nil || !strings.Contains(err.Error(), "missing.npy") {
+		t.Errorf("missing file: error %v", err)
+	}
+}

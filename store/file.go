@@ -1,0 +1,238 @@
+// Package store reads and writes arrays in files, block by block. A reader is a
+// graph.Source: the graph asks it for the elements of any window (a block, a slab, a
+// strided slice), and it reads only those bytes, so a computation over part of a huge file
+// reads only that part. Writers are registered task operations that put one block where it
+// belongs; the files they write appear whole, atomically, only when every block is in.
+//
+// Formats: NumPy's .npy (NPY) and flat binary files (Raw).
+package store
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
+)
+
+// Flat is a file holding an array's elements back to back from Offset: the layout of .npy
+// data and of raw binary dumps. It is a graph.Source.
+type Flat struct {
+	Path      string
+	Offset    int64
+	DType     nd.DType
+	Shape     []int
+	BigEndian bool
+	Fortran   bool // the first axis varies fastest in the file
+}
+
+// Raw describes a flat binary file of the given dtype and shape, starting at offset, in
+// little-endian byte order unless bigEndian. The file must be large enough.
+func Raw(path string, dt nd.DType, shape []int, offset int64, bigEndian bool) (*Flat, error) {
+	f := &Flat{Path: path, Offset: offset, DType: dt, Shape: append([]int{}, shape...), BigEndian: bigEndian}
+	if !dt.Valid() {
+		return nil, fmt.Errorf("%s: invalid dtype %v", path, dt)
+	}
+	if offset < 0 {
+		return nil, fmt.Errorf("%s: negative offset %d", path, offset)
+	}
+	return f, f.checkSize()
+}
+
+// NPY opens the header of a .npy file and describes its data.
+func NPY(path string) (*Flat, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("npy: %w", err)
+	}
+	defer file.Close()
+	h, err := npy.ReadHeader(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	f := &Flat{Path: path, Offset: h.DataOffset, DType: h.DType, Shape: h.Shape, BigEndian: h.BigEndian, Fortran: h.FortranOrder}
+	return f, f.checkSize()
+}
+
+func (f *Flat) size() int64 {
+	n := int64(f.DType.Size())
+	for _, s := range f.Shape {
+		n *= int64(s)
+	}
+	return n
+}
+
+func (f *Flat) checkSize() error {
+	st, err := os.Stat(f.Path)
+	if err != nil {
+		return err
+	}
+	if need := f.Offset + f.size(); st.Size() < need {
+		return fmt.Errorf("%s: file has %d bytes, but %v data of shape %s from offset %d needs %d: truncated or described wrongly",
+			f.Path, st.Size(), f.DType, nd.ShapeString(f.Shape), f.Offset, need)
+	}
+	return nil
+}
+
+// Describe names the file.
+func (f *Flat) Describe() string { return f.Path }
+
+// fileStrides are the element strides of the file's layout.
+func (f *Flat) fileStrides() []int {
+	n := len(f.Shape)
+	st := make([]int, n)
+	s := 1
+	if f.Fortran {
+		for d := 0; d < n; d++ {
+			st[d] = s
+			s *= max(f.Shape[d], 1)
+		}
+		return st
+	}
+	for d := n - 1; d >= 0; d-- {
+		st[d] = s
+		s *= max(f.Shape[d], 1)
+	}
+	return st
+}
+
+// maxGap is the largest step along the file's contiguous axis for which reading the whole
+// span and skipping beats one read per element.
+const maxGap = 16
+
+// Read reads the window's elements: one ReadAt per run along the file's contiguous axis.
+func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
+	shape := append([]int{}, w.Count...)
+	out, err := nd.New(f.DType, shape...)
+	if err != nil || out.Size() == 0 {
+		return out, err
+	}
+	for d := range shape {
+		if w.Start[d] < 0 || w.Start[d] >= f.Shape[d] || w.Start[d]+w.Step[d]*(w.Count[d]-1) < 0 || w.Start[d]+w.Step[d]*(w.Count[d]-1) >= f.Shape[d] {
+			return nil, fmt.Errorf("window %v+%v*%v is outside the array of shape %s", w.Start, w.Step, w.Count, nd.ShapeString(f.Shape))
+		}
+	}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	n := len(shape)
+	if n == 0 {
+		raw := make([]byte, f.DType.Size())
+		if _, err := file.ReadAt(raw, f.Offset); err != nil {
+			return nil, fmt.Errorf("reading %d bytes at %d: %w", len(raw), f.Offset, err)
+		}
+		a, err := nd.FromBytes(f.DType, raw, f.BigEndian)
+		if err != nil {
+			return nil, err
+		}
+		return a.Transpose(w.Perm...)
+	}
+	fst := f.fileStrides()
+	run := n - 1 // the axis whose elements are adjacent in the file
+	if f.Fortran {
+		run = 0
+	}
+	size := int64(f.DType.Size())
+	// Visit every combination of the other axes' window positions.
+	others := make([]int, 0, n-1)
+	for d := range n {
+		if d != run {
+			others = append(others, d)
+		}
+	}
+	idx := make([]int, n)
+	rowIdx := make([]nd.Index, n)
+	count, step := w.Count[run], w.Step[run]
+	var raw []byte
+	for {
+		// File position of the run's first (lowest) element.
+		pos := int64(0)
+		for _, d := range others {
+			pos += int64(w.Start[d]+w.Step[d]*idx[d]) * int64(fst[d])
+		}
+		first := w.Start[run]
+		lowest := min(first, first+step*(count-1))
+		var row *nd.Array
+		if abs(step) <= maxGap {
+			span := (count-1)*abs(step) + 1
+			raw = grow(raw, span*int(size))
+			at := f.Offset + (pos+int64(lowest))*size
+			if _, err := file.ReadAt(raw, at); err != nil && err != io.EOF {
+				return nil, fmt.Errorf("reading %d bytes at %d: %w", len(raw), at, err)
+			}
+			whole, err := nd.FromBytes(f.DType, raw, f.BigEndian, span)
+			if err != nil {
+				return nil, err
+			}
+			stop := first + step*(count-1) - lowest
+			if step < 0 {
+				stop = nd.Omit
+				if first+step*count-lowest >= 0 {
+					stop = first + step*count - lowest
+				}
+			} else {
+				stop++
+			}
+			if row, err = whole.Index(nd.Slice(first-lowest, stop, step)); err != nil {
+				return nil, err
+			}
+		} else {
+			raw = grow(raw, count*int(size))
+			for j := range count {
+				at := f.Offset + (pos+int64(first+step*j))*size
+				if _, err := file.ReadAt(raw[j*int(size):(j+1)*int(size)], at); err != nil {
+					return nil, fmt.Errorf("reading %d bytes at %d: %w", size, at, err)
+				}
+			}
+			if row, err = nd.FromBytes(f.DType, raw, f.BigEndian, count); err != nil {
+				return nil, err
+			}
+		}
+		for d := range n {
+			if d == run {
+				rowIdx[d] = nd.Whole()
+			} else {
+				rowIdx[d] = nd.Int(idx[d])
+			}
+		}
+		dst, err := out.Index(rowIdx...)
+		if err != nil {
+			return nil, err
+		}
+		if err := dst.Assign(row); err != nil {
+			return nil, err
+		}
+		// Next combination.
+		k := len(others) - 1
+		for ; k >= 0; k-- {
+			d := others[k]
+			idx[d]++
+			if idx[d] < w.Count[d] {
+				break
+			}
+			idx[d] = 0
+		}
+		if k < 0 {
+			break
+		}
+	}
+	return out.Transpose(w.Perm...)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func grow(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
+}
