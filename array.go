@@ -113,20 +113,10 @@ func FromLayer(l *graph.Layer) *Array { return fromLayer(l) }
 // layerStats counts the layers of the expression and the tasks they would make before
 // optimization (one per block and layer).
 func (a *Array) layerStats() (layers, tasks int) {
-	seen := map[*graph.Layer]bool{}
-	var walk func(l *graph.Layer)
-	walk = func(l *graph.Layer) {
-		if seen[l] {
-			return
-		}
-		seen[l] = true
+	graph.WalkLayers([]*graph.Layer{a.layer}, func(l *graph.Layer) {
 		layers++
 		tasks += l.Chunks.TotalBlocks()
-		for _, in := range l.Inputs {
-			walk(in)
-		}
-	}
-	walk(a.layer)
+	})
 	return layers, tasks
 }
 

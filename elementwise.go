@@ -231,7 +231,7 @@ func inlinePrograms(prog nd.Program, layers []*graph.Layer, shape []int) (nd.Pro
 	plans := make([]*spliced, len(layers))
 	for i, l := range layers {
 		ew, ok := l.Op.(graph.Elementwise)
-		if ok && equalInts(l.Shape, shape) && len(ew.Program.Steps) < 64 {
+		if ok && nd.EqualShapes(l.Shape, shape) && len(ew.Program.Steps) < 64 {
 			sp := &spliced{steps: ew.Program.Steps}
 			for _, in := range l.Inputs {
 				sp.args = append(sp.args, input(in))
@@ -284,18 +284,6 @@ func inlinePrograms(prog nd.Program, layers []*graph.Layer, shape []int) (nd.Pro
 		steps = append(steps, ns)
 	}
 	return nd.Program{NumInputs: nIn, Steps: steps}, newInputs
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Binary applies a NumPy binary ufunc element by element with broadcasting. Either side

@@ -177,7 +177,7 @@ func (a *Array) BroadcastTo(shape ...int) *Array {
 			chunks[d] = l.Chunks[d]
 		}
 	}
-	if equalInts(l.Shape, shape) {
+	if nd.EqualShapes(l.Shape, shape) {
 		return fromLayer(l)
 	}
 	return fromLayer(graph.NewLayer(graph.BroadcastTo{}, []*graph.Layer{l}, append([]int{}, shape...), l.DType, chunks))

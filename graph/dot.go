@@ -38,22 +38,12 @@ func (g *Graph) DOT() string {
 func LayersDOT(targets ...*Layer) string {
 	var b strings.Builder
 	b.WriteString("digraph layers {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#deebf7\", fontname=\"Helvetica\", fontsize=10];\n")
-	seen := map[*Layer]bool{}
-	var walk func(l *Layer)
-	walk = func(l *Layer) {
-		if seen[l] {
-			return
-		}
-		seen[l] = true
+	WalkLayers(targets, func(l *Layer) {
 		fmt.Fprintf(&b, "  %q [label=%q];\n", l.Name, fmt.Sprintf("%s\nshape %v, %v\n%d blocks", l.Name, l.Shape, l.DType, l.Chunks.TotalBlocks()))
 		for _, in := range l.Inputs {
-			walk(in)
 			fmt.Fprintf(&b, "  %q -> %q;\n", in.Name, l.Name)
 		}
-	}
-	for _, t := range targets {
-		walk(t)
-	}
+	})
 	b.WriteString("}\n")
 	return b.String()
 }

@@ -59,6 +59,26 @@ func NewLayer(op LayerOp, inputs []*Layer, shape []int, dt nd.DType, chunks Chun
 	}
 }
 
+// WalkLayers calls fn once for every layer the targets are built from, inputs before the
+// layers that read them.
+func WalkLayers(targets []*Layer, fn func(l *Layer)) {
+	seen := map[*Layer]bool{}
+	var walk func(l *Layer)
+	walk = func(l *Layer) {
+		if seen[l] {
+			return
+		}
+		seen[l] = true
+		for _, in := range l.Inputs {
+			walk(in)
+		}
+		fn(l)
+	}
+	for _, t := range targets {
+		walk(t)
+	}
+}
+
 // NDim is the number of dimensions of the layer's array.
 func (l *Layer) NDim() int { return len(l.Shape) }
 

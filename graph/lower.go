@@ -45,29 +45,19 @@ func Lower(targets ...*Layer) (*Graph, error) {
 // allocated once: a block task per target block, and per reachable boundary layer one per
 // block (a reduction: one partial per input block, and its merges).
 func estimateTasks(targets []*Layer) int {
-	n := 0
-	seen := map[*Layer]bool{}
-	var walk func(l *Layer)
-	walk = func(l *Layer) {
-		if seen[l] {
-			return
-		}
-		seen[l] = true
+	n := 16
+	WalkLayers(targets, func(l *Layer) {
 		switch l.Op.(type) {
 		case Reduce:
 			n += l.Inputs[0].Chunks.TotalBlocks()*8/7 + l.Chunks.TotalBlocks()
 		case Cumulative, Take, Rechunk:
 			n += l.Chunks.TotalBlocks()
 		}
-		for _, in := range l.Inputs {
-			walk(in)
-		}
-	}
+	})
 	for _, t := range targets {
 		n += t.Chunks.TotalBlocks()
-		walk(t)
 	}
-	return n + 16
+	return n
 }
 
 type lowerer struct {

@@ -45,3 +45,16 @@ func ShapeString(shape []int) string {
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
 }
+
+// EqualShapes reports whether two shapes (or any two int lists) are the same.
+func EqualShapes(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -11,7 +11,7 @@ func MergePartials(parts []*Partial) (*Partial, error) {
 	}
 	acc := parts[0]
 	for _, p := range parts[1:] {
-		if p.Op != acc.Op || !equalInts(p.Value.shape, acc.Value.shape) {
+		if p.Op != acc.Op || !EqualShapes(p.Value.shape, acc.Value.shape) {
 			return nil, newError("merge partials", ErrShape, "cannot merge %s partial of shape %s with %s partial of shape %s", acc.Op, ShapeString(acc.Value.shape), p.Op, ShapeString(p.Value.shape))
 		}
 		var err error
@@ -20,18 +20,6 @@ func MergePartials(parts []*Partial) (*Partial, error) {
 		}
 	}
 	return acc, nil
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func mergeTwo(a, b *Partial) (*Partial, error) {
