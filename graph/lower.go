@@ -60,6 +60,22 @@ func estimateTasks(targets []*Layer) int {
 	return n
 }
 
+// LowerBlocks is Lower for some blocks of one layer: only those blocks (and what they
+// need) become tasks; the one Output lists them in the order given.
+func LowerBlocks(l *Layer, blocks [][]int) (*Graph, error) {
+	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}}
+	out := Output{Layer: l}
+	for _, b := range blocks {
+		id, err := lw.blockTask(l, b)
+		if err != nil {
+			return nil, err
+		}
+		out.Tasks = append(out.Tasks, id)
+	}
+	lw.g.Outputs = []Output{out}
+	return lw.g, nil
+}
+
 type lowerer struct {
 	g    *Graph
 	memo map[*Layer][]int32 // per layer, per flat block: task index + 1, or 0

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+)
+
+// Codec compresses and decompresses chunk bytes.
+type Codec interface {
+	Encode(raw []byte) ([]byte, error)
+	// Decode returns the raw bytes of a chunk whose decoded size must be size.
+	Decode(enc []byte, size int) ([]byte, error)
+}
+
+// codecConfig is a numcodecs-style codec description: {"id": "zlib", "level": 1}.
+type codecConfig struct {
+	ID    string `json:"id"`
+	Level *int   `json:"level,omitempty"`
+}
+
+// NewCodec returns the codec a numcodecs configuration describes; nil config means none.
+func NewCodec(config json.RawMessage) (Codec, error) {
+	if len(config) == 0 || string(config) == "null" {
+		return rawCodec{}, nil
+	}
+	var c codecConfig
+	if err := json.Unmarshal(config, &c); err != nil {
+		return nil, fmt.Errorf("bad compressor %s: %w", config, err)
+	}
+	level := func(def int) int {
+		if c.Level != nil {
+			return *c.Level
+		}
+		return def
+	}
+	switch c.ID {
+	case "zlib":
+		return zlibCodec{level(1)}, nil
+	case "gzip":
+		return gzipCodec{level(1)}, nil
+	case "zstd":
+		return zstdCodec{level(1)}, nil
+	case "lz4":
+		return lz4Codec{}, nil
+	}
+	return nil, fmt.Errorf("unsupported compressor %q (supported: zlib, gzip, zstd, lz4, none)", c.ID)
+}
+
+// checkSize turns a wrong decoded size into an error naming both sizes.
+func checkSize(name string, raw []byte, size int) ([]byte, error) {
+	if len(raw) != size {
+		return nil, fmt.Errorf("%s chunk decodes to %d bytes, expected %d", name, len(raw), size)
+	}
+	return raw, nil
+}
+
+// readLimited reads at most size+1 bytes, so a corrupt stream cannot make us allocate more.
+func readLimited(r io.Reader, size int) ([]byte, error) {
+	var b bytes.Buffer
+	_, err := io.Copy(&b, io.LimitReader(r, int64(size)+1))
+	return b.Bytes(), err
+}
+
+type rawCodec struct{}
+
+func (rawCodec) Encode(raw []byte) ([]byte, error) { return raw, nil }
+func (rawCodec) Decode(enc []byte, size int) ([]byte, error) {
+	return checkSize("uncompressed", enc, size)
+}
+
+type zlibCodec struct{ level int }
+
+func (c zlibCodec) Encode(raw []byte) ([]byte, error) {
+	var b bytes.Buffer
+	w, err := zlib.NewWriterLevel(&b, c.level)
+	if err != nil {
+		return nil, err
+	}
+	w.Write(raw)
+	err = w.Close()
+	return b.Bytes(), err
+}
+
+func (zlibCodec) Decode(enc []byte, size int) ([]byte, error) {
+	r, err := zlib.NewReader(bytes.NewReader(enc))
+	if err != nil {
+		return nil, fmt.Errorf("zlib: %w", err)
+	}
+	raw, err := readLimited(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("zlib: %w", err)
+	}
+	return checkSize("zlib", raw, size)
+}
+
+type gzipCodec struct{ level int }
+
+func (c gzipCodec) Encode(raw []byte) ([]byte, error) {
+	var b bytes.Buffer
+	w, err := gzip.NewWriterLevel(&b, c.level)
+	if err != nil {
+		return nil, err
+	}
+	w.Write(raw)
+	err = w.Close()
+	return b.Bytes(), err
+}
+
+func (gzipCodec) Decode(enc []byte, size int) ([]byte, error) {
+	r, err := gzip.NewReader(bytes.NewReader(enc))
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	raw, err := readLimited(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	return checkSize("gzip", raw, size)
+}
+
+type zstdCodec struct{ level int }
+
+// The zstd decoder is safe for concurrent use and costly to make: one for all.
+var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+
+func (c zstdCodec) Encode(raw []byte) ([]byte, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(c.level)), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	defer enc.Close()
+	return enc.EncodeAll(raw, nil), nil
+}
+
+func (zstdCodec) Decode(enc []byte, size int) ([]byte, error) {
+	raw, err := zstdDecoder.DecodeAll(enc, make([]byte, 0, size))
+	if err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	return checkSize("zstd", raw, size)
+}
+
+// lz4Codec is numcodecs' LZ4: a little-endian uint32 of the decoded size, then one LZ4 block.
+type lz4Codec struct{}
+
+func (lz4Codec) Encode(raw []byte) ([]byte, error) {
+	out := make([]byte, 4+lz4.CompressBlockBound(len(raw)))
+	binary.LittleEndian.PutUint32(out, uint32(len(raw)))
+	n, err := lz4.CompressBlock(raw, out[4:], nil)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 && len(raw) > 0 { // incompressible: LZ4 wants a literal block
+		return nil, fmt.Errorf("lz4: incompressible chunk of %d bytes", len(raw))
+	}
+	return out[:4+n], nil
+}
+
+func (lz4Codec) Decode(enc []byte, size int) ([]byte, error) {
+	if len(enc) < 4 {
+		return nil, fmt.Errorf("lz4: chunk of %d bytes is too short", len(enc))
+	}
+	n := int(binary.LittleEndian.Uint32(enc))
+	if n != size {
+		return nil, fmt.Errorf("lz4 chunk says %d bytes, expected %d", n, size)
+	}
+	raw := make([]byte, size)
+	got, err := lz4.UncompressBlock(enc[4:], raw)
+	if err != nil {
+		return nil, fmt.Errorf("lz4: %w", err)
+	}
+	return checkSize("lz4", raw[:got], size)
+}

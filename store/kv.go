@@ -1,0 +1,131 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// KV is the small storage interface the chunked formats are written against, as
+// zarr-python's store: keys are slash-separated names, values are bytes. A directory
+// implements it here; object stores can implement it without touching the format code.
+type KV interface {
+	Get(key string) ([]byte, error)                      // ErrNotFound when absent
+	GetRange(key string, off, n int64) ([]byte, error)   // n bytes from off
+	Set(key string, value []byte) error                  // whole and atomic: readers see the old value or the new
+	List(prefix string) ([]string, error)                // keys under prefix, sorted
+	Delete(key string) error                             // absent keys are not an error
+}
+
+// ErrNotFound is returned by Get for a missing key.
+var ErrNotFound = errors.New("key not found")
+
+// Dir is a KV over a directory tree.
+type Dir struct {
+	Root string
+}
+
+func (d Dir) path(key string) (string, error) {
+	clean := filepath.Clean("/" + key)
+	if strings.Contains(key, "..") || clean == "/" {
+		return "", fmt.Errorf("invalid key %q", key)
+	}
+	return filepath.Join(d.Root, filepath.FromSlash(clean[1:])), nil
+}
+
+func (d Dir) Get(key string) ([]byte, error) {
+	p, err := d.path(key)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", p, ErrNotFound)
+	}
+	return b, err
+}
+
+func (d Dir) GetRange(key string, off, n int64) ([]byte, error) {
+	p, err := d.path(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", p, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
+		return nil, fmt.Errorf("%s: reading %d bytes at %d: %w", p, n, off, err)
+	}
+	return b, nil
+}
+
+// Set writes to a temporary file in the same directory and renames it over the key, so a
+// reader sees either the old value or the new one, never a part.
+func (d Dir) Set(key string, value []byte) (err error) {
+	p, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(value); err != nil {
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	return os.Rename(tmp.Name(), p)
+}
+
+func (d Dir) List(prefix string) ([]string, error) {
+	var keys []string
+	err := filepath.WalkDir(d.Root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() || strings.Contains(e.Name(), ".tmp-") {
+			return nil
+		}
+		rel, _ := filepath.Rel(d.Root, p)
+		key := filepath.ToSlash(rel)
+		if strings.HasPrefix(key, prefix) {
+			keys = append(keys, key)
+		}
+		return nil
+	})
+	sort.Strings(keys)
+	return keys, err
+}
+
+func (d Dir) Delete(key string) error {
+	p, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
