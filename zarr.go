@@ -109,4 +109,3 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	}
 	return nil
 }
-

@@ -15,11 +15,11 @@ import (
 // zarr-python's store: keys are slash-separated names, values are bytes. A directory
 // implements it here; object stores can implement it without touching the format code.
 type KV interface {
-	Get(key string) ([]byte, error)                      // ErrNotFound when absent
-	GetRange(key string, off, n int64) ([]byte, error)   // n bytes from off
-	Set(key string, value []byte) error                  // whole and atomic: readers see the old value or the new
-	List(prefix string) ([]string, error)                // keys under prefix, sorted
-	Delete(key string) error                             // absent keys are not an error
+	Get(key string) ([]byte, error)                    // ErrNotFound when absent
+	GetRange(key string, off, n int64) ([]byte, error) // n bytes from off
+	Set(key string, value []byte) error                // whole and atomic: readers see the old value or the new
+	List(prefix string) ([]string, error)              // keys under prefix, sorted
+	Delete(key string) error                           // absent keys are not an error
 }
 
 // ErrNotFound is returned by Get for a missing key.
