@@ -28,7 +28,8 @@ func FromZarr(dir, arrayPath string, chunks ChunkSpec) *Array {
 // ZarrOptions describe a Zarr array to write.
 type ZarrOptions struct {
 	Chunks     []int  // chunk shape; nil: the array's own largest block
-	Compressor string // "zlib", "gzip", "zstd", "lz4" or "" for none
+	Compressor string // "blosc", "zlib", "gzip", "zstd", "lz4" or "" for none
+	BloscCName string // blosc's inner codec: "lz4" (default), "zstd", "zlib"
 	Level      int    // compression level (0: the codec's default)
 	Order      string // "C" (default) or "F"
 	Resume     bool   // keep chunks already written (an interrupted write continues)
@@ -55,7 +56,15 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if l.DType.IsFloat() {
 		meta.FillValue = "NaN"
 	}
-	if zo.Compressor != "" {
+	switch zo.Compressor {
+	case "":
+	case "blosc":
+		cname := zo.BloscCName
+		if cname == "" {
+			cname = "lz4"
+		}
+		meta.Compressor, _ = json.Marshal(map[string]any{"id": "blosc", "cname": cname, "clevel": max(zo.Level, 5), "shuffle": 1, "blocksize": 0})
+	default:
 		c := map[string]any{"id": zo.Compressor}
 		if zo.Level != 0 {
 			c["level"] = zo.Level

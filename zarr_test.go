@@ -2,6 +2,7 @@ package darray_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -15,7 +16,15 @@ import (
 	"github.com/darray-go/darray/store"
 )
 
-var zarrCases = []string{"zlib_c", "gzip_f", "zstd_missing", "lz4_i4", "raw_bool", "zlib_c8_nested", "u2_single_chunk"}
+var zarrCases = func() []string {
+	cases := []string{"zlib_c", "gzip_f", "zstd_missing", "lz4_i4", "raw_bool", "zlib_c8_nested", "u2_single_chunk", "blosc_i2_default"}
+	for _, cname := range []string{"lz4", "zstd", "zlib", "blosclz"} {
+		for shuffle := range 3 {
+			cases = append(cases, fmt.Sprintf("blosc_%s_%d", cname, shuffle))
+		}
+	}
+	return cases
+}()
 
 // TestReadsZarrPythonArrays reads what zarr-python wrote (tools/golden/zarr_golden.py):
 // every codec, C and F order, big-endian, missing chunks, nested keys; under the file's
@@ -38,7 +47,7 @@ func TestReadsZarrPythonArrays(t *testing.T) {
 func TestZarrRoundTripAndResume(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(33, 34))
-	for i, comp := range []string{"", "zlib", "gzip", "zstd", "lz4"} {
+	for i, comp := range []string{"", "zlib", "gzip", "zstd", "lz4", "blosc"} {
 		dir := t.TempDir()
 		shape := []int{5 + rng.IntN(30), 5 + rng.IntN(30)}
 		x := darray.NewRNG(uint64(i)).Normal(0, 1, shape, randomChunks(rng, shape))
@@ -79,21 +88,21 @@ func TestZarrPythonReadsWhatWeWrite(t *testing.T) {
 	}
 	dir := t.TempDir()
 	x := darray.Arange(0, 300, 1, nd.Int32, darray.ChunkSize(7)).Add(darray.Zeros([]int{4, 300}, nd.Int32, darray.ChunkSize(3, 50)))
-	for _, comp := range []string{"zstd", "lz4", "zlib"} {
+	for _, comp := range []string{"zstd", "lz4", "zlib", "blosc"} {
 		if err := darray.ToZarr(context.Background(), x, dir, comp, darray.ZarrOptions{Chunks: []int{3, 64}, Compressor: comp}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	script := `import sys, zarr, numpy as np
 root = zarr.open_group(sys.argv[1], mode="r")
-for name in ("zstd", "lz4", "zlib"):
+for name in ("zstd", "lz4", "zlib", "blosc"):
     a = root[name][...]
     assert a.shape == (4, 300) and a.dtype == np.int32, (a.shape, a.dtype)
     assert (a == np.arange(300, dtype=np.int32)[None, :]).all(), name
     print(name, "ok")
 `
 	out, err := exec.Command(py, "-c", script, dir).CombinedOutput()
-	if err != nil || strings.Count(string(out), "ok") != 3 {
+	if err != nil || strings.Count(string(out), "ok") != 4 {
 		t.Fatalf("zarr-python: %v\n%s", err, out)
 	}
 }

@@ -22,12 +22,17 @@ type Codec interface {
 
 // codecConfig is a numcodecs-style codec description: {"id": "zlib", "level": 1}.
 type codecConfig struct {
-	ID    string `json:"id"`
-	Level *int   `json:"level,omitempty"`
+	ID        string `json:"id"`
+	Level     *int   `json:"level,omitempty"`
+	CName     string `json:"cname,omitempty"` // blosc
+	CLevel    int    `json:"clevel,omitempty"`
+	Shuffle   int    `json:"shuffle,omitempty"`
+	BlockSize int    `json:"blocksize,omitempty"`
 }
 
-// NewCodec returns the codec a numcodecs configuration describes; nil config means none.
-func NewCodec(config json.RawMessage) (Codec, error) {
+// NewCodec returns the codec a numcodecs configuration describes (nil config means none)
+// for elements of typesize bytes.
+func NewCodec(config json.RawMessage, typesize int) (Codec, error) {
 	if len(config) == 0 || string(config) == "null" {
 		return rawCodec{}, nil
 	}
@@ -50,8 +55,13 @@ func NewCodec(config json.RawMessage) (Codec, error) {
 		return zstdCodec{level(1)}, nil
 	case "lz4":
 		return lz4Codec{}, nil
+	case "blosc":
+		if _, ok := bloscCodecs[c.CName]; !ok {
+			return nil, fmt.Errorf("blosc cname %q is not supported (blosclz, lz4, lz4hc, zlib, zstd are)", c.CName)
+		}
+		return bloscCodec{cname: c.CName, clevel: c.CLevel, shuffle: c.Shuffle, typesize: typesize, blocksize: c.BlockSize}, nil
 	}
-	return nil, fmt.Errorf("unsupported compressor %q (supported: zlib, gzip, zstd, lz4, none)", c.ID)
+	return nil, fmt.Errorf("unsupported compressor %q (supported: blosc, zlib, gzip, zstd, lz4, none)", c.ID)
 }
 
 // checkSize turns a wrong decoded size into an error naming both sizes.

@@ -27,7 +27,7 @@ func FuzzZarrMeta(f *testing.F) {
 
 // FuzzCodecs decodes arbitrary bytes with every codec: an error or exactly the size asked.
 func FuzzCodecs(f *testing.F) {
-	for _, c := range []Codec{zlibCodec{1}, gzipCodec{1}, zstdCodec{1}, lz4Codec{}} {
+	for _, c := range []Codec{zlibCodec{1}, gzipCodec{1}, zstdCodec{1}, lz4Codec{}, bloscCodec{cname: "lz4", shuffle: 1, typesize: 4}} {
 		enc, _ := c.Encode([]byte("some chunk bytes, some chunk bytes, some chunk bytes"))
 		f.Add(enc, 52)
 	}
@@ -35,7 +35,7 @@ func FuzzCodecs(f *testing.F) {
 		if size < 0 || size > 1<<20 {
 			return
 		}
-		for _, c := range []Codec{rawCodec{}, zlibCodec{1}, gzipCodec{1}, zstdCodec{1}, lz4Codec{}} {
+		for _, c := range []Codec{rawCodec{}, zlibCodec{1}, gzipCodec{1}, zstdCodec{1}, lz4Codec{}, bloscCodec{}} {
 			raw, err := c.Decode(enc, size)
 			if err == nil && len(raw) != size {
 				t.Fatalf("%T decoded %d bytes, asked for %d", c, len(raw), size)

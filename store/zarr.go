@@ -87,7 +87,7 @@ func (z *Zarr) init() error {
 	if len(m.Filters) > 0 && string(m.Filters) != "null" && string(m.Filters) != "[]" {
 		return fmt.Errorf("filters %s are not supported", m.Filters)
 	}
-	if z.codec, err = NewCodec(m.Compressor); err != nil {
+	if z.codec, err = NewCodec(m.Compressor, dt.Size()); err != nil {
 		return err
 	}
 	switch v := m.FillValue.(type) {

@@ -38,3 +38,11 @@ case("lz4_i4", rng.integers(-1000, 1000, size=(9, 4, 6)).astype(">i4"), (4, 3, 5
 case("raw_bool", rng.integers(0, 2, size=(11,)).astype(bool), (4,), None)
 case("zlib_c8_nested", (f64 + 1j * f64[::-1]).astype(np.complex64), (6, 6), numcodecs.Zlib(), sep="/")
 case("u2_single_chunk", rng.integers(0, 60000, size=(5, 3)).astype(np.uint16), (5, 3), numcodecs.Zstd())
+
+# Blosc, as zarr-python writes by default, with each inner codec and shuffle.
+from numcodecs import Blosc
+for cname in ("lz4", "zstd", "zlib", "blosclz"):
+    for shuffle in (Blosc.NOSHUFFLE, Blosc.SHUFFLE, Blosc.BITSHUFFLE):
+        data = (rng.normal(size=(40, 50)) * 100).astype(np.float32)
+        case("blosc_%s_%d" % (cname, shuffle), data, (16, 20), Blosc(cname=cname, clevel=5, shuffle=shuffle))
+case("blosc_i2_default", rng.integers(0, 500, size=(300, 301)).astype(np.int16), (128, 256), Blosc())
