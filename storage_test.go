@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 )
@@ -105,5 +107,37 @@ func TestFromRaw(t *testing.T) {
 	}
 	if err := darray.FromNPY(filepath.Join(dir, "missing.npy"), darray.ChunkSpec{}).Err(); err == nil || !strings.Contains(err.Error(), "missing.npy") {
 		t.Errorf("missing file: error %v", err)
+	}
+}
+
+// countingSource is a chunked source that counts its reads.
+type countingSource struct {
+	reads atomic.Int64
+}
+
+func (c *countingSource) Read(w graph.Window) (*nd.Array, error) {
+	c.reads.Add(1)
+	a, err := nd.Full(nd.Float64, 2, w.Count...)
+	if err != nil {
+		return nil, err
+	}
+	return a.Transpose(w.Perm...)
+}
+func (c *countingSource) Describe() string     { return "counting" }
+func (c *countingSource) StoredChunks() []int { return []int{1, 1 << 20} }
+
+// TestChunkedSourcesAreReadOncePerBlock guards against reducing blocks of a chunked source
+// in slabs, which would decode every chunk once per slab.
+func TestChunkedSourcesAreReadOncePerBlock(t *testing.T) {
+	src := &countingSource{}
+	shape := []int{4, 1 << 20}
+	ch, _ := graph.RegularChunks(shape, []int{1, 1 << 20})
+	x := darray.FromLayer(graph.NewLayer(graph.Read{Src: src}, nil, shape, nd.Float64, ch))
+	m := compute(t, x.Mul(3).Mean())
+	if v := nd.Values[float64](m)[0]; v != 6 {
+		t.Fatalf("mean %v, want 6", v)
+	}
+	if n := src.reads.Load(); n != 4 {
+		t.Errorf("%d reads for 4 blocks", n)
 	}
 }

@@ -114,6 +114,14 @@ type Source interface {
 	Describe() string
 }
 
+// ChunkedSource is a Source that must decode whole stored chunks to produce any window
+// (Zarr, HDF5). Tasks reading one evaluate their block whole rather than in cache-sized
+// slabs, which would decode each chunk once per slab.
+type ChunkedSource interface {
+	Source
+	StoredChunks() []int
+}
+
 // Read is a layer whose blocks come from a Source. Like generators, reads are fused into
 // the tasks that use them and read only the elements those tasks need.
 type Read struct {

@@ -247,9 +247,15 @@ func reduceInSlabs(e *Expr, p *PartialTask, blockOrigin, whole []int, inputs []a
 	return acc, true, err
 }
 
-// viewsOnly reports whether the expression only views its inputs (no generator or program):
-// then there is nothing to fuse and the block is reduced directly.
+// viewsOnly reports whether slabs would not pay: the expression only views its inputs (no
+// generator or program, so nothing to fuse), or it reads a chunked source, which would
+// decode its chunks once per slab.
 func viewsOnly(e *Expr) bool {
+	for _, n := range e.Nodes {
+		if _, chunked := n.Src.(ChunkedSource); chunked {
+			return true
+		}
+	}
 	for _, n := range e.Nodes {
 		if n.Kind == "gen" || n.Kind == "program" || n.Kind == "read" {
 			return false

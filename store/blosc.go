@@ -2,10 +2,10 @@ package store
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 
+	"github.com/klauspost/compress/zlib"
 	"github.com/pierrec/lz4/v4"
 )
 

@@ -2,13 +2,13 @@ package store
 
 import (
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 )
@@ -72,11 +72,23 @@ func checkSize(name string, raw []byte, size int) ([]byte, error) {
 	return raw, nil
 }
 
-// readLimited reads at most size+1 bytes, so a corrupt stream cannot make us allocate more.
+// readLimited reads the size bytes a stream should decode to, straight into a buffer of
+// that size, and one more byte to tell a stream that is too long; a short or corrupt
+// stream gives what it has (and its error), never more than size bytes.
 func readLimited(r io.Reader, size int) ([]byte, error) {
-	var b bytes.Buffer
-	_, err := io.Copy(&b, io.LimitReader(r, int64(size)+1))
-	return b.Bytes(), err
+	buf := make([]byte, size)
+	n, err := io.ReadFull(r, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return buf[:n], nil
+	}
+	if err != nil {
+		return buf[:n], err
+	}
+	var extra [1]byte
+	if m, _ := r.Read(extra[:]); m > 0 {
+		return append(buf, extra[0]), nil // too long: checkSize reports it
+	}
+	return buf, nil
 }
 
 type rawCodec struct{}

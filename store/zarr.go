@@ -132,6 +132,9 @@ func (z *Zarr) init() error {
 // DType is the array's element type.
 func (z *Zarr) DType() nd.DType { return z.dtype }
 
+// StoredChunks is the chunk shape: Zarr decodes whole chunks (graph.ChunkedSource).
+func (z *Zarr) StoredChunks() []int { return z.Meta.Chunks }
+
 // Describe names the array.
 func (z *Zarr) Describe() string {
 	if d, ok := z.KV.(Dir); ok {
