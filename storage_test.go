@@ -123,7 +123,7 @@ func (c *countingSource) Read(w graph.Window) (*nd.Array, error) {
 	}
 	return a.Transpose(w.Perm...)
 }
-func (c *countingSource) Describe() string     { return "counting" }
+func (c *countingSource) Describe() string    { return "counting" }
 func (c *countingSource) StoredChunks() []int { return []int{1, 1 << 20} }
 
 // TestChunkedSourcesAreReadOncePerBlock guards against reducing blocks of a chunked source
