@@ -46,3 +46,13 @@ for cname in ("lz4", "zstd", "zlib", "blosclz"):
         data = (rng.normal(size=(40, 50)) * 100).astype(np.float32)
         case("blosc_%s_%d" % (cname, shuffle), data, (16, 20), Blosc(cname=cname, clevel=5, shuffle=shuffle))
 case("blosc_i2_default", rng.integers(0, 500, size=(300, 301)).astype(np.int16), (128, 256), Blosc())
+
+# A hierarchy with attributes and consolidated metadata.
+path = os.path.join(out, "tree.zarr")
+root = zarr.open_group(path, mode="w")
+root.attrs["title"] = "test tree"
+g = root.create_group("sub")
+g.create_dataset("a", data=np.arange(10, dtype="<i8"), chunks=(4,))
+g["a"].attrs["units"] = "m"
+root.create_dataset("b", data=np.ones((3, 4), dtype="<f4"), chunks=(2, 2))
+zarr.consolidate_metadata(path)
