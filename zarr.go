@@ -11,18 +11,18 @@ import (
 	"github.com/darray-go/darray/store"
 )
 
-// FromZarr opens the Zarr v2 array at arrayPath ("" for the root) of the directory store
+// FromZarr opens the Zarr array (v3, or v2) at arrayPath ("" for the root) of the directory store
 // dir, lazily. With the zero ChunkSpec the blocks are the file's chunks, so every task
 // decompresses the chunks it reads itself, in parallel with the others.
 func FromZarr(dir, arrayPath string, chunks ChunkSpec) *Array {
-	z, err := store.OpenZarr(store.Dir{Root: dir}, arrayPath)
+	z, err := store.OpenAnyZarr(store.Dir{Root: dir}, arrayPath)
 	if err != nil {
 		return failed("from zarr", err)
 	}
 	if chunks.size == nil && chunks.explicit == nil && chunks.bytes == 0 {
-		chunks = ChunkSize(z.Meta.Chunks...)
+		chunks = ChunkSize(z.StoredChunks()...)
 	}
-	return fromSource("from zarr", z, z.Meta.Shape, z.DType(), chunks)
+	return fromSource("from zarr", z, z.ArrayShape(), z.DType(), chunks)
 }
 
 // ZarrOptions describe a Zarr array to write.
@@ -31,8 +31,10 @@ type ZarrOptions struct {
 	Compressor string // "blosc", "zlib", "gzip", "zstd", "lz4" or "" for none
 	BloscCName string // blosc's inner codec: "lz4" (default), "zstd", "zlib"
 	Level      int    // compression level (0: the codec's default)
-	Order      string // "C" (default) or "F"
+	Order      string // "C" (default) or "F"; v2 only
 	Resume     bool   // keep chunks already written (an interrupted write continues)
+	Version    int    // 2 (default) or 3
+	Shards     []int  // v3: group Chunks into shards of this shape (a multiple of Chunks)
 }
 
 // ToZarr computes a and writes it as a Zarr v2 array in the directory store dir. The array
@@ -72,20 +74,47 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		meta.Compressor, _ = json.Marshal(c)
 	}
 	kv := store.Dir{Root: dir}
-	var z *store.Zarr
+	stored := chunks // what one task writes: a chunk, or a shard
+	if zo.Shards != nil {
+		if zo.Version != 3 || len(zo.Shards) != len(chunks) {
+			return fmt.Errorf("darray: to zarr: shards %v need Version 3 and one length per axis", zo.Shards)
+		}
+		for d := range chunks {
+			if zo.Shards[d] <= 0 || zo.Shards[d]%chunks[d] != 0 {
+				return fmt.Errorf("darray: to zarr: shard shape %v is not a multiple of the chunk shape %v", zo.Shards, chunks)
+			}
+		}
+		stored = zo.Shards
+	}
+	var z store.ZarrArray
 	var err error
-	if zo.Resume {
-		if z, err = store.OpenZarr(kv, arrayPath); err != nil {
+	switch {
+	case zo.Resume:
+		if z, err = store.OpenAnyZarr(kv, arrayPath); err != nil {
 			return fmt.Errorf("darray: to zarr: resume: %w", err)
 		}
-		if !nd.EqualShapes(z.Meta.Shape, l.Shape) || !nd.EqualShapes(z.Meta.Chunks, chunks) || z.DType() != l.DType {
+		if !nd.EqualShapes(z.ArrayShape(), l.Shape) || !nd.EqualShapes(z.StoredChunks(), stored) || z.DType() != l.DType {
 			return fmt.Errorf("darray: to zarr: resume: the array at %s has shape %v, chunks %v and dtype %v, not %v, %v and %v",
-				path.Join(dir, arrayPath), z.Meta.Shape, z.Meta.Chunks, z.DType(), l.Shape, chunks, l.DType)
+				path.Join(dir, arrayPath), z.ArrayShape(), z.StoredChunks(), z.DType(), l.Shape, stored, l.DType)
 		}
-	} else if z, err = store.CreateZarr(kv, arrayPath, meta); err != nil {
-		return fmt.Errorf("darray: to zarr: %w", err)
+	case zo.Version == 3:
+		var inner []int
+		if zo.Shards != nil {
+			inner = chunks
+		}
+		m3 := store.Zarr3Meta{Shape: l.Shape, DataType: l.DType.String(), FillValue: meta.FillValue,
+			ChunkGrid: store.RegularGrid(stored), Codecs: store.Zarr3Config(zo.Compressor, zo.Level, inner)}
+		if z, err = store.CreateZarr3(kv, arrayPath, m3); err != nil {
+			return fmt.Errorf("darray: to zarr: %w", err)
+		}
+	case zo.Version == 0 || zo.Version == 2:
+		if z, err = store.CreateZarr(kv, arrayPath, meta); err != nil {
+			return fmt.Errorf("darray: to zarr: %w", err)
+		}
+	default:
+		return fmt.Errorf("darray: to zarr: Zarr version %d (2 and 3 are written)", zo.Version)
 	}
-	aligned := a.Rechunk(ChunkSize(chunks...))
+	aligned := a.Rechunk(ChunkSize(stored...))
 	if aligned.err != nil {
 		return aligned.err
 	}

