@@ -16,6 +16,9 @@ type ChunkSpec struct {
 	bytes    int
 }
 
+// IsDefault reports whether c is the zero ChunkSpec: automatic chunks, or a file's own.
+func (c ChunkSpec) IsDefault() bool { return c.size == nil && c.explicit == nil && c.bytes == 0 }
+
 // ChunkSize cuts every axis into blocks of the given length (the last one shorter). One
 // length applies to every axis; -1 keeps an axis whole.
 func ChunkSize(size ...int) ChunkSpec { return ChunkSpec{size: size} }

@@ -19,7 +19,7 @@ func FromZarr(dir, arrayPath string, chunks ChunkSpec) *Array {
 	if err != nil {
 		return failed("from zarr", err)
 	}
-	if chunks.size == nil && chunks.explicit == nil && chunks.bytes == 0 {
+	if chunks.IsDefault() {
 		chunks = ChunkSize(z.StoredChunks()...)
 	}
 	return fromSource("from zarr", z, z.ArrayShape(), z.DType(), chunks)

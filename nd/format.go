@@ -1,6 +1,7 @@
 package nd
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -42,6 +43,8 @@ func format(a *Array) string {
 		for i, v := range Values[int64](small) {
 			strs[i] = strconv.FormatInt(v, 10)
 		}
+	case small.dtype.IsFloat():
+		strs = formatFloats(Values[float64](small), small.dtype)
 	default:
 		for i, v := range Values[complex128](small) {
 			strs[i] = formatElement(small.dtype, v)
@@ -123,4 +126,66 @@ func formatFloat(f float64, bits int) string {
 		s += "."
 	}
 	return s
+}
+
+// formatFloats formats float elements as NumPy's default print options do: at most eight
+// fractional digits, fewer when a value is exact with fewer ("maxprec"), fractional parts
+// padded on the right to line up; scientific notation when the values span more than
+// three orders of magnitude or reach 1e8 or fall below 1e-4.
+func formatFloats(vals []float64, dt DType) []string {
+	const precision = 8
+	bits := 64
+	if dt == Float32 {
+		bits = 32
+	}
+	lo, hi := math.Inf(1), 0.0
+	for _, v := range vals {
+		if a := math.Abs(v); a != 0 && !math.IsInf(a, 0) && !math.IsNaN(a) {
+			lo, hi = min(lo, a), max(hi, a)
+		}
+	}
+	scientific := hi >= 1e8 || lo < 1e-4 || hi/lo > 1e3 && hi > 0
+	out := make([]string, len(vals))
+	if scientific {
+		for i, v := range vals {
+			out[i] = formatFloat(v, bits)
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				out[i] = strings.Replace(strconv.FormatFloat(v, 'e', -1, bits), "e+0", "e+", 1)
+				out[i] = strings.Replace(out[i], "e-0", "e-", 1)
+				if m, e, ok := strings.Cut(out[i], "e"); ok {
+					if f, err := strconv.ParseFloat(m, 64); err == nil && len(m) > precision+2 {
+						m = strings.TrimRight(strconv.FormatFloat(f, 'f', precision, 64), "0")
+					}
+					if !strings.Contains(m, ".") {
+						m += "."
+					}
+					exp, _ := strconv.Atoi(e)
+					out[i] = m + fmt.Sprintf("e%+03d", exp)
+				}
+			}
+		}
+		return out
+	}
+	frac := 0
+	for i, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			out[i] = formatFloat(v, bits)
+			continue
+		}
+		s := strconv.FormatFloat(v, 'f', -1, bits)
+		if dot := strings.IndexByte(s, '.'); dot >= 0 && len(s)-dot-1 > precision {
+			s = strings.TrimRight(strconv.FormatFloat(v, 'f', precision, bits), "0")
+		}
+		if !strings.Contains(s, ".") {
+			s += "."
+		}
+		out[i] = s
+		frac = max(frac, len(s)-strings.IndexByte(s, '.')-1)
+	}
+	for i, s := range out {
+		if dot := strings.IndexByte(s, '.'); dot >= 0 {
+			out[i] = s + strings.Repeat(" ", frac-(len(s)-dot-1))
+		}
+	}
+	return out
 }

@@ -120,3 +120,34 @@ func Consolidate(kv KV) error {
 	}
 	return kv.Set(".zmetadata", raw)
 }
+
+// ZarrArrays lists the paths of the arrays in a store of either Zarr version.
+func ZarrArrays(kv KV) ([]string, error) {
+	if _, err := kv.Get("zarr.json"); err == nil {
+		keys, err := kv.List("")
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, k := range keys {
+			if k == "zarr.json" || strings.HasSuffix(k, "/zarr.json") {
+				p := strings.TrimSuffix(strings.TrimSuffix(k, "zarr.json"), "/")
+				if _, err := OpenZarr3(kv, p); err == nil {
+					out = append(out, p)
+				}
+			}
+		}
+		return out, nil
+	}
+	nodes, err := ListZarr(kv)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range nodes {
+		if !n.Group {
+			out = append(out, n.Path)
+		}
+	}
+	return out, nil
+}

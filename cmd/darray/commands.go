@@ -1,0 +1,527 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
+	"github.com/darray-go/darray/sched"
+	"github.com/darray-go/darray/store"
+)
+
+// printLimit is the largest result printed element by element; larger ones are summarised.
+const printLimit = 1000
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", "", "Runs the dask tutorial workflow with timings.", stderr)
+	n := fs.Int("n", 10000, "the array is n x n")
+	chunk := fs.Int("chunk", 1000, "square chunks of this side")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	x := darray.NewRNG(42).Random([]int{*n, *n}, darray.ChunkSize(*chunk, *chunk))
+	y := x.Add(x.T())
+	z := y.Index(fmt.Sprintf("::2, %d:", *n/2)).Mean(darray.Axis(1))
+	built := time.Since(start)
+	fmt.Fprintf(stdout, "x = random((%d, %d), chunks=(%d, %d))\n  %v\n", *n, *n, *chunk, *chunk, x)
+	fmt.Fprintf(stdout, "y = x + x.T\nz = y[::2, %d:].mean(axis=1)\n  %v\n", *n/2, z)
+	fmt.Fprintf(stdout, "built lazily in %s\n", formatDuration(built))
+	g, err := darray.Graph(z)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "optimized graph: %d tasks (culled, fused, slices pushed into the generator)\n", len(g.Tasks))
+	var st sched.Stats
+	start = time.Now()
+	res, err := z.Compute(ctx, darray.WithStats(&st))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "computed in %s on all cores, peak memory held %s\n", formatDuration(time.Since(start)), darray.FormatBytes(st.PeakBytes))
+	head, _ := res.IndexString(":5")
+	fmt.Fprintf(stdout, "z[:5] = %v\n", head)
+	return nil
+}
+
+// inputSpec opens "file.npy", "store.zarr" or "store.zarr/path/to/array".
+func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
+	path, inner := splitStore(spec)
+	switch {
+	case strings.HasSuffix(strings.ToLower(path), ".npy"):
+		a := darray.FromNPY(path, chunks)
+		return a, a.Err()
+	case isZarr(path):
+		if inner == "" { // the store's only array, if it has one
+			arrays, err := store.ZarrArrays(store.Dir{Root: path})
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			switch {
+			case len(arrays) == 1:
+				inner = arrays[0]
+			case len(arrays) > 1:
+				return nil, fmt.Errorf("%s holds the arrays %s: name one as %s/ARRAY", path, strings.Join(arrays, ", "), path)
+			}
+		}
+		a := darray.FromZarr(path, inner, chunks)
+		return a, a.Err()
+	case strings.Contains(strings.ToLower(path), ".h5") || strings.Contains(strings.ToLower(path), ".hdf5"):
+		return nil, fmt.Errorf("%s: HDF5 is not supported yet (convert it with h5py to .npy or Zarr)", spec)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s: unknown format (darray reads .npy files and Zarr stores)", spec)
+}
+
+// splitStore separates a Zarr store's directory from the array path inside it:
+// "data.zarr/group/x" is ("data.zarr", "group/x"). Other paths come back whole.
+func splitStore(spec string) (string, string) {
+	parts := strings.Split(filepath.ToSlash(spec), "/")
+	for i := range parts {
+		root := strings.Join(parts[:i+1], "/")
+		if isZarr(root) && i < len(parts)-1 {
+			if _, err := os.Stat(filepath.Join(root, strings.Join(parts[i+1:], "/"))); err == nil || strings.HasSuffix(strings.ToLower(parts[i]), ".zarr") {
+				return root, strings.Join(parts[i+1:], "/")
+			}
+		}
+	}
+	return spec, ""
+}
+
+func isZarr(path string) bool {
+	for _, meta := range []string{".zgroup", ".zarray", "zarr.json"} {
+		if _, err := os.Stat(filepath.Join(path, meta)); err == nil {
+			return true
+		}
+	}
+	return strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, "/")), ".zarr")
+}
+
+type computeFlags struct {
+	chunks      string
+	memoryLimit string
+	workers     int
+	progress    bool
+	noProgress  bool
+	verbose     bool
+}
+
+func (c *computeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.chunks, "chunks", "", "re-cut the inputs into chunks of this shape, such as 1000,1000 (default: the files' own)")
+	fs.StringVar(&c.memoryLimit, "memory-limit", "", "bound the memory the computation holds, such as 1GB (default: half the machine's)")
+	fs.IntVar(&c.workers, "workers", 0, "goroutines running tasks (default: all cores)")
+	fs.BoolVar(&c.progress, "progress", false, "draw a progress bar on standard error")
+	fs.BoolVar(&c.noProgress, "no-progress", false, "never draw a progress bar (default: draw one when standard error is a terminal)")
+	fs.BoolVar(&c.verbose, "v", false, "print the elapsed time, task count and peak memory at the end")
+}
+
+func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
+	if c.chunks == "" {
+		return darray.ChunkSpec{}, nil
+	}
+	if c.chunks == "auto" {
+		return darray.AutoChunks(0), nil
+	}
+	var sizes []int
+	for _, p := range strings.Split(c.chunks, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n == 0 || n < -1 {
+			return darray.ChunkSpec{}, usagef("--chunks %q: want lengths such as 1000,1000 (-1 for a whole axis)", c.chunks)
+		}
+		sizes = append(sizes, n)
+	}
+	return darray.ChunkSize(sizes...), nil
+}
+
+func (c *computeFlags) options(stderr io.Writer, st *sched.Stats) ([]darray.ComputeOption, error) {
+	opts := []darray.ComputeOption{darray.WithStats(st)}
+	if c.memoryLimit != "" {
+		n, err := sched.ParseBytes(c.memoryLimit)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		opts = append(opts, darray.MemoryLimit(n))
+	}
+	if c.workers < 0 {
+		return nil, usagef("--workers must be positive")
+	}
+	if c.workers > 0 {
+		opts = append(opts, darray.Workers(c.workers))
+	}
+	if c.progress || !c.noProgress && isTerminal(stderr) {
+		opts = append(opts, darray.WithProgress(sched.NewBar(stderr)))
+	}
+	return opts, nil
+}
+
+func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats) {
+	if c.verbose {
+		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held %s, spilled %s\n",
+			formatDuration(time.Since(start)), st.Tasks, darray.FormatBytes(st.PeakBytes), darray.FormatBytes(st.SpilledBytes))
+	}
+}
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("eval", "[flags] EXPR", "Evaluates NumPy-syntax statements over named inputs; the last one's value is the result.\nExample: darray eval -i x=data.npy -i y=store.zarr/y \"z = x - y; z[::2].std(axis=0)\"", stderr)
+	var inputs listFlag
+	fs.Var(&inputs, "i", "an input NAME=PATH (a .npy file, a Zarr store or store/array); repeatable")
+	out := fs.String("o", "", "store the result: OUT.npy or OUT.zarr[/array]")
+	var cf computeFlags
+	cf.register(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want one expression (quote it), got %d arguments", len(rest))
+	}
+	result, err := evaluate(rest[0], inputs, &cf)
+	if err != nil {
+		return err
+	}
+	return emit(ctx, result, *out, &cf, stdout, stderr)
+}
+
+func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
+	chunks, err := cf.chunkSpec()
+	if err != nil {
+		return nil, err
+	}
+	named := map[string]*darray.Array{}
+	for _, in := range inputs {
+		name, path, ok := strings.Cut(in, "=")
+		if !ok || name == "" || path == "" {
+			return nil, usagef("-i %q: want NAME=PATH", in)
+		}
+		a, err := openInput(path, chunks)
+		if err != nil {
+			return nil, err
+		}
+		named[name] = a
+	}
+	stmts, err := parseProgram(src)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	e := newEvaluator(src, named)
+	e.chunks = chunks
+	v, err := e.run(stmts)
+	if err != nil {
+		var ee *EvalError
+		if errors.As(err, &ee) && strings.HasPrefix(ee.Msg, "unknown name") {
+			return nil, usageError{err}
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// emit prints the result or stores it.
+func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stderr io.Writer) error {
+	a, ok := v.(*darray.Array)
+	if !ok {
+		if out != "" {
+			return fmt.Errorf("the result is %s, not an array: nothing to store", describe(v))
+		}
+		fmt.Fprintln(stdout, formatValue(v))
+		return nil
+	}
+	var st sched.Stats
+	opts, err := cf.options(stderr, &st)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	defer cf.report(stderr, start, &st)
+	switch {
+	case out == "":
+		if a.Size() > printLimit {
+			fmt.Fprintln(stdout, a)
+			fmt.Fprintf(stdout, "(%d elements: too many to print; store it with -o FILE.npy or FILE.zarr, or print a part with [...])\n", a.Size())
+			return nil
+		}
+		res, err := a.Compute(ctx, opts...)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, res)
+		return nil
+	case strings.HasSuffix(strings.ToLower(out), ".npy"):
+		return darray.ToNPY(ctx, a, out, opts...)
+	default:
+		root, inner := splitStore(out)
+		if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
+			return usagef("-o %s: want a .npy file or a .zarr store", out)
+		}
+		if inner == "" {
+			inner = "data"
+		}
+		return darray.ToZarr(ctx, a, root, inner, darray.ZarrOptions{Compressor: "zstd"}, opts...)
+	}
+}
+
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case []any:
+		parts := make([]string, len(x))
+		for i, it := range x {
+			parts[i] = formatValue(it)
+		}
+		if len(x) == 1 {
+			return "(" + parts[0] + ",)"
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	case complex128:
+		return strings.Trim(strconv.FormatComplex(x, 'g', -1, 128), "()")
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("graph", "[flags] -o FILE EXPR", "Draws the optimized task graph of an expression (one node per layer when it has many tasks).", stderr)
+	var inputs listFlag
+	fs.Var(&inputs, "i", "an input NAME=PATH; repeatable")
+	out := fs.String("o", "", "the picture: FILE.dot, FILE.svg or FILE.png (SVG and PNG need Graphviz)")
+	var cf computeFlags
+	cf.register(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || *out == "" {
+		return usagef("want -o FILE and one expression")
+	}
+	v, err := evaluate(rest[0], inputs, &cf)
+	if err != nil {
+		return err
+	}
+	a, ok := v.(*darray.Array)
+	if !ok {
+		return fmt.Errorf("the expression gives %s, which has no task graph", describe(v))
+	}
+	if err := darray.Visualize(*out, a); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", *out)
+	return nil
+}
+
+func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("convert", "[flags] SRC DST", "Copies an array between formats (.npy, Zarr), re-cut into --chunks, in bounded memory.", stderr)
+	compressor := fs.String("compressor", "zstd", "Zarr output: blosc, zstd, zlib, gzip, lz4 or none")
+	version := fs.Int("zarr-version", 2, "Zarr output: format version 2 or 3")
+	var cf computeFlags
+	cf.register(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 2 {
+		return usagef("want SRC and DST")
+	}
+	chunks, err := cf.chunkSpec()
+	if err != nil {
+		return err
+	}
+	src, err := openInput(rest[0], darray.ChunkSpec{})
+	if err != nil {
+		return err
+	}
+	if !chunks.IsDefault() {
+		src = src.Rechunk(chunks)
+	}
+	var st sched.Stats
+	opts, err := cf.options(stderr, &st)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	defer cf.report(stderr, start, &st)
+	dst := rest[1]
+	if strings.HasSuffix(strings.ToLower(dst), ".npy") {
+		return darray.ToNPY(ctx, src, dst, opts...)
+	}
+	root, inner := splitStore(dst)
+	if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
+		return usagef("%s: want a .npy file or a .zarr store", dst)
+	}
+	if inner == "" {
+		inner = "data"
+	}
+	comp := *compressor
+	if comp == "none" {
+		comp = ""
+	}
+	if err := darray.ToZarr(ctx, src, root, inner, darray.ZarrOptions{Compressor: comp, Version: *version}, opts...); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%s %v, chunks %v)\n", dst, nd.ShapeString(src.Shape()), src.DType(), chunkShape(src))
+	return nil
+}
+
+func chunkShape(a *darray.Array) []int {
+	out := make([]int, a.NDim())
+	for d, c := range a.Chunks() {
+		for _, n := range c {
+			out[d] = max(out[d], n)
+		}
+	}
+	return out
+}
+
+func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("info", "PATH", "Shows the arrays in a .npy file or a Zarr store.", stderr)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want one PATH")
+	}
+	path := rest[0]
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	switch {
+	case strings.HasSuffix(strings.ToLower(path), ".npy"):
+		return infoNPY(path, stdout)
+	case isZarr(path):
+		return infoZarr(path, stdout)
+	case strings.Contains(strings.ToLower(path), ".h5") || strings.Contains(strings.ToLower(path), ".hdf5"):
+		return fmt.Errorf("%s: HDF5 is not supported yet", path)
+	}
+	return fmt.Errorf("%s: unknown format (darray reads .npy files and Zarr stores)", path)
+}
+
+func infoNPY(path string, w io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h, err := npy.ReadHeader(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	st, _ := f.Stat()
+	order := "C"
+	if h.FortranOrder {
+		order = "F"
+	}
+	endian := "little-endian"
+	if h.BigEndian {
+		endian = "big-endian"
+	}
+	fmt.Fprintf(w, "%s: NumPy .npy, shape %s, %v (%s), order %s, %s in memory, %s on disk\n",
+		path, nd.ShapeString(h.Shape), h.DType, endian, order, darray.FormatBytes(h.DataSize()), darray.FormatBytes(st.Size()))
+	return nil
+}
+
+func infoZarr(path string, w io.Writer) error {
+	kv := store.Dir{Root: path}
+	if _, err := kv.Get("zarr.json"); err == nil {
+		return infoZarr3(path, kv, w)
+	}
+	nodes, err := store.ListZarr(kv)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Fprintf(w, "%s: Zarr v2 store\n", path)
+	for _, n := range nodes {
+		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
+		name := n.Path
+		if name == "" {
+			name = "/"
+		}
+		if n.Group {
+			fmt.Fprintf(w, "%s%s (group)%s\n", indent, name, attrs(n.Attrs))
+			continue
+		}
+		m := n.Meta
+		dt, _ := nd.ParseDType(m.DType)
+		comp := "none"
+		if len(m.Compressor) > 0 && string(m.Compressor) != "null" {
+			comp = string(m.Compressor)
+		}
+		mem := int64(dt.Size())
+		for _, s := range m.Shape {
+			mem *= int64(s)
+		}
+		fmt.Fprintf(w, "%s%s: shape %s, %s, chunks %s, order %s, compressor %s, %s in memory, %s on disk%s\n",
+			indent, name, nd.ShapeString(m.Shape), m.DType, nd.ShapeString(m.Chunks), m.Order, comp,
+			darray.FormatBytes(mem), darray.FormatBytes(diskSize(filepath.Join(path, n.Path))), attrs(n.Attrs))
+	}
+	return nil
+}
+
+func infoZarr3(path string, kv store.Dir, w io.Writer) error {
+	fmt.Fprintf(w, "%s: Zarr v3 store\n", path)
+	keys, err := kv.List("")
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if filepath.Base(k) != "zarr.json" {
+			continue
+		}
+		arrPath := strings.TrimSuffix(strings.TrimSuffix(k, "zarr.json"), "/")
+		z, err := store.OpenZarr3(kv, arrPath)
+		if err != nil {
+			continue // a group
+		}
+		codecs := make([]string, len(z.Meta.Codecs))
+		for i, c := range z.Meta.Codecs {
+			codecs[i] = c.Name
+		}
+		mem := int64(z.DType().Size())
+		for _, s := range z.Meta.Shape {
+			mem *= int64(s)
+		}
+		fmt.Fprintf(w, "  %s: shape %s, %v, stored chunks %s, codecs %s, %s in memory, %s on disk\n", arrPath,
+			nd.ShapeString(z.Meta.Shape), z.DType(), nd.ShapeString(z.StoredChunks()), strings.Join(codecs, "+"),
+			darray.FormatBytes(mem), darray.FormatBytes(diskSize(filepath.Join(path, arrPath))))
+	}
+	return nil
+}
+
+func attrs(a map[string]any) string {
+	if len(a) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", attributes %v", a)
+}
+
+func diskSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

@@ -1,0 +1,461 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
+)
+
+// EvalError is an error of evaluation, pointing at the part of the expression at fault.
+type EvalError struct {
+	Src string
+	Col int
+	Msg string
+}
+
+func (e *EvalError) Error() string {
+	// The same layout as a syntax error: the message, then the line with a caret.
+	return strings.Replace((&SyntaxError{e.Src, e.Col, e.Msg}).Error(), "syntax error at", "at", 1)
+}
+
+// fn is a function value of the language: a builtin, or a method bound to its array.
+type fn struct {
+	name string
+	call func(args []any, kw map[string]any) (any, error)
+}
+
+// module is a namespace such as np or random.
+type module map[string]any
+
+type evaluator struct {
+	src    string
+	env    map[string]any
+	chunks darray.ChunkSpec // chunks for arrays the expression creates without saying
+}
+
+func newEvaluator(src string, inputs map[string]*darray.Array) *evaluator {
+	e := &evaluator{src: src, env: map[string]any{}}
+	for k, v := range builtins(e) {
+		e.env[k] = v
+	}
+	np := module{}
+	for k, v := range e.env {
+		np[k] = v
+	}
+	e.env["np"], e.env["numpy"] = np, np
+	for name, a := range inputs {
+		e.env[name] = a
+	}
+	return e
+}
+
+func (e *evaluator) errAt(n node, format string, args ...any) error {
+	return &EvalError{e.src, n.pos() + 1, fmt.Sprintf(format, args...)}
+}
+
+// run evaluates every statement and returns the last value.
+func (e *evaluator) run(stmts []node) (any, error) {
+	var last any
+	for _, s := range stmts {
+		v, err := e.eval(s)
+		if err != nil {
+			return nil, err
+		}
+		last = v
+	}
+	if a, ok := last.(*darray.Array); ok && a.Err() != nil {
+		return nil, a.Err()
+	}
+	return last, nil
+}
+
+func (e *evaluator) eval(n node) (any, error) {
+	switch x := n.(type) {
+	case *assignStmt:
+		v, err := e.eval(x.x)
+		if err != nil {
+			return nil, err
+		}
+		e.env[x.name] = v
+		return v, nil
+	case *numLit:
+		v, err := parseNumber(x.text)
+		if err != nil {
+			return nil, e.errAt(x, "bad number %q", x.text)
+		}
+		return v, nil
+	case *strLit:
+		return x.text, nil
+	case *nameRef:
+		switch x.name {
+		case "None":
+			return nil, nil
+		case "True":
+			return true, nil
+		case "False":
+			return false, nil
+		}
+		v, ok := e.env[x.name]
+		if !ok {
+			return nil, e.errAt(x, "unknown name %q%s", x.name, suggest(x.name, keys(e.env)))
+		}
+		return v, nil
+	case *tupleExpr:
+		items := make([]any, len(x.items))
+		for i, it := range x.items {
+			v, err := e.eval(it)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = v
+		}
+		return items, nil
+	case *unaryExpr:
+		v, err := e.eval(x.x)
+		if err != nil {
+			return nil, err
+		}
+		return e.unary(x, v)
+	case *binaryExpr:
+		a, err := e.eval(x.x)
+		if err != nil {
+			return nil, err
+		}
+		b, err := e.eval(x.y)
+		if err != nil {
+			return nil, err
+		}
+		return e.binary(x, a, b)
+	case *attrExpr:
+		v, err := e.eval(x.x)
+		if err != nil {
+			return nil, err
+		}
+		return e.attr(x, v)
+	case *callExpr:
+		f, err := e.eval(x.fn)
+		if err != nil {
+			return nil, err
+		}
+		callee, ok := f.(*fn)
+		if !ok {
+			return nil, e.errAt(x, "%s is not a function", describe(f))
+		}
+		args := make([]any, len(x.args))
+		for i, a := range x.args {
+			if args[i], err = e.eval(a); err != nil {
+				return nil, err
+			}
+		}
+		kw := map[string]any{}
+		for _, k := range x.kwList {
+			if kw[k], err = e.eval(x.kwargs[k]); err != nil {
+				return nil, err
+			}
+		}
+		v, err := callee.call(args, kw)
+		if err != nil {
+			return nil, e.errAt(x, "%s: %v", callee.name, err)
+		}
+		if a, ok := v.(*darray.Array); ok && a.Err() != nil {
+			return nil, e.errAt(x, "%v", a.Err())
+		}
+		return v, nil
+	case *indexExpr:
+		v, err := e.eval(x.x)
+		if err != nil {
+			return nil, err
+		}
+		return e.index(x, v)
+	}
+	return nil, e.errAt(n, "cannot evaluate this here")
+}
+
+func (e *evaluator) unary(x *unaryExpr, v any) (any, error) {
+	switch x.op {
+	case "+":
+		return v, nil
+	case "-":
+		switch n := v.(type) {
+		case int64:
+			return -n, nil
+		case float64:
+			return -n, nil
+		case complex128:
+			return -n, nil
+		}
+		return e.arrayResult(x, darray.Unary(nd.Negative, toOperand(v)))
+	case "~":
+		if b, ok := v.(bool); ok {
+			return !b, nil
+		}
+		return e.arrayResult(x, darray.Unary(nd.Invert, toOperand(v)))
+	}
+	return nil, e.errAt(x, "unknown operator %s", x.op)
+}
+
+var binaryOps = map[string]nd.BinaryOp{"+": nd.Add, "-": nd.Subtract, "*": nd.Multiply, "/": nd.Divide,
+	"//": nd.FloorDivide, "%": nd.Mod, "**": nd.Power, "<": nd.Less, "<=": nd.LessEqual, ">": nd.Greater,
+	">=": nd.GreaterEqual, "==": nd.Equal, "!=": nd.NotEqual, "&": nd.BitwiseAnd, "|": nd.BitwiseOr, "^": nd.BitwiseXor}
+
+func (e *evaluator) binary(x *binaryExpr, a, b any) (any, error) {
+	op, ok := binaryOps[x.op]
+	if !ok {
+		return nil, e.errAt(x, "unknown operator %s", x.op)
+	}
+	_, aArr := a.(*darray.Array)
+	_, bArr := b.(*darray.Array)
+	if !aArr && !bArr { // two numbers: compute them as 0-d arrays, the result a number
+		r, err := darray.Binary(op, toOperand(a), toOperand(b)).Compute(bgctx)
+		if err != nil {
+			return nil, e.errAt(x, "%v", err)
+		}
+		return scalarOf(r), nil
+	}
+	if op == nd.BitwiseAnd || op == nd.BitwiseOr || op == nd.BitwiseXor {
+		// On booleans NumPy's & | ^ are the logical operations.
+		if isBoolArray(a) || isBoolArray(b) {
+			op = map[nd.BinaryOp]nd.BinaryOp{nd.BitwiseAnd: nd.LogicalAnd, nd.BitwiseOr: nd.LogicalOr, nd.BitwiseXor: nd.LogicalXor}[op]
+		}
+	}
+	return e.arrayResult(x, darray.Binary(op, toOperand(a), toOperand(b)))
+}
+
+func isBoolArray(v any) bool {
+	a, ok := v.(*darray.Array)
+	return ok && a.DType() == nd.Bool
+}
+
+func (e *evaluator) arrayResult(n node, a *darray.Array) (any, error) {
+	if err := a.Err(); err != nil {
+		return nil, e.errAt(n, "%v", err)
+	}
+	return a, nil
+}
+
+// toOperand turns a language value into what darray's element-wise functions take: Go's
+// int, float64, complex128 and bool are NumPy's weak Python scalars.
+func toOperand(v any) any {
+	switch x := v.(type) {
+	case int64:
+		return int(x)
+	}
+	return v
+}
+
+func scalarOf(a *nd.Array) any {
+	switch {
+	case a.DType() == nd.Bool:
+		return nd.Values[bool](a)[0]
+	case a.DType().IsInteger():
+		return nd.Values[int64](a)[0]
+	case a.DType().IsComplex():
+		return nd.Values[complex128](a)[0]
+	}
+	return nd.Values[float64](a)[0]
+}
+
+func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
+	switch m := v.(type) {
+	case module:
+		if f, ok := m[x.name]; ok {
+			return f, nil
+		}
+		return nil, e.errAt(x, "module has no %q%s", x.name, suggest(x.name, keys(m)))
+	case *darray.Array:
+		switch x.name {
+		case "T":
+			return m.T(), nil
+		case "shape":
+			s := make([]any, m.NDim())
+			for i, n := range m.Shape() {
+				s[i] = int64(n)
+			}
+			return s, nil
+		case "ndim":
+			return int64(m.NDim()), nil
+		case "size":
+			return int64(m.Size()), nil
+		case "dtype":
+			return m.DType().String(), nil
+		case "nbytes":
+			return m.NBytes(), nil
+		}
+		// Methods are the functions of the same name with the array first.
+		if f, ok := e.env[x.name].(*fn); ok && methodNames[x.name] {
+			return &fn{name: x.name, call: func(args []any, kw map[string]any) (any, error) {
+				return f.call(append([]any{m}, args...), kw)
+			}}, nil
+		}
+		return nil, e.errAt(x, "array has no attribute %q%s", x.name, suggest(x.name, append(keysOf(methodNames), "T", "shape", "ndim", "size", "dtype", "nbytes")))
+	}
+	return nil, e.errAt(x, "%s has no attribute %q", describe(v), x.name)
+}
+
+func (e *evaluator) index(x *indexExpr, v any) (any, error) {
+	a, ok := v.(*darray.Array)
+	if !ok {
+		if items, ok := v.([]any); ok && len(x.idx) == 1 { // indexing a tuple, such as x.shape[0]
+			i, err := e.eval(x.idx[0])
+			if err != nil {
+				return nil, err
+			}
+			k, ok := i.(int64)
+			if !ok || k < -int64(len(items)) || k >= int64(len(items)) {
+				return nil, e.errAt(x, "tuple index %v out of range", i)
+			}
+			if k < 0 {
+				k += int64(len(items))
+			}
+			return items[k], nil
+		}
+		return nil, e.errAt(x, "%s cannot be indexed", describe(v))
+	}
+	var idx []nd.Index
+	for _, it := range x.idx {
+		switch s := it.(type) {
+		case *ellipsisLit:
+			idx = append(idx, nd.Ellipsis())
+		case *sliceExpr:
+			parts := [3]int{nd.Omit, nd.Omit, nd.Omit}
+			for k, p := range []node{s.start, s.stop, s.step} {
+				if p == nil {
+					continue
+				}
+				pv, err := e.eval(p)
+				if err != nil {
+					return nil, err
+				}
+				if pv == nil {
+					continue
+				}
+				n, ok := pv.(int64)
+				if !ok {
+					return nil, e.errAt(p, "slice indices must be integers or None, not %s", describe(pv))
+				}
+				parts[k] = int(n)
+			}
+			if parts[2] == 0 {
+				return nil, e.errAt(s, "slice step cannot be zero")
+			}
+			idx = append(idx, nd.Slice(parts[0], parts[1], parts[2]))
+		default:
+			iv, err := e.eval(it)
+			if err != nil {
+				return nil, err
+			}
+			switch k := iv.(type) {
+			case nil:
+				idx = append(idx, nd.NewAxis())
+			case int64:
+				idx = append(idx, nd.Int(int(k)))
+			case []any:
+				arr, err := intArray(k)
+				if err != nil {
+					return nil, e.errAt(it, "%v", err)
+				}
+				idx = append(idx, nd.Take(arr))
+			case *darray.Array:
+				computed, err := k.Compute(bgctx) // an index array is computed first
+				if err != nil {
+					return nil, e.errAt(it, "%v", err)
+				}
+				idx = append(idx, nd.Take(computed))
+			default:
+				return nil, e.errAt(it, "an index must be an integer, a slice, ..., None or an array, not %s", describe(iv))
+			}
+		}
+	}
+	return e.arrayResult(x, a.IndexWith(idx...))
+}
+
+func intArray(items []any) (*nd.Array, error) {
+	vals := make([]int64, len(items))
+	allBool := len(items) > 0
+	for i, it := range items {
+		switch v := it.(type) {
+		case int64:
+			vals[i], allBool = v, false
+		case bool:
+			if v {
+				vals[i] = 1
+			}
+		default:
+			return nil, fmt.Errorf("index lists hold integers or booleans, not %s", describe(it))
+		}
+	}
+	if allBool {
+		b := make([]bool, len(vals))
+		for i, v := range vals {
+			b[i] = v != 0
+		}
+		return nd.FromSlice(b)
+	}
+	return nd.FromSlice(vals)
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case *darray.Array:
+		return fmt.Sprintf("array of shape %s", nd.ShapeString(x.Shape()))
+	case *fn:
+		return "function " + x.name
+	case module:
+		return "module"
+	case []any:
+		return "tuple"
+	case string:
+		return fmt.Sprintf("string %q", x)
+	}
+	return fmt.Sprintf("%T %v", v, v)
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func keysOf(m map[string]bool) []string { return keys(m) }
+
+// suggest names the known name nearest to an unknown one, when one is near enough.
+func suggest(name string, known []string) string {
+	best, bestD := "", len(name)/2+2
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

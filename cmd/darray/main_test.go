@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
+)
+
+// The tests run the real binary, built once.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "darray-cmd-test-*")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "darray")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code = 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+// fixture writes x = arange(24).reshape(4, 6) * 0.5 as x.npy in a temporary directory.
+func fixture(t *testing.T) (dir string, x *nd.Array) {
+	dir = t.TempDir()
+	a, _ := nd.Arange(nd.Float64, 0, 24, 1)
+	a, _ = a.Reshape(4, 6)
+	x, _ = nd.Binary(nd.Multiply, a, nd.Scalar(0.5))
+	if err := npy.WriteFile(filepath.Join(dir, "x.npy"), x); err != nil {
+		t.Fatal(err)
+	}
+	return dir, x
+}
+
+func TestEvalPrintsLikeNumPy(t *testing.T) {
+	dir, x := fixture(t)
+	in := "x=" + filepath.Join(dir, "x.npy")
+	cases := []struct {
+		expr string
+		want func() *nd.Array
+	}{
+		{"x[::2].sum(axis=0)", func() *nd.Array {
+			v, _ := x.IndexString("::2")
+			r, _ := nd.Reduce(nd.Sum, v, nd.ReduceArgs{Axes: []int{0}})
+			return r
+		}},
+		{"y = x.T * 2; y[1:3, ::-1]", func() *nd.Array {
+			y, _ := nd.Binary(nd.Multiply, x.T(), nd.Scalar(2.0))
+			r, _ := y.IndexString("1:3, ::-1")
+			return r
+		}},
+		{"where(x > 5, x, 0).astype(\"int32\")", func() *nd.Array {
+			c, _ := nd.Binary(nd.Greater, x, nd.Scalar(5.0))
+			w, _ := nd.Where(c, x, nd.Scalar(0.0))
+			r, _ := w.AsType(nd.Int32)
+			return r
+		}},
+		{"sum(x, axis=(0, 1), keepdims=True)", func() *nd.Array {
+			r, _ := nd.Reduce(nd.Sum, x, nd.ReduceArgs{Axes: []int{0, 1}, KeepDims: true})
+			return r
+		}},
+	}
+	for _, c := range cases {
+		for _, chunks := range []string{"", "--chunks=3,2"} {
+			args := []string{"eval", "-i", in}
+			if chunks != "" {
+				args = append(args, chunks)
+			}
+			out, errOut, code := runCLI(t, append(args, c.expr)...)
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", c.expr, code, errOut)
+			}
+			if want := c.want().String() + "\n"; out != want {
+				t.Errorf("%s printed\n%s\nwant\n%s", c.expr, out, want)
+			}
+		}
+	}
+	out, _, _ := runCLI(t, "eval", "(3 + 4) * 2, 2 ** 10, 7 // 2")
+	if strings.TrimSpace(out) != "(14, 1024, 3)" {
+		t.Errorf("scalar arithmetic printed %q", out)
+	}
+}
+
+func TestEvalStoresResults(t *testing.T) {
+	dir, x := fixture(t)
+	in := "x=" + filepath.Join(dir, "x.npy")
+	outNPY := filepath.Join(dir, "y.npy")
+	if _, e, code := runCLI(t, "eval", "-i", in, "-o", outNPY, "x * 3"); code != 0 {
+		t.Fatal(e)
+	}
+	y, err := npy.ReadFile(outNPY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := nd.Binary(nd.Multiply, x, nd.Scalar(3.0))
+	if y.String() != want.String() {
+		t.Errorf("stored %v, want %v", y, want)
+	}
+	store := filepath.Join(dir, "out.zarr")
+	if _, e, code := runCLI(t, "eval", "-i", in, "-o", store+"/y", "x - 1"); code != 0 {
+		t.Fatal(e)
+	}
+	out, e, code := runCLI(t, "eval", "-i", "z="+store+"/y", "z.max()")
+	if code != 0 || strings.TrimSpace(out) != "10.5" {
+		t.Errorf("reading the stored Zarr back: %q %q %d", out, e, code)
+	}
+	// convert the Zarr array to .npy with new chunks, and back to Zarr v3
+	if _, e, code := runCLI(t, "convert", store+"/y", filepath.Join(dir, "c.npy"), "--chunks", "3,3"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := runCLI(t, "convert", filepath.Join(dir, "c.npy"), filepath.Join(dir, "v3.zarr"), "--zarr-version", "3"); code != 0 {
+		t.Fatal(e)
+	}
+	out, _, _ = runCLI(t, "eval", "-i", "c="+filepath.Join(dir, "v3.zarr"), "c.sum()")
+	if strings.TrimSpace(out) != "114." {
+		t.Errorf("sum after two conversions = %q, want 114.", out)
+	}
+}
+
+func TestInfoGraphDemoHelp(t *testing.T) {
+	dir, _ := fixture(t)
+	out, e, code := runCLI(t, "info", filepath.Join(dir, "x.npy"))
+	if code != 0 || !strings.Contains(out, "shape (4, 6)") || !strings.Contains(out, "float64") {
+		t.Errorf("info: %q %q", out, e)
+	}
+	runCLI(t, "eval", "-i", "x="+filepath.Join(dir, "x.npy"), "-o", filepath.Join(dir, "s.zarr", "grp", "a"), "x")
+	out, e, code = runCLI(t, "info", filepath.Join(dir, "s.zarr"))
+	if code != 0 || !strings.Contains(out, "grp/a: shape (4, 6)") || !strings.Contains(out, "zstd") {
+		t.Errorf("info of a Zarr store: %q %q", out, e)
+	}
+	dot := filepath.Join(dir, "g.dot")
+	if _, e, code := runCLI(t, "graph", "-o", dot, "random.random((100, 100), chunks=(50, 50)).sum()"); code != 0 {
+		t.Fatal(e)
+	}
+	text, _ := os.ReadFile(dot)
+	if !strings.Contains(string(text), "digraph") || strings.Count(string(text), `[label="partial`) != 4 {
+		t.Errorf("graph file: %s", text)
+	}
+	out, _, code = runCLI(t, "demo", "-n", "2000", "-chunk", "500")
+	if code != 0 || !strings.Contains(out, "computed in") || !strings.Contains(out, "z[:5] = [") {
+		t.Errorf("demo: %q", out)
+	}
+	out, _, code = runCLI(t, "help")
+	if code != 0 || !strings.Contains(out, "darray eval") || !strings.Contains(out, "darray convert") {
+		t.Errorf("help: %d %q", code, out)
+	}
+	_, e, code = runCLI(t, "eval", "-h")
+	if code != 0 || !strings.Contains(e, "-memory-limit") {
+		t.Errorf("eval -h: %d %q", code, e)
+	}
+}
+
+func TestErrorsAUserCanActOn(t *testing.T) {
+	dir, _ := fixture(t)
+	in := "x=" + filepath.Join(dir, "x.npy")
+	cases := []struct {
+		args []string
+		code int
+		says []string
+	}{
+		{[]string{"eval", "ones(3) + * 2"}, 2, []string{"syntax error at column 11", "^"}},
+		{[]string{"eval", "-i", in, "mena(x)"}, 2, []string{`unknown name "mena"`, `did you mean "mean"`, "column 1"}},
+		{[]string{"eval", "-i", in, "x.summ()"}, 1, []string{`did you mean "sum"`}},
+		{[]string{"eval", "-i", "x=" + filepath.Join(dir, "nope.npy"), "x"}, 1, []string{"nope.npy"}},
+		{[]string{"eval", "-i", in, "x + ones((5,))"}, 1, []string{"(4, 6)", "(5,)"}},
+		{[]string{"eval", "-i", in, "x[9]"}, 1, []string{"index 9", "size 4"}},
+		{[]string{"eval", "-i", "bad", "x"}, 2, []string{"NAME=PATH"}},
+		{[]string{"eval", "--frobnicate", "x"}, 2, []string{"frobnicate"}},
+		{[]string{"evl", "x"}, 2, []string{`unknown command "evl"`, `did you mean "eval"`}},
+		{[]string{"info", filepath.Join(dir, "missing.zarr")}, 1, []string{"missing.zarr"}},
+		{[]string{"eval", "-i", "x=" + filepath.Join(dir, "f.h5") + ":/a", "x"}, 1, []string{"HDF5"}},
+	}
+	for _, c := range cases {
+		_, e, code := runCLI(t, c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d (%s)", c.args, code, c.code, e)
+		}
+		for _, s := range c.says {
+			if !strings.Contains(e, s) {
+				t.Errorf("%v: error %q does not say %q", c.args, e, s)
+			}
+		}
+		if strings.Contains(e, "goroutine ") || strings.Contains(e, "panic") {
+			t.Errorf("%v: a Go stack trace reached the user: %s", c.args, e)
+		}
+	}
+}
+
+// FuzzParse feeds arbitrary text to the expression parser: a syntax error or a program,
+// never a panic.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"x[::2, 5000:].mean(axis=1)", "a = 1; b = a ** -2", "where(x > 0, x, 0)", "f(a=(1, 2))[...]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		stmts, err := parseProgram(src)
+		if err != nil {
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("error %v is not a SyntaxError", err)
+			}
+			_ = err.Error()
+			return
+		}
+		e := newEvaluator(src, nil)
+		e.run(stmts) // errors are fine; panics are not
+	})
+}
