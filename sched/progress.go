@@ -17,11 +17,15 @@ import (
 // Finish draws the final state and ends the line.
 type Bar struct {
 	Interval time.Duration
+	// Delay holds the bar back until the computation has run this long, so that quick
+	// ones print nothing.
+	Delay time.Duration
 
 	w           io.Writer
 	start, last time.Time
 	total, done int
 	bytes, made int64
+	drawn       bool
 }
 
 // NewBar returns a bar drawing on w (usually os.Stderr).
@@ -29,18 +33,23 @@ func NewBar(w io.Writer) *Bar { return &Bar{w: w, Interval: 100 * time.Milliseco
 
 func (b *Bar) Start(tasks int, bytes int64) {
 	b.start, b.total, b.bytes = time.Now(), tasks, bytes
-	b.draw(b.start)
+	if b.Delay == 0 {
+		b.draw(b.start)
+	}
 }
 
 func (b *Bar) TaskDone(t *graph.Task, _ time.Duration) {
 	b.done++
 	b.made += t.Bytes
-	if now := time.Now(); now.Sub(b.last) >= b.Interval {
+	if now := time.Now(); now.Sub(b.last) >= b.Interval && now.Sub(b.start) >= b.Delay {
 		b.draw(now)
 	}
 }
 
 func (b *Bar) Finish(err error) {
+	if !b.drawn {
+		return // the computation ended before the bar was due
+	}
 	b.draw(time.Now())
 	if err != nil {
 		fmt.Fprintf(b.w, "  failed\n")
@@ -50,7 +59,7 @@ func (b *Bar) Finish(err error) {
 }
 
 func (b *Bar) draw(now time.Time) {
-	b.last = now
+	b.last, b.drawn = now, true
 	const width = 30
 	frac := 1.0
 	if b.total > 0 {

@@ -161,8 +161,13 @@ func (c *computeFlags) options(stderr io.Writer, st *sched.Stats) ([]darray.Comp
 	if c.workers > 0 {
 		opts = append(opts, darray.Workers(c.workers))
 	}
-	if c.progress || !c.noProgress && isTerminal(stderr) {
+	switch {
+	case c.progress:
 		opts = append(opts, darray.WithProgress(sched.NewBar(stderr)))
+	case !c.noProgress && isTerminal(stderr):
+		bar := sched.NewBar(stderr)
+		bar.Delay = time.Second // only for computations longer than a second
+		opts = append(opts, darray.WithProgress(bar))
 	}
 	return opts, nil
 }

@@ -160,6 +160,10 @@ func TestInfoGraphDemoHelp(t *testing.T) {
 	if !strings.Contains(string(text), "digraph") || strings.Count(string(text), `[label="partial`) != 4 {
 		t.Errorf("graph file: %s", text)
 	}
+	_, e, code = runCLI(t, "eval", "--progress", "-v", "random.random((300, 300), chunks=50).std()")
+	if code != 0 || !strings.Contains(e, "100%") || !strings.Contains(e, "tasks, peak memory held") {
+		t.Errorf("--progress -v: %q", e)
+	}
 	out, _, code = runCLI(t, "demo", "-n", "2000", "-chunk", "500")
 	if code != 0 || !strings.Contains(out, "computed in") || !strings.Contains(out, "z[:5] = [") {
 		t.Errorf("demo: %q", out)
