@@ -141,3 +141,24 @@ func TestChunkedSourcesAreReadOncePerBlock(t *testing.T) {
 		t.Errorf("%d reads for 4 blocks", n)
 	}
 }
+
+// TestFromHDF5 reads h5py's datasets lazily under random chunkings and selections.
+func TestFromHDF5(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	file := filepath.Join("testdata", "hdf5", "golden.h5")
+	for _, name := range []string{"contiguous_f8", "gzip_shuffle_f4", "fletcher_i2", "lzf_u1", "big_endian_i8", "group/nested/partial", "many_chunks"} {
+		want, err := npy.ReadFile(filepath.Join("testdata", "hdf5", strings.ReplaceAll(name, "/", "__")+".npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameArray(t, name, compute(t, darray.FromHDF5(file, "/"+name, darray.ChunkSpec{})), want, 0)
+		x := darray.FromHDF5(file, name, randomChunks(rng, want.Shape()))
+		sel := "::-2, 1:"
+		sameArray(t, name+"["+sel+"]", compute(t, x.Index(sel)), must(want.IndexString(sel)), 0)
+		m := compute(t, x.AsType(nd.Float64).Mean(darray.Axis(0)))
+		sameArray(t, name+" mean", m, must(nd.Reduce(nd.Mean, must(want.AsType(nd.Float64)), nd.ReduceArgs{Axes: []int{0}})), 1e-12)
+	}
+	if err := darray.FromHDF5(file, "/missing", darray.ChunkSpec{}).Err(); err == nil || !strings.Contains(err.Error(), "no dataset") {
+		t.Errorf("missing dataset: %v", err)
+	}
+}

@@ -247,6 +247,10 @@ func blosclzDecode(src, dst []byte) (int, error) {
 
 // unshuffleBytes undoes a byte shuffle: byte i of element j was stored at i*n + j.
 func unshuffleBytes(dst, src []byte, typesize int) {
+	if typesize <= 1 || typesize > len(src) { // no whole element: nothing was shuffled
+		copy(dst, src)
+		return
+	}
 	n := len(src) / typesize
 	for i := range typesize {
 		col := src[i*n : (i+1)*n]
@@ -259,6 +263,10 @@ func unshuffleBytes(dst, src []byte, typesize int) {
 
 // shuffleBytes is unshuffleBytes' inverse.
 func shuffleBytes(dst, src []byte, typesize int) {
+	if typesize <= 1 || typesize > len(src) {
+		copy(dst, src)
+		return
+	}
 	n := len(src) / typesize
 	for i := range typesize {
 		col := dst[i*n : (i+1)*n]
@@ -273,6 +281,10 @@ func shuffleBytes(dst, src []byte, typesize int) {
 // every byte of the element type, that bit of all elements, eight elements to a byte, for
 // the largest multiple of eight elements; the rest is stored as is.
 func unshuffleBits(dst, src []byte, typesize int) error {
+	if typesize <= 0 || typesize > len(src) {
+		copy(dst, src)
+		return nil
+	}
 	n := len(src) / typesize
 	n8 := n - n%8
 	clear(dst[:n8*typesize])

@@ -77,13 +77,18 @@ func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
 		}
 		a := darray.FromZarr(path, inner, chunks)
 		return a, a.Err()
-	case strings.Contains(strings.ToLower(path), ".h5") || strings.Contains(strings.ToLower(path), ".hdf5"):
-		return nil, fmt.Errorf("%s: HDF5 is not supported yet (convert it with h5py to .npy or Zarr)", spec)
+	case isHDF5(spec):
+		file, dataset, ok := strings.Cut(spec, ":")
+		if !ok || dataset == "" {
+			return nil, usagef("%s: name the dataset as FILE.h5:/path/to/dataset", spec)
+		}
+		a := darray.FromHDF5(file, dataset, chunks)
+		return a, a.Err()
 	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	return nil, fmt.Errorf("%s: unknown format (darray reads .npy files and Zarr stores)", spec)
+	return nil, fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores and HDF5 files)", spec)
 }
 
 // splitStore separates a Zarr store's directory from the array path inside it:
@@ -99,6 +104,12 @@ func splitStore(spec string) (string, string) {
 		}
 	}
 	return spec, ""
+}
+
+func isHDF5(spec string) bool {
+	file, _, _ := strings.Cut(spec, ":")
+	l := strings.ToLower(file)
+	return strings.HasSuffix(l, ".h5") || strings.HasSuffix(l, ".hdf5") || strings.HasSuffix(l, ".he5") || strings.HasSuffix(l, ".nc")
 }
 
 func isZarr(path string) bool {
@@ -414,10 +425,10 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return infoNPY(path, stdout)
 	case isZarr(path):
 		return infoZarr(path, stdout)
-	case strings.Contains(strings.ToLower(path), ".h5") || strings.Contains(strings.ToLower(path), ".hdf5"):
-		return fmt.Errorf("%s: HDF5 is not supported yet", path)
+	case isHDF5(path):
+		return infoHDF5(path, stdout)
 	}
-	return fmt.Errorf("%s: unknown format (darray reads .npy files and Zarr stores)", path)
+	return fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores and HDF5 files)", path)
 }
 
 func infoNPY(path string, w io.Writer) error {
@@ -529,4 +540,42 @@ func diskSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+func infoHDF5(path string, w io.Writer) error {
+	f, err := store.OpenHDF5(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	nodes, err := f.Walk()
+	if err != nil {
+		return err
+	}
+	st, _ := os.Stat(path)
+	fmt.Fprintf(w, "%s: HDF5, %s on disk\n", path, darray.FormatBytes(st.Size()))
+	for _, n := range nodes {
+		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
+		name := "/" + n.Path
+		if n.Dataset == nil {
+			fmt.Fprintf(w, "%s%s (group)%s\n", indent, name, attrs(n.Attrs))
+			continue
+		}
+		ds := n.Dataset
+		filters := make([]string, len(ds.Filters))
+		for i, fl := range ds.Filters {
+			filters[i] = map[uint16]string{1: "gzip", 2: "shuffle", 3: "fletcher32", 32000: "lzf"}[fl.ID]
+		}
+		layout := ds.Layout
+		if ds.Chunks != nil {
+			layout = "chunks " + nd.ShapeString(ds.Chunks)
+		}
+		mem := int64(ds.DType.Size())
+		for _, s := range ds.Shape {
+			mem *= int64(s)
+		}
+		fmt.Fprintf(w, "%s%s: shape %s, %v, %s, filters [%s], %s in memory%s\n", indent, name, nd.ShapeString(ds.Shape), ds.DType,
+			layout, strings.Join(filters, " "), darray.FormatBytes(mem), attrs(n.Attrs))
+	}
+	return nil
 }

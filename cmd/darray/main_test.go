@@ -178,6 +178,21 @@ func TestInfoGraphDemoHelp(t *testing.T) {
 	}
 }
 
+var h5 = filepath.Join("..", "..", "testdata", "hdf5", "golden.h5")
+
+func TestHDF5Inputs(t *testing.T) {
+	out, e, code := runCLI(t, "info", h5)
+	if code != 0 || !strings.Contains(out, "/gzip_shuffle_f4: shape (9, 10, 11), float32, chunks (4, 5, 3), filters [shuffle gzip]") || !strings.Contains(out, "units") {
+		t.Errorf("info: %q %q", out, e)
+	}
+	want, _ := npy.ReadFile(filepath.Join("..", "..", "testdata", "hdf5", "many_chunks.npy"))
+	s, _ := nd.Reduce(nd.Sum, want, nd.ReduceArgs{Axes: []int{0}})
+	out, e, code = runCLI(t, "eval", "-i", "m="+h5+":/many_chunks", "m.sum(axis=0)")
+	if code != 0 || out != s.String()+"\n" {
+		t.Errorf("eval over HDF5: %q %q, want %v", out, e, s)
+	}
+}
+
 func TestErrorsAUserCanActOn(t *testing.T) {
 	dir, _ := fixture(t)
 	in := "x=" + filepath.Join(dir, "x.npy")
@@ -196,7 +211,8 @@ func TestErrorsAUserCanActOn(t *testing.T) {
 		{[]string{"eval", "--frobnicate", "x"}, 2, []string{"frobnicate"}},
 		{[]string{"evl", "x"}, 2, []string{`unknown command "evl"`, `did you mean "eval"`}},
 		{[]string{"info", filepath.Join(dir, "missing.zarr")}, 1, []string{"missing.zarr"}},
-		{[]string{"eval", "-i", "x=" + filepath.Join(dir, "f.h5") + ":/a", "x"}, 1, []string{"HDF5"}},
+		{[]string{"eval", "-i", "x=" + filepath.Join(dir, "f.h5") + ":/a", "x"}, 1, []string{"f.h5"}},
+		{[]string{"eval", "-i", "x=" + h5 + ":/nope", "x"}, 1, []string{"no dataset", "/contiguous_f8"}},
 	}
 	for _, c := range cases {
 		_, e, code := runCLI(t, c.args...)

@@ -1,0 +1,1169 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
+	"github.com/klauspost/compress/zlib"
+)
+
+// HDF5 files, read in pure Go. Supported: the file layout HDF5 1.8-1.10 writes by default
+// (h5py's too): superblock versions 0-3, version 1 and 2 object headers with continuations,
+// groups as symbol tables (B-tree and local heap) or as link messages, datasets stored
+// contiguous, compact or chunked (version 3 layout, B-tree chunk index), the deflate,
+// shuffle, fletcher32 and LZF filters, integers, floats, complex numbers (h5py's {r, i}
+// compounds), booleans (h5py's enum), fixed-length strings for attributes. Chunk indexes
+// are read once; the chunks themselves are read and decompressed by each task that needs
+// them, so decompression runs on every core.
+
+// ErrHDF5 is wrapped by every error about a malformed or unsupported HDF5 file.
+var ErrHDF5 = errors.New("hdf5")
+
+// HDF5File is an open HDF5 file.
+type HDF5File struct {
+	Path string
+
+	f        *os.File
+	base     uint64
+	offsetSz int
+	lengthSz int
+	root     uint64 // the root group's object header
+}
+
+// HDF5Node is a group or dataset.
+type HDF5Node struct {
+	Path    string
+	Group   bool
+	Dataset *HDF5Dataset // datasets only
+	Attrs   map[string]any
+}
+
+func h5err(path, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrHDF5, path, fmt.Sprintf(format, args...))
+}
+
+var hdf5Signature = []byte{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}
+
+// OpenHDF5 opens a file and reads its superblock. Close it when done.
+func OpenHDF5(path string) (*HDF5File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	h := &HDF5File{Path: path, f: f}
+	if err := h.readSuperblock(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// Close closes the file.
+func (h *HDF5File) Close() error { return h.f.Close() }
+
+func (h *HDF5File) read(addr uint64, n int) ([]byte, error) {
+	if n < 0 || n > 64<<20 { // metadata reads: no structure we read is this large
+		return nil, h5err(h.Path, "implausible read of %d bytes at %d", n, addr)
+	}
+	if n > 1<<30 {
+		return nil, h5err(h.Path, "implausible read of %d bytes at %d", n, addr)
+	}
+	b := make([]byte, n)
+	if _, err := h.f.ReadAt(b, int64(h.base+addr)); err != nil {
+		return nil, h5err(h.Path, "reading %d bytes at %d: %v", n, addr, err)
+	}
+	return b, nil
+}
+
+func (h *HDF5File) readSuperblock() error {
+	var sig [8]byte
+	var at int64 = -1
+	for _, off := range []int64{0, 512, 1024, 2048, 4096, 8192} {
+		if _, err := h.f.ReadAt(sig[:], off); err != nil {
+			break
+		}
+		if bytes.Equal(sig[:], hdf5Signature) {
+			at = off
+			break
+		}
+	}
+	if at < 0 {
+		return h5err(h.Path, "not an HDF5 file (no signature)")
+	}
+	var hdr [16]byte
+	if _, err := h.f.ReadAt(hdr[:], at+8); err != nil {
+		return h5err(h.Path, "truncated superblock")
+	}
+	version := hdr[0]
+	switch version {
+	case 0, 1:
+		// version, free-space, root entry and shared-header versions, sizes, reserved,
+		// then the B-tree K values and flags (and, in version 1, the chunk B-tree K).
+		h.offsetSz, h.lengthSz = int(hdr[5]), int(hdr[6])
+		if err := h.checkSizes(); err != nil {
+			return err
+		}
+		skip := 8
+		if version == 1 {
+			skip = 12
+		}
+		rest := make([]byte, skip+6*h.offsetSz+24)
+		if _, err := h.f.ReadAt(rest, at+16); err != nil {
+			return h5err(h.Path, "truncated superblock")
+		}
+		r := reader{b: rest[skip:], off: h.offsetSz, len: h.lengthSz}
+		h.base = r.addr() // addresses in the file are relative to it
+		r.addr()          // free-space info
+		r.addr()          // end of file
+		r.addr()          // driver info
+		r.addr()          // root entry: link name offset
+		h.root = r.addr() // root entry: object header
+	case 2, 3:
+		h.offsetSz, h.lengthSz = int(hdr[1]), int(hdr[2])
+		if err := h.checkSizes(); err != nil {
+			return err
+		}
+		rest := make([]byte, 4*h.offsetSz)
+		if _, err := h.f.ReadAt(rest, at+12); err != nil {
+			return h5err(h.Path, "truncated superblock")
+		}
+		r := reader{b: rest, off: h.offsetSz, len: h.lengthSz}
+		h.base = r.addr()
+		r.addr() // superblock extension
+		r.addr() // end of file
+		h.root = r.addr()
+	default:
+		return h5err(h.Path, "superblock version %d is not supported", version)
+	}
+	return nil
+}
+
+func (h *HDF5File) checkSizes() error {
+	if h.offsetSz != 8 && h.offsetSz != 4 || h.lengthSz != 8 && h.lengthSz != 4 {
+		return h5err(h.Path, "sizes of offsets %d and lengths %d are not supported", h.offsetSz, h.lengthSz)
+	}
+	return nil
+}
+
+// reader decodes little-endian fields from a byte slice, stopping (with bad set) at its end.
+type reader struct {
+	b        []byte
+	i        int
+	off, len int
+	bad      bool
+}
+
+func (r *reader) take(n int) []byte {
+	if n < 0 || r.i+n > len(r.b) {
+		// Past the end: mark the reader bad and hand back zeros, few enough that a corrupt
+		// length cannot make us allocate gigabytes; callers check bad before using them.
+		r.bad = true
+		r.i = len(r.b)
+		return make([]byte, min(max(n, 0), 16))
+	}
+	s := r.b[r.i : r.i+n]
+	r.i += n
+	return s
+}
+
+func (r *reader) u8() uint8   { return r.take(1)[0] }
+func (r *reader) u16() uint16 { return binary.LittleEndian.Uint16(r.take(2)) }
+func (r *reader) u32() uint32 { return binary.LittleEndian.Uint32(r.take(4)) }
+func (r *reader) u64() uint64 { return binary.LittleEndian.Uint64(r.take(8)) }
+
+func (r *reader) uint(n int) uint64 {
+	b := r.take(n)
+	var v uint64
+	for i := n - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+func (r *reader) addr() uint64 {
+	v := r.uint(r.off)
+	if r.off == 4 && v == math.MaxUint32 {
+		return math.MaxUint64
+	}
+	return v
+}
+
+func (r *reader) length() uint64 { return r.uint(r.len) }
+
+func (r *reader) align(n int) { r.i = (r.i + n - 1) / n * n }
+
+// message is one object header message.
+type message struct {
+	kind uint16
+	data []byte
+}
+
+// messages reads an object header (version 1 or 2) with its continuations.
+func (h *HDF5File) messages(addr uint64) ([]message, error) {
+	pre, err := h.read(addr, 16)
+	if err != nil {
+		return nil, err
+	}
+	var out []message
+	if string(pre[:4]) == "OHDR" {
+		return h.messagesV2(addr, pre)
+	}
+	if pre[0] != 1 {
+		return nil, h5err(h.Path, "object header at %d has version %d", addr, pre[0])
+	}
+	count := int(binary.LittleEndian.Uint16(pre[2:]))
+	size := int(binary.LittleEndian.Uint32(pre[8:]))
+	blocks := [][2]uint64{{addr + 16, uint64(size)}}
+	for read := 0; len(blocks) > 0 && len(out) < count; read++ {
+		if read > 4096 {
+			return nil, h5err(h.Path, "object header at %d has too many continuation blocks", addr)
+		}
+		blk := blocks[0]
+		blocks = blocks[1:]
+		data, err := h.read(blk[0], int(blk[1]))
+		if err != nil {
+			return nil, err
+		}
+		r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+		for r.i+8 <= len(data) && len(out) < count {
+			kind := r.u16()
+			n := int(r.u16())
+			r.take(4) // flags, reserved
+			body := r.take(n)
+			if r.bad {
+				return nil, h5err(h.Path, "object header at %d: message overruns its block", addr)
+			}
+			r.align(8)
+			if kind == 0x10 { // continuation
+				c := reader{b: body, off: h.offsetSz, len: h.lengthSz}
+				blocks = append(blocks, [2]uint64{c.addr(), c.length()})
+			}
+			out = append(out, message{kind, body})
+		}
+	}
+	return out, nil
+}
+
+func (h *HDF5File) messagesV2(addr uint64, pre []byte) ([]message, error) {
+	flags := pre[5]
+	i := 6
+	if flags&0x20 != 0 {
+		i += 16
+	}
+	if flags&0x10 != 0 {
+		i += 4
+	}
+	sizeLen := 1 << (flags & 3)
+	head, err := h.read(addr, i+sizeLen)
+	if err != nil {
+		return nil, err
+	}
+	r := reader{b: head[i:], off: h.offsetSz, len: h.lengthSz}
+	chunk0 := r.uint(sizeLen)
+	var out []message
+	blocks := [][2]uint64{{addr + uint64(i+sizeLen), chunk0}}
+	first := true
+	for read := 0; len(blocks) > 0; read++ {
+		if read > 4096 { // continuations that loop back on themselves
+			return nil, h5err(h.Path, "object header at %d has too many continuation blocks", addr)
+		}
+		blk := blocks[0]
+		blocks = blocks[1:]
+		data, err := h.read(blk[0], int(blk[1]))
+		if err != nil {
+			return nil, err
+		}
+		if !first { // "OCHK" continuation block: signature, messages, checksum
+			if len(data) < 8 || string(data[:4]) != "OCHK" {
+				return nil, h5err(h.Path, "bad object header continuation at %d", blk[0])
+			}
+			data = data[4 : len(data)-4]
+		}
+		first = false
+		r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+		for r.i+4 <= len(data) {
+			kind := uint16(r.u8())
+			n := int(r.u16())
+			r.u8() // message flags
+			if flags&0x04 != 0 {
+				r.u16() // creation order, when the header tracks it
+			}
+			body := r.take(n)
+			if r.bad {
+				break // the gap at the end of a chunk
+			}
+			if kind == 0x10 {
+				c := reader{b: body, off: h.offsetSz, len: h.lengthSz}
+				blocks = append(blocks, [2]uint64{c.addr(), c.length()})
+			}
+			out = append(out, message{kind, body})
+		}
+	}
+	return out, nil
+}
+
+// Walk lists every group and dataset below the root, sorted by path.
+func (h *HDF5File) Walk() ([]HDF5Node, error) {
+	var out []HDF5Node
+	seen := map[uint64]bool{}
+	var visit func(path string, addr uint64) error
+	visit = func(path string, addr uint64) error {
+		if seen[addr] {
+			return nil // hard links to an object already listed
+		}
+		seen[addr] = true
+		msgs, err := h.messages(addr)
+		if err != nil {
+			return err
+		}
+		node := HDF5Node{Path: path, Attrs: map[string]any{}}
+		var links []link
+		isGroup := false
+		for _, m := range msgs {
+			switch m.kind {
+			case 0x11: // symbol table
+				isGroup = true
+				r := reader{b: m.data, off: h.offsetSz, len: h.lengthSz}
+				bt, heap := r.addr(), r.addr()
+				l, err := h.symbolTable(bt, heap)
+				if err != nil {
+					return err
+				}
+				links = append(links, l...)
+			case 0x06: // link
+				isGroup = true
+				if l, ok := h.linkMessage(m.data); ok {
+					links = append(links, l)
+				}
+			case 0x02: // link info: a group in the new style
+				isGroup = true
+				r := reader{b: m.data, off: h.offsetSz, len: h.lengthSz}
+				r.u8()
+				if fl := r.u8(); fl&1 != 0 {
+					r.u64()
+				}
+				if heap := r.addr(); heap != math.MaxUint64 {
+					return h5err(h.Path, "group %q stores its links densely (fractal heap), which is not supported", path)
+				}
+			case 0x0C:
+				name, v, err := h.attribute(m.data)
+				if err == nil {
+					node.Attrs[name] = v
+				}
+			}
+		}
+		if isGroup {
+			node.Group = true
+			out = append(out, node)
+			sort.Slice(links, func(i, j int) bool { return links[i].name < links[j].name })
+			for _, l := range links {
+				if err := visit(strings.TrimPrefix(path+"/"+l.name, "/"), l.addr); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		ds, err := h.dataset(path, msgs)
+		if err != nil {
+			return err
+		}
+		node.Dataset = ds
+		out = append(out, node)
+		return nil
+	}
+	if err := visit("", h.root); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Dataset finds a dataset by its path ("group/name"; a leading slash is allowed).
+func (h *HDF5File) Dataset(path string) (*HDF5Dataset, error) {
+	want := strings.Trim(path, "/")
+	nodes, err := h.Walk()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range nodes {
+		if n.Path == want && n.Dataset != nil {
+			return n.Dataset, nil
+		}
+		if n.Dataset != nil {
+			names = append(names, "/"+n.Path)
+		}
+	}
+	return nil, h5err(h.Path, "no dataset %q (datasets: %s)", path, strings.Join(names, ", "))
+}
+
+type link struct {
+	name string
+	addr uint64
+}
+
+func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
+	hh, err := h.read(heap, 8+2*h.lengthSz+h.offsetSz)
+	if err != nil {
+		return nil, err
+	}
+	if string(hh[:4]) != "HEAP" {
+		return nil, h5err(h.Path, "bad local heap at %d", heap)
+	}
+	r := reader{b: hh[8:], off: h.offsetSz, len: h.lengthSz}
+	size := r.length()
+	r.length()
+	dataAddr := r.addr()
+	names, err := h.read(dataAddr, int(size))
+	if err != nil {
+		return nil, err
+	}
+	var out []link
+	var walk func(addr uint64, depth int) error
+	walk = func(addr uint64, depth int) error {
+		if depth > 64 {
+			return h5err(h.Path, "group B-tree too deep")
+		}
+		head, err := h.read(addr, 8+2*h.offsetSz)
+		if err != nil {
+			return err
+		}
+		if string(head[:4]) == "SNOD" {
+			n := int(binary.LittleEndian.Uint16(head[6:]))
+			entrySize := 2*h.offsetSz + 24
+			body, err := h.read(addr+8, n*entrySize)
+			if err != nil {
+				return err
+			}
+			for k := range n {
+				e := reader{b: body[k*entrySize:], off: h.offsetSz, len: h.lengthSz}
+				nameOff := e.uint(h.offsetSz)
+				obj := e.addr()
+				end := bytes.IndexByte(names[min(nameOff, uint64(len(names))):], 0)
+				if nameOff >= uint64(len(names)) || end < 0 {
+					return h5err(h.Path, "bad link name offset %d", nameOff)
+				}
+				out = append(out, link{string(names[nameOff : nameOff+uint64(end)]), obj})
+			}
+			return nil
+		}
+		if string(head[:4]) != "TREE" {
+			return h5err(h.Path, "bad group B-tree node at %d", addr)
+		}
+		entries := int(binary.LittleEndian.Uint16(head[6:]))
+		body, err := h.read(addr+8+2*uint64(h.offsetSz), (entries+1)*h.lengthSz+entries*h.offsetSz)
+		if err != nil {
+			return err
+		}
+		br := reader{b: body, off: h.offsetSz, len: h.lengthSz}
+		for range entries {
+			br.length() // key
+			if err := walk(br.addr(), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(btree, 0)
+}
+
+func (h *HDF5File) linkMessage(data []byte) (link, bool) {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	r.u8() // version
+	flags := r.u8()
+	ltype := uint8(0)
+	if flags&0x08 != 0 {
+		ltype = r.u8()
+	}
+	if flags&0x04 != 0 {
+		r.u64()
+	}
+	if flags&0x10 != 0 {
+		r.u8()
+	}
+	n := int(r.uint(1 << (flags & 3)))
+	name := string(r.take(n))
+	if ltype != 0 || r.bad {
+		return link{}, false // soft and external links are not followed
+	}
+	return link{name, r.addr()}, true
+}
+
+// dtypeInfo is a parsed datatype message.
+type dtypeInfo struct {
+	dt        nd.DType
+	bigEndian bool
+	size      int
+	str       bool // fixed-length string
+	vlenStr   bool // variable-length string (in the global heap)
+}
+
+func (h *HDF5File) datatype(data []byte) (dtypeInfo, error) {
+	if len(data) < 8 {
+		return dtypeInfo{}, h5err(h.Path, "datatype message too short")
+	}
+	class := data[0] & 0x0f
+	bits := uint32(data[1]) | uint32(data[2])<<8 | uint32(data[3])<<16
+	size := int(binary.LittleEndian.Uint32(data[4:]))
+	big := bits&1 != 0
+	switch class {
+	case 0: // fixed-point
+		signed := bits&0x08 != 0
+		m := map[int]nd.DType{1: nd.Int8, 2: nd.Int16, 4: nd.Int32, 8: nd.Int64}
+		if !signed {
+			m = map[int]nd.DType{1: nd.Uint8, 2: nd.Uint16, 4: nd.Uint32, 8: nd.Uint64}
+		}
+		if dt, ok := m[size]; ok {
+			return dtypeInfo{dt, big, size, false, false}, nil
+		}
+	case 1: // floating-point
+		switch size {
+		case 4:
+			return dtypeInfo{nd.Float32, big, size, false, false}, nil
+		case 8:
+			return dtypeInfo{nd.Float64, big, size, false, false}, nil
+		}
+	case 3: // string
+		return dtypeInfo{0, false, size, true, false}, nil
+	case 9: // variable-length: h5py's Python strings
+		if bits&0x0f == 1 {
+			return dtypeInfo{0, false, size, false, true}, nil
+		}
+	case 6: // compound: h5py's complex numbers are {r, i} of two equal floats
+		members := int(bits & 0xffff)
+		if members == 2 {
+			if first, err := h.compoundFirstMember(data, size); err == nil && first.dt.IsFloat() && 2*first.size == size {
+				dt := nd.Complex64
+				if first.dt == nd.Float64 {
+					dt = nd.Complex128
+				}
+				return dtypeInfo{dt, first.bigEndian, size, false, false}, nil
+			}
+		}
+	case 8: // enumeration: h5py's booleans are an enum of int8 FALSE=0, TRUE=1
+		if size == 1 {
+			return dtypeInfo{nd.Bool, false, 1, false, false}, nil
+		}
+		base, err := h.datatype(data[8:])
+		if err == nil {
+			return base, nil
+		}
+	}
+	return dtypeInfo{}, h5err(h.Path, "datatype class %d of %d bytes is not supported", class, size)
+}
+
+// compoundFirstMember parses the first member's datatype of a compound datatype message.
+func (h *HDF5File) compoundFirstMember(data []byte, size int) (dtypeInfo, error) {
+	version := data[0] >> 4
+	r := reader{b: data[8:], off: h.offsetSz, len: h.lengthSz}
+	nameEnd := bytes.IndexByte(r.b, 0)
+	if nameEnd < 0 {
+		return dtypeInfo{}, h5err(h.Path, "bad compound member name")
+	}
+	if version < 3 {
+		r.i = (nameEnd + 8) / 8 * 8
+		r.u32() // byte offset
+		if version == 1 {
+			r.take(28) // dimensionality, reserved, permutation, reserved, dims
+		}
+	} else {
+		r.i = nameEnd + 1
+		offsetBytes := 1 // the byte offset takes as few bytes as the compound's size needs
+		for lim := 256; size >= lim && offsetBytes < 4; lim <<= 8 {
+			offsetBytes++
+		}
+		r.take(offsetBytes)
+	}
+	return h.datatype(r.b[r.i:])
+}
+
+func (h *HDF5File) dataspace(data []byte) ([]int, error) {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	version := r.u8()
+	rank := int(r.u8())
+	flags := r.u8()
+	switch version {
+	case 1:
+		r.take(5)
+	case 2:
+		if t := r.u8(); t == 2 { // null dataspace
+			return nil, h5err(h.Path, "null dataspace")
+		}
+	default:
+		return nil, h5err(h.Path, "dataspace version %d", version)
+	}
+	shape := make([]int, rank)
+	for d := range shape {
+		n := r.length()
+		if n > 1<<48 {
+			return nil, h5err(h.Path, "implausible dimension %d", n)
+		}
+		shape[d] = int(n)
+	}
+	_ = flags
+	if r.bad {
+		return nil, h5err(h.Path, "truncated dataspace")
+	}
+	return shape, nil
+}
+
+func (h *HDF5File) attribute(data []byte) (string, any, error) {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	version := r.u8()
+	r.u8()
+	nameLen, typeLen, spaceLen := int(r.u16()), int(r.u16()), int(r.u16())
+	if version == 3 {
+		r.u8()
+	}
+	pad := func(n int) int {
+		if version == 1 {
+			return (n + 7) / 8 * 8
+		}
+		return n
+	}
+	name := string(bytes.TrimRight(r.take(pad(nameLen)), "\x00"))
+	typeData := r.take(pad(typeLen))
+	spaceData := r.take(pad(spaceLen))
+	if r.bad {
+		return "", nil, h5err(h.Path, "truncated attribute")
+	}
+	dt, err := h.datatype(typeData)
+	if err != nil {
+		return name, nil, err
+	}
+	shape, err := h.dataspace(spaceData)
+	if err != nil {
+		return name, nil, err
+	}
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	raw := r.b[r.i:]
+	if dt.vlenStr && len(shape) == 0 {
+		v, err := h.vlenString(raw)
+		return name, v, err
+	}
+	if dt.str {
+		if len(raw) < dt.size {
+			return name, nil, h5err(h.Path, "truncated attribute %q", name)
+		}
+		return name, string(bytes.TrimRight(raw[:dt.size], "\x00 ")), nil
+	}
+	if len(raw) < n*dt.size {
+		return name, nil, h5err(h.Path, "truncated attribute %q", name)
+	}
+	a, err := nd.FromBytes(dt.dt, raw[:n*dt.size], dt.bigEndian, shape...)
+	if err != nil {
+		return name, nil, err
+	}
+	if len(shape) == 0 {
+		return name, nd.Values[complex128](a)[0], nil
+	}
+	return name, a, nil
+}
+
+// vlenString reads a variable-length string stored as (length, global heap collection
+// address, object index).
+func (h *HDF5File) vlenString(raw []byte) (string, error) {
+	r := reader{b: raw, off: h.offsetSz, len: h.lengthSz}
+	n := int(r.u32())
+	collection := r.addr()
+	index := r.u32()
+	if r.bad {
+		return "", h5err(h.Path, "truncated variable-length string")
+	}
+	head, err := h.read(collection, 8+h.lengthSz)
+	if err != nil {
+		return "", err
+	}
+	if string(head[:4]) != "GCOL" {
+		return "", h5err(h.Path, "bad global heap at %d", collection)
+	}
+	sr := reader{b: head[8:], off: h.offsetSz, len: h.lengthSz}
+	size := sr.length()
+	body, err := h.read(collection, int(min(size, 1<<24)))
+	if err != nil {
+		return "", err
+	}
+	g := reader{b: body[8+h.lengthSz:], off: h.offsetSz, len: h.lengthSz}
+	for !g.bad {
+		id := g.u16()
+		g.u16()
+		g.u32()
+		objSize := int(g.length())
+		data := g.take((objSize + 7) / 8 * 8)
+		if id == 0 || g.bad {
+			break
+		}
+		if uint32(id) == index {
+			return string(data[:min(n, objSize)]), nil
+		}
+	}
+	return "", h5err(h.Path, "global heap object %d not found", index)
+}
+
+// HDF5Dataset is a dataset of an HDF5 file; a graph.Source (a ChunkedSource when chunked).
+type HDF5Dataset struct {
+	File      string // the file's path (each read opens it: safe in parallel and in other processes)
+	Name      string
+	Shape     []int
+	DType     nd.DType
+	BigEndian bool
+	Chunks    []int    // nil unless chunked
+	Filters   []Filter // in the order they were applied when writing
+	Fill      complex128
+	Layout    string // "contiguous", "chunked" or "compact"
+
+	addr    uint64 // contiguous data, or the chunk B-tree
+	compact []byte
+	offSz   int
+	lenSz   int
+
+	once  sync.Once
+	index map[string]chunkRef
+	err   error
+}
+
+// Filter is one filter of a dataset's pipeline.
+type Filter struct {
+	ID     uint16
+	Name   string
+	Params []uint32
+}
+
+type chunkRef struct {
+	addr uint64
+	size uint32
+	mask uint32
+}
+
+func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
+	ds := &HDF5Dataset{File: h.Path, Name: "/" + path, offSz: h.offsetSz, lenSz: h.lengthSz}
+	var haveType, haveSpace, haveLayout bool
+	var fillRaw []byte
+	for _, m := range msgs {
+		switch m.kind {
+		case 0x01:
+			shape, err := h.dataspace(m.data)
+			if err != nil {
+				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
+			}
+			ds.Shape, haveSpace = shape, true
+		case 0x03:
+			dt, err := h.datatype(m.data)
+			if err != nil {
+				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
+			}
+			if dt.str {
+				return nil, h5err(h.Path, "dataset %s holds strings, which are not supported", ds.Name)
+			}
+			ds.DType, ds.BigEndian, haveType = dt.dt, dt.bigEndian, true
+		case 0x05:
+			fillRaw = h.fillValue(m.data)
+		case 0x08:
+			if err := h.layout(ds, m.data); err != nil {
+				return nil, err
+			}
+			haveLayout = true
+		case 0x0B:
+			filters, err := h.filters(m.data)
+			if err != nil {
+				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
+			}
+			ds.Filters = filters
+		}
+	}
+	if !haveType || !haveSpace || !haveLayout {
+		return nil, h5err(h.Path, "object %s is neither a group nor a complete dataset", ds.Name)
+	}
+	if len(fillRaw) == ds.DType.Size() {
+		if a, err := nd.FromBytes(ds.DType, fillRaw, ds.BigEndian); err == nil {
+			ds.Fill = nd.Values[complex128](a)[0]
+		}
+	}
+	if ds.Chunks != nil {
+		if len(ds.Chunks) != len(ds.Shape)+1 {
+			return nil, h5err(h.Path, "dataset %s: chunk rank %d for shape %v", ds.Name, len(ds.Chunks)-1, ds.Shape)
+		}
+		ds.Chunks = ds.Chunks[:len(ds.Shape)] // the last "dimension" is the element size
+	}
+	for _, f := range ds.Filters {
+		switch f.ID {
+		case 1, 2, 3, 32000:
+		default:
+			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (deflate, shuffle, fletcher32 and lzf are)", ds.Name, f.ID, f.Name)
+		}
+	}
+	return ds, nil
+}
+
+func (h *HDF5File) fillValue(data []byte) []byte {
+	if len(data) < 2 {
+		return nil
+	}
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	switch r.u8() {
+	case 1, 2:
+		r.u8()
+		r.u8()
+		if defined := r.u8(); defined == 0 {
+			return nil
+		}
+		n := int(r.u32())
+		v := r.take(n)
+		if r.bad {
+			return nil
+		}
+		return v
+	case 3:
+		flags := r.u8()
+		if flags&0x20 == 0 {
+			return nil
+		}
+		n := int(r.u32())
+		v := r.take(n)
+		if r.bad {
+			return nil
+		}
+		return v
+	}
+	return nil
+}
+
+func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	version := r.u8()
+	if version != 3 {
+		return h5err(h.Path, "dataset %s: data layout version %d is not supported (3 is; HDF5 1.10's new chunk indexes are not)", ds.Name, version)
+	}
+	switch r.u8() {
+	case 0:
+		n := int(r.u16())
+		ds.compact, ds.Layout = r.take(n), "compact"
+	case 1:
+		ds.addr, ds.Layout = r.addr(), "contiguous"
+		r.length()
+	case 2:
+		rank := int(r.u8())
+		ds.addr, ds.Layout = r.addr(), "chunked"
+		ds.Chunks = make([]int, rank)
+		for d := range ds.Chunks {
+			ds.Chunks[d] = int(r.u32())
+			if ds.Chunks[d] <= 0 {
+				return h5err(h.Path, "dataset %s: chunk dimension %d", ds.Name, ds.Chunks[d])
+			}
+		}
+	default:
+		return h5err(h.Path, "dataset %s: unknown layout class", ds.Name)
+	}
+	if r.bad {
+		return h5err(h.Path, "dataset %s: truncated layout message", ds.Name)
+	}
+	return nil
+}
+
+func (h *HDF5File) filters(data []byte) ([]Filter, error) {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	version := r.u8()
+	n := int(r.u8())
+	if version == 1 {
+		r.take(6)
+	}
+	var out []Filter
+	for range n {
+		f := Filter{ID: r.u16()}
+		nameLen := 0
+		if version == 1 || f.ID >= 256 {
+			nameLen = int(r.u16())
+		}
+		r.u16() // flags
+		nvals := int(r.u16())
+		if nameLen > 0 {
+			if version == 1 {
+				nameLen = (nameLen + 7) / 8 * 8
+			}
+			f.Name = string(bytes.TrimRight(r.take(nameLen), "\x00"))
+		}
+		for range nvals {
+			f.Params = append(f.Params, r.u32())
+		}
+		if version == 1 && nvals%2 == 1 {
+			r.u32()
+		}
+		if r.bad {
+			return nil, errors.New("truncated filter pipeline")
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Describe names the dataset.
+func (d *HDF5Dataset) Describe() string { return d.File + ":" + d.Name }
+
+// StoredChunks is the chunk shape (the whole shape when not chunked).
+func (d *HDF5Dataset) StoredChunks() []int {
+	if d.Chunks != nil {
+		return d.Chunks
+	}
+	return d.Shape
+}
+
+// Read reads the window's elements.
+func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
+	switch d.Layout {
+	case "contiguous":
+		if d.addr == math.MaxUint64 { // never written: all fill value
+			out, err := nd.Full(d.DType, d.Fill, w.Count...)
+			if err != nil {
+				return nil, err
+			}
+			return out.Transpose(w.Perm...)
+		}
+		flat := &Flat{Path: d.File, Offset: int64(d.addr), DType: d.DType, Shape: d.Shape, BigEndian: d.BigEndian}
+		return flat.Read(w)
+	case "compact":
+		a, err := nd.FromBytes(d.DType, d.compact, d.BigEndian, d.Shape...)
+		if err != nil {
+			return nil, h5err(d.File, "dataset %s: %v", d.Name, err)
+		}
+		return w.Apply(a)
+	}
+	d.once.Do(d.loadIndex)
+	if d.err != nil {
+		return nil, d.err
+	}
+	f, err := os.Open(d.File)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readChunked(w, d.Shape, d.Chunks, d.DType, func(c []int) (*nd.Array, error) { return d.readChunk(f, c) })
+}
+
+func chunkKey(c []int) string {
+	var b strings.Builder
+	for _, v := range c {
+		fmt.Fprintf(&b, "%d,", v)
+	}
+	return b.String()
+}
+
+// loadIndex reads the chunk B-tree once: chunk grid position -> address, size, filter mask.
+func (d *HDF5Dataset) loadIndex() {
+	h, err := OpenHDF5(d.File)
+	if err != nil {
+		d.err = err
+		return
+	}
+	defer h.Close()
+	d.index = map[string]chunkRef{}
+	rank := len(d.Shape) + 1
+	keySize := 8 + 8*rank
+	var walk func(addr uint64, depth int) error
+	walk = func(addr uint64, depth int) error {
+		if addr == math.MaxUint64 {
+			return nil // no chunk written yet
+		}
+		if depth > 64 {
+			return h5err(d.File, "dataset %s: chunk B-tree too deep", d.Name)
+		}
+		head, err := h.read(addr, 8+2*h.offsetSz)
+		if err != nil {
+			return err
+		}
+		if string(head[:4]) != "TREE" || head[4] != 1 {
+			return h5err(d.File, "dataset %s: bad chunk B-tree node at %d", d.Name, addr)
+		}
+		level := head[5]
+		entries := int(binary.LittleEndian.Uint16(head[6:]))
+		body, err := h.read(addr+8+2*uint64(h.offsetSz), (entries+1)*keySize+entries*h.offsetSz)
+		if err != nil {
+			return err
+		}
+		r := reader{b: body, off: h.offsetSz, len: h.lengthSz}
+		for range entries {
+			size := r.u32()
+			mask := r.u32()
+			coords := make([]int, rank-1)
+			for k := range coords {
+				coords[k] = int(r.u64())
+			}
+			r.u64() // the element-size "dimension"
+			child := r.addr()
+			if level > 0 {
+				if err := walk(child, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			grid := make([]int, len(coords))
+			for k := range coords {
+				if coords[k]%d.Chunks[k] != 0 {
+					return h5err(d.File, "dataset %s: chunk at %v is not on the chunk grid", d.Name, coords)
+				}
+				grid[k] = coords[k] / d.Chunks[k]
+			}
+			d.index[chunkKey(grid)] = chunkRef{child, size, mask}
+		}
+		return nil
+	}
+	d.err = walk(d.addr, 0)
+}
+
+func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
+	ref, ok := d.index[chunkKey(c)]
+	if !ok {
+		return nd.Full(d.DType, d.Fill, d.Chunks...)
+	}
+	size := d.DType.Size()
+	for _, s := range d.Chunks {
+		size *= s
+	}
+	if int64(ref.size) > 2*int64(size)+1<<20 {
+		return nil, h5err(d.File, "dataset %s chunk %v: stored size %d is implausible for %d bytes of data", d.Name, c, ref.size, size)
+	}
+	raw := make([]byte, ref.size)
+	if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil && err != io.EOF {
+		return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
+	}
+	var err error
+	for i := len(d.Filters) - 1; i >= 0; i-- {
+		if ref.mask&(1<<uint(i)) != 0 {
+			continue // this filter was skipped for this chunk
+		}
+		if raw, err = undoFilter(d.Filters[i], raw, size, d.DType.Size()); err != nil {
+			return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
+		}
+	}
+	a, err := nd.FromBytes(d.DType, raw, d.BigEndian, d.Chunks...)
+	if err != nil {
+		return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
+	}
+	return a, nil
+}
+
+func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
+	switch f.ID {
+	case 1: // deflate
+		zr, err := zlib.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("deflate: %w", err)
+		}
+		out, err := readLimited(zr, size)
+		if err != nil {
+			return nil, fmt.Errorf("deflate: %w", err)
+		}
+		return checkSize("deflate", out, size)
+	case 2: // shuffle
+		typesize := elem
+		if len(f.Params) > 0 {
+			typesize = int(f.Params[0])
+		}
+		out := make([]byte, len(raw))
+		if typesize > 1 {
+			unshuffleBytes(out, raw, typesize)
+		} else {
+			copy(out, raw)
+		}
+		return out, nil
+	case 3: // fletcher32: a checksum of the data in the last four bytes
+		if len(raw) < 4 {
+			return nil, errors.New("fletcher32: chunk shorter than its checksum")
+		}
+		body := raw[:len(raw)-4]
+		if fletcher32(body) != binary.LittleEndian.Uint32(raw[len(raw)-4:]) {
+			return nil, errors.New("fletcher32 checksum mismatch: the chunk is corrupt")
+		}
+		return body, nil
+	case 32000: // lzf
+		out := make([]byte, size)
+		n, err := lzfDecode(raw, out)
+		if err != nil {
+			return nil, err
+		}
+		if n != size && len(raw) == size { // stored uncompressed
+			return raw, nil
+		}
+		return checkSize("lzf", out[:n], size)
+	}
+	return nil, fmt.Errorf("filter %d is not supported", f.ID)
+}
+
+// fletcher32 is HDF5's checksum: Fletcher's algorithm over big-endian 16-bit words (an odd
+// last byte counts as the high byte of a word), sums reduced modulo 65535.
+func fletcher32(b []byte) uint32 {
+	var s1, s2 uint32
+	i := 0
+	for i+1 < len(b) {
+		s1 += uint32(b[i])<<8 | uint32(b[i+1])
+		s2 += s1
+		if i%720 == 718 { // reduce now and then, before the sums can overflow
+			s1 = (s1 & 0xffff) + (s1 >> 16)
+			s2 = (s2 & 0xffff) + (s2 >> 16)
+		}
+		i += 2
+	}
+	if i < len(b) {
+		s1 += uint32(b[i]) << 8
+		s2 += s1
+	}
+	s1 = (s1 & 0xffff) + (s1 >> 16)
+	s1 = (s1 & 0xffff) + (s1 >> 16)
+	s2 = (s2 & 0xffff) + (s2 >> 16)
+	s2 = (s2 & 0xffff) + (s2 >> 16)
+	return s2<<16 | s1
+}
+
+// lzfDecode decodes LibLZF's format: a control byte below 32 starts a literal run of that
+// many plus one bytes; otherwise its top three bits (extended by the next byte when all
+// set) are a length less two, and its low five bits with the next byte a distance less one.
+func lzfDecode(src, dst []byte) (int, error) {
+	ip, op := 0, 0
+	for ip < len(src) {
+		ctrl := int(src[ip])
+		ip++
+		if ctrl < 32 {
+			n := ctrl + 1
+			if op+n > len(dst) || ip+n > len(src) {
+				return 0, errors.New("lzf: literal run outside the buffers")
+			}
+			copy(dst[op:], src[ip:ip+n])
+			ip += n
+			op += n
+			continue
+		}
+		length := ctrl >> 5
+		if length == 7 {
+			if ip >= len(src) {
+				return 0, errors.New("lzf: truncated length")
+			}
+			length += int(src[ip])
+			ip++
+		}
+		if ip >= len(src) {
+			return 0, errors.New("lzf: truncated distance")
+		}
+		ref := op - ((ctrl & 0x1f) << 8) - int(src[ip]) - 1
+		ip++
+		length += 2
+		if ref < 0 || op+length > len(dst) {
+			return 0, errors.New("lzf: reference outside the output")
+		}
+		for k := range length {
+			dst[op+k] = dst[ref+k]
+		}
+		op += length
+	}
+	return op, nil
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/npy"
+)
+
+// TestReadsH5pyFile reads every dataset of a file h5py wrote (tools/golden/hdf5_golden.py)
+// and compares with what h5py read back.
+func TestReadsH5pyFile(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "hdf5")
+	h, err := OpenHDF5(filepath.Join(dir, "golden.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	nodes, err := h.Walk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	datasets := 0
+	for _, n := range nodes {
+		if n.Path == "" {
+			if n.Attrs["title"] != "darray golden file" || n.Attrs["version"] != complex(3, 0) {
+				t.Errorf("root attributes %v", n.Attrs)
+			}
+		}
+		if n.Path == "group/nested" && n.Attrs["units"] != "m/s" {
+			t.Errorf("group attributes %v", n.Attrs)
+		}
+		if n.Dataset == nil {
+			continue
+		}
+		datasets++
+		want, err := npy.ReadFile(filepath.Join(dir, strings.ReplaceAll(n.Path, "/", "__")+".npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds := n.Dataset
+		got, err := ds.Read(graph.FullWindow(ds.Shape))
+		if err != nil {
+			t.Fatalf("%s: %v", n.Path, err)
+		}
+		if got.DType() != want.DType() || !bytes.Equal(got.Bytes(false), want.Bytes(false)) {
+			t.Errorf("%s (%s, chunks %v, filters %v): got %v, want %v", n.Path, ds.Layout, ds.Chunks, ds.Filters, got, want)
+		}
+		// A strided, reversed window reads the same elements as h5py's slicing.
+		if ds.DType != nd.Bool && len(ds.Shape) == 2 && ds.Shape[0] > 2 {
+			w := graph.FullWindow(ds.Shape)
+			w.Start[0], w.Step[0], w.Count[0] = ds.Shape[0]-1, -2, (ds.Shape[0]+1)/2
+			part, err := ds.Read(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantPart, _ := want.IndexString("::-2")
+			if !bytes.Equal(part.Bytes(false), wantPart.Bytes(false)) {
+				t.Errorf("%s[::-2] differs", n.Path)
+			}
+		}
+	}
+	if datasets != 11 {
+		t.Errorf("found %d datasets, want 11", datasets)
+	}
+}
+
+func TestHDF5Errors(t *testing.T) {
+	if _, err := OpenHDF5(filepath.Join("..", "testdata", "zarr", "zlib_c.npy")); err == nil || !strings.Contains(err.Error(), "not an HDF5 file") {
+		t.Errorf("non-HDF5 file: %v", err)
+	}
+	h, err := OpenHDF5(filepath.Join("..", "testdata", "hdf5", "golden.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if _, err := h.Dataset("/nope"); err == nil || !strings.Contains(err.Error(), "/contiguous_f8") {
+		t.Errorf("missing dataset: %v", err)
+	}
+}
+
+// FuzzHDF5 corrupts a real file in up to two bytes and may cut it short: opening, walking
+// and reading must give data or an error, never a panic or a hang. (The inputs are the
+// corruptions, not the file, which keeps the fuzzer fast.)
+func FuzzHDF5(f *testing.F) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", "golden.h5"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(uint32(800), byte(0xff), uint32(2075), byte(0xff), uint32(0))
+	f.Add(uint32(1803), byte(0xff), uint32(96), byte(3), uint32(5000))
+	f.Fuzz(func(t *testing.T, at1 uint32, v1 byte, at2 uint32, v2 byte, cut uint32) {
+		mutated := append([]byte{}, raw...)
+		for _, m := range []struct {
+			at uint32
+			v  byte
+		}{{at1, v1}, {at2, v2}} {
+			if int(m.at) < len(mutated) {
+				mutated[m.at] = m.v
+			}
+		}
+		if cut > 0 && int(cut) < len(mutated) {
+			mutated = mutated[:cut]
+		}
+		path := filepath.Join(t.TempDir(), "f.h5")
+		if err := os.WriteFile(path, mutated, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h, err := OpenHDF5(path)
+		if err != nil {
+			return
+		}
+		defer h.Close()
+		nodes, err := h.Walk()
+		if err != nil {
+			return
+		}
+		for _, n := range nodes {
+			ds := n.Dataset
+			if ds == nil || elements(ds.Shape) > 1<<14 || elements(ds.StoredChunks()) > 1<<14 {
+				continue
+			}
+			ds.Read(graph.FullWindow(ds.Shape))
+		}
+	})
+}
+
+func elements(shape []int) int {
+	n := 1
+	for _, s := range shape {
+		if s < 0 || s > 1<<20 {
+			return 1 << 30
+		}
+		n *= s
+		if n > 1<<30 {
+			return n
+		}
+	}
+	return n
+}
