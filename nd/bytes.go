@@ -45,6 +45,32 @@ func b2u8(b bool) byte {
 	return 0
 }
 
+// FromReader makes a C-contiguous array of the given shape whose element bytes fill writes
+// (in the given byte order) straight into the array's buffer: file readers use it to read
+// into place instead of reading into a byte slice and copying.
+func FromReader(dt DType, bigEndian bool, shape []int, fill func(raw []byte) error) (*Array, error) {
+	if !dt.Valid() {
+		return nil, newError("from reader", ErrDType, "invalid dtype %v", dt)
+	}
+	a, err := Borrow(dt, shape...)
+	if err != nil {
+		return nil, err
+	}
+	raw := a.rawBytes()
+	if err := fill(raw); err != nil {
+		a.Recycle()
+		return nil, err
+	}
+	if dt == Bool {
+		for i, b := range raw {
+			raw[i] = b2u8(b != 0)
+		}
+	} else if bigEndian == nativeLittle {
+		swapBytes(raw, componentSize(dt))
+	}
+	return a, nil
+}
+
 // componentSize is the width of the numbers a byte swap reverses: half an element for
 // complex dtypes.
 func componentSize(dt DType) int {

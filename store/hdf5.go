@@ -1033,6 +1033,17 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 	if int64(ref.size) > 2*int64(size)+1<<20 {
 		return nil, h5err(d.File, "dataset %s chunk %v: stored size %d is implausible for %d bytes of data", d.Name, c, ref.size, size)
 	}
+	if d.unfiltered(ref) { // read straight into the chunk's array
+		if int(ref.size) != size {
+			return nil, h5err(d.File, "dataset %s chunk %v: %d bytes stored for %d", d.Name, c, ref.size, size)
+		}
+		return nd.FromReader(d.DType, d.BigEndian, d.Chunks, func(raw []byte) error {
+			if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil && err != io.EOF {
+				return h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
+			}
+			return nil
+		})
+	}
 	raw := make([]byte, ref.size)
 	if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil && err != io.EOF {
 		return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
@@ -1051,6 +1062,16 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 		return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
 	}
 	return a, nil
+}
+
+// unfiltered reports whether no filter applies to a chunk.
+func (d *HDF5Dataset) unfiltered(ref chunkRef) bool {
+	for i := range d.Filters {
+		if ref.mask&(1<<uint(i)) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {

@@ -202,6 +202,13 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 // chunk the window touches is decoded once by readChunk and the window's part copied out.
 func readChunked(w graph.Window, shape, chunks []int, dt nd.DType, readChunk func(c []int) (*nd.Array, error)) (*nd.Array, error) {
 	n := len(shape)
+	if c, ok := wholeChunk(w, shape, chunks); ok { // the usual case: a block is a chunk
+		a, err := readChunk(c)
+		if err != nil {
+			return nil, err
+		}
+		return a.Transpose(w.Perm...)
+	}
 	out, err := nd.New(dt, w.Count...)
 	if err != nil || out.Size() == 0 {
 		return out, err
@@ -267,6 +274,19 @@ func readChunked(w graph.Window, shape, chunks []int, dt nd.DType, readChunk fun
 		return nil, err
 	}
 	return out.Transpose(w.Perm...)
+}
+
+// wholeChunk reports whether the window is exactly one whole chunk (not an edge chunk,
+// which is stored padded), and which.
+func wholeChunk(w graph.Window, shape, chunks []int) ([]int, bool) {
+	c := make([]int, len(shape))
+	for d := range shape {
+		if w.Step[d] != 1 || w.Count[d] != chunks[d] || w.Start[d]%chunks[d] != 0 || w.Start[d]+chunks[d] > shape[d] {
+			return nil, false
+		}
+		c[d] = w.Start[d] / chunks[d]
+	}
+	return c, true
 }
 
 // padChunk returns block in a chunk-shaped array, the rest filled with fill (Zarr stores
