@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/klauspost/compress/zlib"
 	"github.com/pierrec/lz4/v4"
 )
 
@@ -146,15 +145,10 @@ func bloscDecompress(format byte, src, dst []byte) error {
 	case 1:
 		n, err = lz4.UncompressBlock(src, dst)
 	case 3:
-		var r interface{ Read([]byte) (int, error) }
-		zr, zerr := zlib.NewReader(bytes.NewReader(src))
-		if zerr != nil {
-			return fmt.Errorf("zlib: %w", zerr)
-		}
-		r = zr
-		raw, rerr := readLimited(r, len(dst))
-		n, err = copy(dst, raw), rerr
-		if len(raw) != len(dst) && err == nil {
+		var raw []byte
+		raw, err = inflateZlib(src, len(dst))
+		n = copy(dst, raw)
+		if err == nil && len(raw) != len(dst) {
 			err = fmt.Errorf("zlib stream gives %d bytes, expected %d", len(raw), len(dst))
 		}
 	case 4:

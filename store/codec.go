@@ -112,11 +112,7 @@ func (c zlibCodec) Encode(raw []byte) ([]byte, error) {
 }
 
 func (zlibCodec) Decode(enc []byte, size int) ([]byte, error) {
-	r, err := zlib.NewReader(bytes.NewReader(enc))
-	if err != nil {
-		return nil, fmt.Errorf("zlib: %w", err)
-	}
-	raw, err := readLimited(r, size)
+	raw, err := inflateZlib(enc, size)
 	if err != nil {
 		return nil, fmt.Errorf("zlib: %w", err)
 	}
@@ -137,11 +133,7 @@ func (c gzipCodec) Encode(raw []byte) ([]byte, error) {
 }
 
 func (gzipCodec) Decode(enc []byte, size int) ([]byte, error) {
-	r, err := gzip.NewReader(bytes.NewReader(enc))
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	raw, err := readLimited(r, size)
+	raw, err := inflateGzip(enc, size)
 	if err != nil {
 		return nil, fmt.Errorf("gzip: %w", err)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
-	"github.com/klauspost/compress/zlib"
 )
 
 // HDF5 files, read in pure Go. Supported: the file layout HDF5 1.8-1.10 writes by default
@@ -1077,11 +1076,7 @@ func (d *HDF5Dataset) unfiltered(ref chunkRef) bool {
 func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
 	switch f.ID {
 	case 1: // deflate
-		zr, err := zlib.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("deflate: %w", err)
-		}
-		out, err := readLimited(zr, size)
+		out, err := inflateZlib(raw, size)
 		if err != nil {
 			return nil, fmt.Errorf("deflate: %w", err)
 		}
