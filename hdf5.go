@@ -1,6 +1,9 @@
 package darray
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/store"
@@ -34,3 +37,67 @@ type contiguous struct{ ds *store.HDF5Dataset }
 
 func (c contiguous) Read(w graph.Window) (*nd.Array, error) { return c.ds.Read(w) }
 func (c contiguous) Describe() string                       { return c.ds.Describe() }
+
+// HDF5Options describe an HDF5 dataset to write.
+type HDF5Options struct {
+	Chunks  []int // chunk shape; nil: the array's own largest block
+	Gzip    int   // deflate level 1-9; 0 for none
+	Shuffle bool  // byte-shuffle before deflating (compresses numbers better)
+}
+
+// ToHDF5 computes a and writes it as a chunked dataset of a new HDF5 file (replacing any
+// file at path), in pure Go. The array is re-cut to the dataset's chunks so that each task
+// compresses and appends exactly one chunk, in parallel; the file appears at path only
+// when complete. h5py and every HDF5 library read it.
+func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options, opts ...ComputeOption) (err error) {
+	if a == nil || a.err != nil {
+		return a.Err()
+	}
+	l := a.layer
+	chunks := ho.Chunks
+	if chunks == nil {
+		chunks = a.chunkSize()
+	}
+	for d := range chunks { // HDF5 has no zero-length chunks
+		chunks[d] = max(chunks[d], 1)
+	}
+	w, err := store.NewHDF5Writer(path, dataset, l.Shape, chunks, l.DType, ho.Gzip, ho.Shuffle)
+	if err != nil {
+		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			w.Abort()
+		}
+	}()
+	aligned := a.Rechunk(ChunkSize(chunks...))
+	if aligned.err != nil {
+		return aligned.err
+	}
+	var blocks [][]int
+	if a.Size() > 0 {
+		graph.ForEachBlock(aligned.layer.Chunks.NumBlocks(), func(b []int) { blocks = append(blocks, append([]int{}, b...)) })
+	}
+	g, err := graph.LowerBlocks(aligned.layer, blocks)
+	if err != nil {
+		return fmt.Errorf("darray: to hdf5: %w", err)
+	}
+	var writes []int
+	for i, b := range blocks {
+		g.Tasks = append(g.Tasks, graph.Task{
+			Key:    fmt.Sprintf("write %s:%s chunk %v", path, dataset, b),
+			Op:     store.HDF5WriteOp,
+			Params: &store.HDF5ChunkWrite{Tmp: w.Tmp, Chunk: b},
+			Deps:   []int{g.Outputs[0].Tasks[i]},
+		})
+		writes = append(writes, len(g.Tasks)-1)
+	}
+	g.Outputs = []graph.Output{{Tasks: writes}}
+	if _, err = executeGraph(ctx, g, opts); err != nil {
+		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
+	}
+	if err = w.Finish(); err != nil {
+		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
+	}
+	return nil
+}

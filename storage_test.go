@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -160,5 +161,64 @@ func TestFromHDF5(t *testing.T) {
 	}
 	if err := darray.FromHDF5(file, "/missing", darray.ChunkSpec{}).Err(); err == nil || !strings.Contains(err.Error(), "no dataset") {
 		t.Errorf("missing dataset: %v", err)
+	}
+}
+
+func TestToHDF5RoundTrip(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(43, 44))
+	dir := os.Getenv("DARRAY_KEEP")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	cases := []struct {
+		dt      nd.DType
+		opts    darray.HDF5Options
+		dataset string
+	}{
+		{nd.Float64, darray.HDF5Options{Chunks: []int{7, 9}}, "/x"},
+		{nd.Float32, darray.HDF5Options{Chunks: []int{8, 8}, Gzip: 4, Shuffle: true}, "/g/h/y"},
+		{nd.Int16, darray.HDF5Options{Gzip: 1}, "/z"},
+		{nd.Uint8, darray.HDF5Options{Chunks: []int{1, 3}}, "/many"},
+		{nd.Complex128, darray.HDF5Options{Chunks: []int{5, 5}, Shuffle: true}, "/c"},
+		{nd.Bool, darray.HDF5Options{Chunks: []int{16, 16}, Gzip: 9}, "/b"},
+	}
+	for i, c := range cases {
+		shape := []int{20 + rng.IntN(30), 10 + rng.IntN(40)}
+		x := darray.NewRNG(uint64(i)).Normal(0, 50, shape, randomChunks(rng, shape)).AsType(c.dt)
+		if c.dt == nd.Complex128 {
+			x = x.Add(darray.NewRNG(99).Normal(0, 1, shape, darray.ChunkSize(13)).Mul(complex(0, 1)))
+		}
+		want := compute(t, x)
+		path := filepath.Join(dir, fmt.Sprintf("f%d.h5", i))
+		if err := darray.ToHDF5(ctx, x, path, c.dataset, c.opts, darray.Workers(1+i%3)); err != nil {
+			t.Fatal(err)
+		}
+		got := compute(t, darray.FromHDF5(path, c.dataset, darray.ChunkSpec{}))
+		sameArray(t, fmt.Sprintf("%v %+v", c.dt, c.opts), got, want, 0)
+		if err := npy.WriteFile(path+".npy", want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// h5py reads every file back and finds the same values, where it is installed.
+	py := "/usr/bin/python3"
+	if exec.Command(py, "-c", "import h5py").Run() != nil {
+		t.Skip("h5py not installed (apt-get install python3-h5py); skipping the h5py read-back")
+	}
+	script := `import sys, h5py, numpy as np
+for path, name in zip(sys.argv[1::2], sys.argv[2::2]):
+    with h5py.File(path, "r") as f:
+        a = f[name][()]
+    b = np.load(path + ".npy")
+    assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all(), (path, a.dtype, b.dtype)
+    print("ok", path)
+`
+	args := []string{"-c", script}
+	for i, c := range cases {
+		args = append(args, filepath.Join(dir, fmt.Sprintf("f%d.h5", i)), c.dataset)
+	}
+	out, err := exec.Command(py, args...).CombinedOutput()
+	if err != nil || strings.Count(string(out), "ok ") != len(cases) {
+		t.Fatalf("h5py: %v\n%s", err, out)
 	}
 }

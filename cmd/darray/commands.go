@@ -194,7 +194,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("eval", "[flags] EXPR", "Evaluates NumPy-syntax statements over named inputs; the last one's value is the result.\nExample: darray eval -i x=data.npy -i y=store.zarr/y \"z = x - y; z[::2].std(axis=0)\"", stderr)
 	var inputs listFlag
 	fs.Var(&inputs, "i", "an input NAME=PATH (a .npy file, a Zarr store or store/array); repeatable")
-	out := fs.String("o", "", "store the result: OUT.npy or OUT.zarr[/array]")
+	out := fs.String("o", "", "store the result: OUT.npy, OUT.zarr[/array] or OUT.h5:/dataset")
 	var cf computeFlags
 	cf.register(fs)
 	rest, err := parseFlags(fs, args)
@@ -277,6 +277,12 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 		return nil
 	case strings.HasSuffix(strings.ToLower(out), ".npy"):
 		return darray.ToNPY(ctx, a, out, opts...)
+	case isHDF5(out):
+		file, dataset, ok := strings.Cut(out, ":")
+		if !ok || dataset == "" {
+			return usagef("-o %s: name the dataset as FILE.h5:/path/to/dataset", out)
+		}
+		return darray.ToHDF5(ctx, a, file, dataset, darray.HDF5Options{Gzip: 4, Shuffle: true}, opts...)
 	default:
 		root, inner := splitStore(out)
 		if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
@@ -345,7 +351,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("convert", "[flags] SRC DST", "Copies an array between formats (.npy, Zarr), re-cut into --chunks, in bounded memory.", stderr)
+	fs := newFlags("convert", "[flags] SRC DST", "Copies an array between formats (.npy, Zarr, HDF5 as FILE.h5:/dataset), re-cut into --chunks, in bounded memory.", stderr)
 	compressor := fs.String("compressor", "zstd", "Zarr output: blosc, zstd, zlib, gzip, lz4 or none")
 	version := fs.Int("zarr-version", 2, "Zarr output: format version 2 or 3")
 	var cf computeFlags
@@ -378,6 +384,13 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dst := rest[1]
 	if strings.HasSuffix(strings.ToLower(dst), ".npy") {
 		return darray.ToNPY(ctx, src, dst, opts...)
+	}
+	if isHDF5(dst) {
+		file, dataset, ok := strings.Cut(dst, ":")
+		if !ok || dataset == "" {
+			return usagef("%s: name the dataset as FILE.h5:/path/to/dataset", dst)
+		}
+		return darray.ToHDF5(ctx, src, file, dataset, darray.HDF5Options{Gzip: 4, Shuffle: true}, opts...)
 	}
 	root, inner := splitStore(dst)
 	if !strings.HasSuffix(strings.ToLower(root), ".zarr") {

@@ -191,6 +191,19 @@ func TestHDF5Inputs(t *testing.T) {
 	if code != 0 || out != s.String()+"\n" {
 		t.Errorf("eval over HDF5: %q %q, want %v", out, e, s)
 	}
+	dir := t.TempDir()
+	written := filepath.Join(dir, "out.h5") + ":/g/m2"
+	if _, e, code := runCLI(t, "eval", "-i", "m="+h5+":/many_chunks", "-o", written, "m * 2"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := runCLI(t, "convert", written, filepath.Join(dir, "back.npy")); code != 0 {
+		t.Fatal(e)
+	}
+	back, err := npy.ReadFile(filepath.Join(dir, "back.npy"))
+	twice, _ := nd.Binary(nd.Multiply, want, nd.Scalar(int32(2)))
+	if err != nil || back.String() != twice.String() {
+		t.Errorf("HDF5 written by eval -o, converted to .npy: %v %v", err, back)
+	}
 }
 
 func TestErrorsAUserCanActOn(t *testing.T) {
