@@ -236,11 +236,11 @@ func superblock(eof, rootHeader, rootBTree, rootHeap uint64) []byte {
 	var b h5buf
 	b.Write(hdf5Signature)
 	b.Write([]byte{0, 0, 0, 0, 0, 8, 8, 0}) // versions, sizes of offsets and lengths
-	b.u16(4)                               // group leaf node K
-	b.u16(16)                              // group internal node K
-	b.u32(0)                               // consistency flags
-	b.u64(0)                               // base address
-	b.u64(undefinedAddr)                   // free-space info
+	b.u16(4)                                // group leaf node K
+	b.u16(16)                               // group internal node K
+	b.u32(0)                                // consistency flags
+	b.u64(0)                                // base address
+	b.u64(undefinedAddr)                    // free-space info
 	b.u64(eof)
 	b.u64(undefinedAddr) // driver info
 	// The root group's symbol table entry, with its B-tree and heap cached.
