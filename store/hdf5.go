@@ -43,7 +43,8 @@ type HDF5File struct {
 type HDF5Node struct {
 	Path    string
 	Group   bool
-	Dataset *HDF5Dataset // datasets only
+	Dataset *HDF5Dataset // datasets darray can read
+	Err     error        // why an object is not readable (an unsupported layout, say)
 	Attrs   map[string]any
 }
 
@@ -373,8 +374,8 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 			return nil
 		}
 		ds, err := h.dataset(path, msgs)
-		if err != nil {
-			return err
+		if err != nil { // list it anyway: other objects stay readable
+			node.Err = err
 		}
 		node.Dataset = ds
 		out = append(out, node)
@@ -395,6 +396,9 @@ func (h *HDF5File) Dataset(path string) (*HDF5Dataset, error) {
 	}
 	var names []string
 	for _, n := range nodes {
+		if n.Path == want && n.Err != nil {
+			return nil, n.Err
+		}
 		if n.Path == want && n.Dataset != nil {
 			return n.Dataset, nil
 		}
@@ -723,8 +727,13 @@ type HDF5Dataset struct {
 	Fill      complex128
 	Layout    string // "contiguous", "chunked" or "compact"
 
-	addr    uint64 // contiguous data, or the chunk B-tree
+	addr    uint64 // contiguous data, or the chunk index
 	compact []byte
+	// Version 4 layouts: the chunk index type (0 for the version 3 B-tree), and the
+	// size and filter mask of a single filtered chunk.
+	index4     uint8
+	singleSize uint64
+	singleMask uint32
 	offSz   int
 	lenSz   int
 
@@ -791,10 +800,12 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 		}
 	}
 	if ds.Chunks != nil {
-		if len(ds.Chunks) != len(ds.Shape)+1 {
-			return nil, h5err(h.Path, "dataset %s: chunk rank %d for shape %v", ds.Name, len(ds.Chunks)-1, ds.Shape)
+		if len(ds.Chunks) == len(ds.Shape)+1 {
+			ds.Chunks = ds.Chunks[:len(ds.Shape)] // the last "dimension" is the element size
 		}
-		ds.Chunks = ds.Chunks[:len(ds.Shape)] // the last "dimension" is the element size
+		if len(ds.Chunks) != len(ds.Shape) {
+			return nil, h5err(h.Path, "dataset %s: chunk rank %d for shape %v", ds.Name, len(ds.Chunks), ds.Shape)
+		}
 	}
 	for _, f := range ds.Filters {
 		switch f.ID {
@@ -842,8 +853,11 @@ func (h *HDF5File) fillValue(data []byte) []byte {
 func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
 	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
 	version := r.u8()
+	if version == 4 {
+		return h.layoutV4(ds, &r)
+	}
 	if version != 3 {
-		return h5err(h.Path, "dataset %s: data layout version %d is not supported (3 is; HDF5 1.10's new chunk indexes are not)", ds.Name, version)
+		return h5err(h.Path, "dataset %s: data layout version %d is not supported (3 and 4 are)", ds.Name, version)
 	}
 	switch r.u8() {
 	case 0:
@@ -861,6 +875,58 @@ func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
 			if ds.Chunks[d] <= 0 {
 				return h5err(h.Path, "dataset %s: chunk dimension %d", ds.Name, ds.Chunks[d])
 			}
+		}
+	default:
+		return h5err(h.Path, "dataset %s: unknown layout class", ds.Name)
+	}
+	if r.bad {
+		return h5err(h.Path, "dataset %s: truncated layout message", ds.Name)
+	}
+	return nil
+}
+
+// layoutV4 reads HDF5 1.10's layout message (libver "latest"): chunked datasets come with
+// a choice of chunk index. Supported: a single chunk, implicit (unfiltered, all chunks
+// allocated in order) and fixed arrays (fixed-size datasets); extensible arrays and
+// version 2 B-trees (datasets that can grow) are not.
+func (h *HDF5File) layoutV4(ds *HDF5Dataset, r *reader) error {
+	switch r.u8() {
+	case 0:
+		n := int(r.u16())
+		ds.compact, ds.Layout = r.take(n), "compact"
+	case 1:
+		ds.addr, ds.Layout = r.addr(), "contiguous"
+		r.length()
+	case 2:
+		flags := r.u8()
+		rank := int(r.u8())
+		encLen := int(r.u8())
+		ds.Layout = "chunked"
+		ds.Chunks = make([]int, rank)
+		for d := range ds.Chunks {
+			ds.Chunks[d] = int(r.uint(encLen))
+			if ds.Chunks[d] <= 0 {
+				return h5err(h.Path, "dataset %s: chunk dimension %d", ds.Name, ds.Chunks[d])
+			}
+		}
+		ds.index4 = r.u8()
+		switch ds.index4 {
+		case 1: // single chunk
+			if flags&0x02 != 0 {
+				ds.singleSize = r.length()
+				ds.singleMask = r.u32()
+			}
+			ds.addr = r.addr()
+		case 2: // implicit
+			ds.addr = r.addr()
+		case 3: // fixed array
+			r.u8() // page bits (the header repeats them)
+			ds.addr = r.addr()
+		case 4, 5:
+			return h5err(h.Path, "dataset %s: chunk index type %d (%s, for datasets that can grow) is not supported", ds.Name, ds.index4,
+				map[uint8]string{4: "extensible array", 5: "version 2 B-tree"}[ds.index4])
+		default:
+			return h5err(h.Path, "dataset %s: unknown chunk index type %d", ds.Name, ds.index4)
 		}
 	default:
 		return h5err(h.Path, "dataset %s: unknown layout class", ds.Name)
@@ -967,6 +1033,10 @@ func (d *HDF5Dataset) loadIndex() {
 	}
 	defer h.Close()
 	d.index = map[string]chunkRef{}
+	if d.index4 != 0 {
+		d.err = d.loadIndexV4(h)
+		return
+	}
 	rank := len(d.Shape) + 1
 	keySize := 8 + 8*rank
 	var walk func(addr uint64, depth int) error
@@ -1018,6 +1088,115 @@ func (d *HDF5Dataset) loadIndex() {
 		return nil
 	}
 	d.err = walk(d.addr, 0)
+}
+
+// grid is the number of chunks along each axis.
+func (d *HDF5Dataset) grid() []int {
+	g := make([]int, len(d.Shape))
+	for k := range g {
+		g[k] = (d.Shape[k] + d.Chunks[k] - 1) / d.Chunks[k]
+	}
+	return g
+}
+
+// loadIndexV4 reads the chunk indexes of version 4 layouts.
+func (d *HDF5Dataset) loadIndexV4(h *HDF5File) error {
+	grid := d.grid()
+	chunkBytes := uint64(d.DType.Size())
+	for _, c := range d.Chunks {
+		chunkBytes *= uint64(c)
+	}
+	filtered := len(d.Filters) > 0
+	switch d.index4 {
+	case 1: // the whole dataset is one chunk
+		if d.addr != math.MaxUint64 {
+			size := chunkBytes
+			if filtered && d.singleSize > 0 {
+				size = d.singleSize
+			}
+			d.index[chunkKey(make([]int, len(grid)))] = chunkRef{d.addr, uint32(size), d.singleMask}
+		}
+		return nil
+	case 2: // implicit: every chunk allocated, in C order, unfiltered
+		if d.addr == math.MaxUint64 {
+			return nil
+		}
+		k := uint64(0)
+		graph.ForEachBlock(grid, func(c []int) {
+			d.index[chunkKey(c)] = chunkRef{d.addr + k*chunkBytes, uint32(chunkBytes), 0}
+			k++
+		})
+		return nil
+	}
+	// Fixed array: a header ("FAHD") and a data block ("FADB") of one entry per chunk in C
+	// order, paged when there are more than 2^page bits entries.
+	if d.addr == math.MaxUint64 {
+		return nil
+	}
+	head, err := h.read(d.addr, 12+h.lengthSz+h.offsetSz)
+	if err != nil {
+		return err
+	}
+	if string(head[:4]) != "FAHD" {
+		return h5err(d.File, "dataset %s: bad fixed array header", d.Name)
+	}
+	entrySize, pageBits := int(head[6]), uint(head[7])
+	hr := reader{b: head[8:], off: h.offsetSz, len: h.lengthSz}
+	count := int(hr.length())
+	block := hr.addr()
+	if count > 1<<26 || entrySize < h.offsetSz || pageBits > 32 {
+		return h5err(d.File, "dataset %s: implausible fixed array (%d entries of %d bytes)", d.Name, count, entrySize)
+	}
+	prefix := 6 + h.offsetSz // signature, version, client id, header address
+	perPage := 1 << pageBits
+	var entries []byte
+	if count <= perPage {
+		b, err := h.read(block, prefix+count*entrySize)
+		if err != nil {
+			return err
+		}
+		if string(b[:4]) != "FADB" {
+			return h5err(d.File, "dataset %s: bad fixed array data block", d.Name)
+		}
+		entries = b[prefix:]
+	} else {
+		pages := (count + perPage - 1) / perPage
+		bitmap := (pages + 7) / 8
+		at := block + uint64(prefix+bitmap+4) // the block's own checksum follows the bitmap
+		for p := range pages {
+			n := min(perPage, count-p*perPage)
+			b, err := h.read(at, n*entrySize)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, b...)
+			at += uint64(n*entrySize + 4) // each page ends with a checksum
+		}
+	}
+	k := 0
+	var failure error
+	graph.ForEachBlock(grid, func(c []int) {
+		if failure != nil || k >= count {
+			return
+		}
+		r := reader{b: entries[k*entrySize : (k+1)*entrySize], off: h.offsetSz, len: h.lengthSz}
+		k++
+		addr := r.addr()
+		size, mask := uint64(chunkBytes), uint32(0)
+		if filtered {
+			size = r.uint(entrySize - h.offsetSz - 4)
+			mask = r.u32()
+		}
+		if addr == math.MaxUint64 || addr == 0 {
+			return // never written
+		}
+		if size > 1<<31 {
+			failure = h5err(d.File, "dataset %s: chunk %v of %d bytes", d.Name, c, size)
+			return
+		}
+		d.index[chunkKey(append([]int{}, c...))] = chunkRef{addr, uint32(size), mask}
+	})
+	return failure
 }
 
 func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {

@@ -570,6 +570,10 @@ func infoHDF5(path string, w io.Writer) error {
 	for _, n := range nodes {
 		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
 		name := "/" + n.Path
+		if n.Err != nil {
+			fmt.Fprintf(w, "%s%s: not readable: %v\n", indent, name, n.Err)
+			continue
+		}
 		if n.Dataset == nil {
 			fmt.Fprintf(w, "%s%s (group)%s\n", indent, name, attrs(n.Attrs))
 			continue

@@ -40,3 +40,25 @@ with h5py.File(path, "r") as f:
         if isinstance(obj, h5py.Dataset):
             np.save(os.path.join(out, name.replace("/", "__") + ".npy"), obj[()])
     f.visititems(save)
+
+# The same kinds of data in HDF5 1.10's newest layouts (libver="latest"): version 4 layout
+# messages with single-chunk, implicit and fixed-array chunk indexes (paged when large).
+path = os.path.join(out, "latest.h5")
+with h5py.File(path, "w", libver="latest") as f:
+    f.create_dataset("fixed_gzip", data=rng.normal(size=(30, 20)), chunks=(7, 6), compression="gzip")
+    f.create_dataset("fixed_paged", data=np.arange(2000 * 3, dtype=np.int32).reshape(2000, 3), chunks=(1, 3))
+    f.create_dataset("single", data=np.arange(12.0).reshape(3, 4), chunks=(3, 4))
+    f.create_dataset("single_gzip", data=np.arange(12.0).reshape(3, 4), chunks=(3, 4), compression="gzip")
+    f.create_dataset("contiguous", data=np.arange(6, dtype=np.int16))
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk((4, 5))
+    dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
+    space = h5py.h5s.create_simple((10, 10))
+    dsid = h5py.h5d.create(f.id, b"implicit", h5py.h5t.NATIVE_DOUBLE, space, dcpl=dcpl)
+    f["implicit"][...] = np.arange(100.0).reshape(10, 10)
+    f.create_dataset("growable", data=np.arange(50), chunks=(8,), maxshape=(None,))
+with h5py.File(path, "r") as f:
+    def save_latest(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            np.save(os.path.join(out, "latest__" + name.replace("/", "__") + ".npy"), obj[()])
+    f.visititems(save_latest)
