@@ -734,8 +734,8 @@ type HDF5Dataset struct {
 	index4     uint8
 	singleSize uint64
 	singleMask uint32
-	offSz   int
-	lenSz   int
+	offSz      int
+	lenSz      int
 
 	once  sync.Once
 	index map[string]chunkRef
