@@ -20,6 +20,9 @@ func format(a *Array) string {
 	if a == nil {
 		return "<nil>"
 	}
+	if a.NDim() == 0 {
+		return formatScalar(a)
+	}
 	// When summarising, keep only the edge items of every long axis before converting.
 	long := make([]bool, len(a.shape))
 	small := a
@@ -188,4 +191,59 @@ func formatFloats(vals []float64, dt DType) []string {
 		}
 	}
 	return out
+}
+
+// formatScalar prints a 0-d array as NumPy prints a scalar: Python's repr of the number.
+func formatScalar(a *Array) string {
+	switch {
+	case a.dtype == Bool:
+		if Values[bool](a)[0] {
+			return "True"
+		}
+		return "False"
+	case a.dtype.Kind() == 'u':
+		return strconv.FormatUint(Values[uint64](a)[0], 10)
+	case a.dtype.IsInteger():
+		return strconv.FormatInt(Values[int64](a)[0], 10)
+	case a.dtype.IsComplex():
+		v := Values[complex128](a)[0]
+		bits := 64
+		if a.dtype == Complex64 {
+			bits = 32
+		}
+		im := pyFloat(imag(v), bits)
+		if !strings.HasPrefix(im, "-") {
+			im = "+" + im
+		}
+		return "(" + pyFloat(real(v), bits) + im + "j)"
+	}
+	bits := 64
+	if a.dtype == Float32 {
+		bits = 32
+	}
+	return pyFloat(Values[float64](a)[0], bits)
+}
+
+// pyFloat is Python's repr of a float: shortest round-trip digits, ".0" on integral values,
+// exponents from 1e16 up and below 1e-4.
+func pyFloat(v float64, bits int) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	if abs := math.Abs(v); abs != 0 && (abs >= 1e16 || abs < 1e-4) {
+		s := strconv.FormatFloat(v, 'e', -1, bits)
+		m, e, _ := strings.Cut(s, "e")
+		exp, _ := strconv.Atoi(e)
+		return m + fmt.Sprintf("e%+03d", exp)
+	}
+	s := strconv.FormatFloat(v, 'f', -1, bits)
+	if !strings.ContainsAny(s, ".") {
+		s += ".0"
+	}
+	return s
 }

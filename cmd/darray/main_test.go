@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -136,8 +137,8 @@ func TestEvalStoresResults(t *testing.T) {
 		t.Fatal(e)
 	}
 	out, _, _ = runCLI(t, "eval", "-i", "c="+filepath.Join(dir, "v3.zarr"), "c.sum()")
-	if strings.TrimSpace(out) != "114." {
-		t.Errorf("sum after two conversions = %q, want 114.", out)
+	if strings.TrimSpace(out) != "114.0" {
+		t.Errorf("sum after two conversions = %q, want 114.0", out)
 	}
 }
 
@@ -261,4 +262,28 @@ func FuzzParse(f *testing.F) {
 		e := newEvaluator(src, nil)
 		e.run(stmts) // errors are fine; panics are not
 	})
+}
+
+// TestEvalMatchesNumPyPrinting runs expressions over NumPy-written inputs and requires
+// NumPy's own printed result (tools/golden/cli_golden.py).
+func TestEvalMatchesNumPyPrinting(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "cli")
+	raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var expected map[string]string
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		t.Fatal(err)
+	}
+	for expr, want := range expected {
+		out, e, code := runCLI(t, "eval", "-i", "x="+filepath.Join(dir, "x.npy"), "-i", "y="+filepath.Join(dir, "y.npy"), "--chunks", "3", expr)
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", expr, code, e)
+			continue
+		}
+		if strings.TrimSuffix(out, "\n") != want {
+			t.Errorf("%s printed\n%s\nNumPy prints\n%s", expr, out, want)
+		}
+	}
 }
