@@ -275,24 +275,34 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 		}
 		fmt.Fprintln(stdout, res)
 		return nil
-	case strings.HasSuffix(strings.ToLower(out), ".npy"):
-		return darray.ToNPY(ctx, a, out, opts...)
-	case isHDF5(out):
-		file, dataset, ok := strings.Cut(out, ":")
+	default:
+		return writeArray(ctx, a, out, "zstd", 2, opts)
+	}
+}
+
+// writeArray stores a at dst: FILE.npy, FILE.h5:/dataset or STORE.zarr[/array].
+func writeArray(ctx context.Context, a *darray.Array, dst, compressor string, zarrVersion int, opts []darray.ComputeOption) error {
+	switch {
+	case strings.HasSuffix(strings.ToLower(dst), ".npy"):
+		return darray.ToNPY(ctx, a, dst, opts...)
+	case isHDF5(dst):
+		file, dataset, ok := strings.Cut(dst, ":")
 		if !ok || dataset == "" {
-			return usagef("-o %s: name the dataset as FILE.h5:/path/to/dataset", out)
+			return usagef("%s: name the dataset as FILE.h5:/path/to/dataset", dst)
 		}
 		return darray.ToHDF5(ctx, a, file, dataset, darray.HDF5Options{Gzip: 4, Shuffle: true}, opts...)
-	default:
-		root, inner := splitStore(out)
-		if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
-			return usagef("-o %s: want a .npy file or a .zarr store", out)
-		}
-		if inner == "" {
-			inner = "data"
-		}
-		return darray.ToZarr(ctx, a, root, inner, darray.ZarrOptions{Compressor: "zstd"}, opts...)
 	}
+	root, inner := splitStore(dst)
+	if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
+		return usagef("%s: want a .npy file, a .zarr store or FILE.h5:/dataset", dst)
+	}
+	if inner == "" {
+		inner = "data"
+	}
+	if compressor == "none" {
+		compressor = ""
+	}
+	return darray.ToZarr(ctx, a, root, inner, darray.ZarrOptions{Compressor: compressor, Version: zarrVersion}, opts...)
 }
 
 func formatValue(v any) string {
@@ -382,28 +392,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	start := time.Now()
 	defer cf.report(stderr, start, &st)
 	dst := rest[1]
-	if strings.HasSuffix(strings.ToLower(dst), ".npy") {
-		return darray.ToNPY(ctx, src, dst, opts...)
-	}
-	if isHDF5(dst) {
-		file, dataset, ok := strings.Cut(dst, ":")
-		if !ok || dataset == "" {
-			return usagef("%s: name the dataset as FILE.h5:/path/to/dataset", dst)
-		}
-		return darray.ToHDF5(ctx, src, file, dataset, darray.HDF5Options{Gzip: 4, Shuffle: true}, opts...)
-	}
-	root, inner := splitStore(dst)
-	if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
-		return usagef("%s: want a .npy file or a .zarr store", dst)
-	}
-	if inner == "" {
-		inner = "data"
-	}
-	comp := *compressor
-	if comp == "none" {
-		comp = ""
-	}
-	if err := darray.ToZarr(ctx, src, root, inner, darray.ZarrOptions{Compressor: comp, Version: *version}, opts...); err != nil {
+	if err := writeArray(ctx, src, dst, *compressor, *version, opts); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s %v, chunks %v)\n", dst, nd.ShapeString(src.Shape()), src.DType(), chunkShape(src))
