@@ -822,6 +822,8 @@ func (h *HDF5File) fillValue(data []byte) []byte {
 		return nil
 	}
 	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	// Versions 1 and 2 spend three bytes (allocation time, write time,
+	// defined flag) before the size; version 3 packs them in one flag byte.
 	switch r.u8() {
 	case 1, 2:
 		r.u8()
@@ -829,25 +831,18 @@ func (h *HDF5File) fillValue(data []byte) []byte {
 		if defined := r.u8(); defined == 0 {
 			return nil
 		}
-		n := int(r.u32())
-		v := r.take(n)
-		if r.bad {
-			return nil
-		}
-		return v
 	case 3:
-		flags := r.u8()
-		if flags&0x20 == 0 {
+		if flags := r.u8(); flags&0x20 == 0 {
 			return nil
 		}
-		n := int(r.u32())
-		v := r.take(n)
-		if r.bad {
-			return nil
-		}
-		return v
+	default:
+		return nil
 	}
-	return nil
+	v := r.take(int(r.u32()))
+	if r.bad {
+		return nil
+	}
+	return v
 }
 
 func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
