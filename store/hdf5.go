@@ -848,12 +848,11 @@ func (h *HDF5File) fillValue(data []byte) []byte {
 func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
 	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
 	version := r.u8()
-	if version == 4 {
-		return h.layoutV4(ds, &r)
-	}
-	if version != 3 {
+	if version != 3 && version != 4 {
 		return h5err(h.Path, "dataset %s: data layout version %d is not supported (3 and 4 are)", ds.Name, version)
 	}
+	// Compact and contiguous layouts read alike in both versions; chunked
+	// ones differ in how they encode chunk sizes and which index they use.
 	switch r.u8() {
 	case 0:
 		n := int(r.u16())
@@ -862,14 +861,17 @@ func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
 		ds.addr, ds.Layout = r.addr(), "contiguous"
 		r.length()
 	case 2:
-		rank := int(r.u8())
-		ds.addr, ds.Layout = r.addr(), "chunked"
-		ds.Chunks = make([]int, rank)
-		for d := range ds.Chunks {
-			ds.Chunks[d] = int(r.u32())
-			if ds.Chunks[d] <= 0 {
-				return h5err(h.Path, "dataset %s: chunk dimension %d", ds.Name, ds.Chunks[d])
-			}
+		ds.Layout = "chunked"
+		var err error
+		if version == 3 {
+			rank := int(r.u8())
+			ds.addr = r.addr()
+			err = h.chunkDims(ds, &r, rank, 4)
+		} else {
+			err = h.chunkedV4(ds, &r)
+		}
+		if err != nil {
+			return err
 		}
 	default:
 		return h5err(h.Path, "dataset %s: unknown layout class", ds.Name)
@@ -880,54 +882,47 @@ func (h *HDF5File) layout(ds *HDF5Dataset, data []byte) error {
 	return nil
 }
 
-// layoutV4 reads HDF5 1.10's layout message (libver "latest"): chunked datasets come with
-// a choice of chunk index. Supported: a single chunk, implicit (unfiltered, all chunks
-// allocated in order) and fixed arrays (fixed-size datasets); extensible arrays and
-// version 2 B-trees (datasets that can grow) are not.
-func (h *HDF5File) layoutV4(ds *HDF5Dataset, r *reader) error {
-	switch r.u8() {
-	case 0:
-		n := int(r.u16())
-		ds.compact, ds.Layout = r.take(n), "compact"
-	case 1:
-		ds.addr, ds.Layout = r.addr(), "contiguous"
-		r.length()
-	case 2:
-		flags := r.u8()
-		rank := int(r.u8())
-		encLen := int(r.u8())
-		ds.Layout = "chunked"
-		ds.Chunks = make([]int, rank)
-		for d := range ds.Chunks {
-			ds.Chunks[d] = int(r.uint(encLen))
-			if ds.Chunks[d] <= 0 {
-				return h5err(h.Path, "dataset %s: chunk dimension %d", ds.Name, ds.Chunks[d])
-			}
+// chunkDims reads rank chunk sizes of width bytes each.
+func (h *HDF5File) chunkDims(ds *HDF5Dataset, r *reader, rank, width int) error {
+	ds.Chunks = make([]int, rank)
+	for d := range ds.Chunks {
+		ds.Chunks[d] = int(r.uint(width))
+		if ds.Chunks[d] <= 0 {
+			return h5err(h.Path, "dataset %s: chunk dimension %d", ds.Name, ds.Chunks[d])
 		}
-		ds.index4 = r.u8()
-		switch ds.index4 {
-		case 1: // single chunk
-			if flags&0x02 != 0 {
-				ds.singleSize = r.length()
-				ds.singleMask = r.u32()
-			}
-			ds.addr = r.addr()
-		case 2: // implicit
-			ds.addr = r.addr()
-		case 3: // fixed array
-			r.u8() // page bits (the header repeats them)
-			ds.addr = r.addr()
-		case 4, 5:
-			return h5err(h.Path, "dataset %s: chunk index type %d (%s, for datasets that can grow) is not supported", ds.Name, ds.index4,
-				map[uint8]string{4: "extensible array", 5: "version 2 B-tree"}[ds.index4])
-		default:
-			return h5err(h.Path, "dataset %s: unknown chunk index type %d", ds.Name, ds.index4)
-		}
-	default:
-		return h5err(h.Path, "dataset %s: unknown layout class", ds.Name)
 	}
-	if r.bad {
-		return h5err(h.Path, "dataset %s: truncated layout message", ds.Name)
+	return nil
+}
+
+// chunkedV4 reads the chunked part of HDF5 1.10's layout message (libver "latest"),
+// which comes with a choice of chunk index. Supported: a single chunk, implicit
+// (unfiltered, all chunks allocated in order) and fixed arrays (fixed-size datasets);
+// extensible arrays and version 2 B-trees (datasets that can grow) are not.
+func (h *HDF5File) chunkedV4(ds *HDF5Dataset, r *reader) error {
+	flags := r.u8()
+	rank := int(r.u8())
+	encLen := int(r.u8())
+	if err := h.chunkDims(ds, r, rank, encLen); err != nil {
+		return err
+	}
+	ds.index4 = r.u8()
+	switch ds.index4 {
+	case 1: // single chunk
+		if flags&0x02 != 0 {
+			ds.singleSize = r.length()
+			ds.singleMask = r.u32()
+		}
+		ds.addr = r.addr()
+	case 2: // implicit
+		ds.addr = r.addr()
+	case 3: // fixed array
+		r.u8() // page bits (the header repeats them)
+		ds.addr = r.addr()
+	case 4, 5:
+		return h5err(h.Path, "dataset %s: chunk index type %d (%s, for datasets that can grow) is not supported", ds.Name, ds.index4,
+			map[uint8]string{4: "extensible array", 5: "version 2 B-tree"}[ds.index4])
+	default:
+		return h5err(h.Path, "dataset %s: unknown chunk index type %d", ds.Name, ds.index4)
 	}
 	return nil
 }
