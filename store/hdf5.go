@@ -182,9 +182,9 @@ func (r *reader) u32() uint32 { return binary.LittleEndian.Uint32(r.take(4)) }
 func (r *reader) u64() uint64 { return binary.LittleEndian.Uint64(r.take(8)) }
 
 func (r *reader) uint(n int) uint64 {
-	b := r.take(n)
+	b := r.take(n) // shorter than n when the reader ran past the end
 	var v uint64
-	for i := n - 1; i >= 0; i-- {
+	for i := len(b) - 1; i >= 0; i-- {
 		v = v<<8 | uint64(b[i])
 	}
 	return v

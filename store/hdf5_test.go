@@ -188,3 +188,15 @@ func TestReadsLatestFormat(t *testing.T) {
 		t.Errorf("read %d datasets, want 6", read)
 	}
 }
+
+// TestTruncatedLayoutWideChunkSizes feeds a version 4 layout message that ends inside
+// chunk sizes claimed to be 20 bytes wide: an error, not a panic.
+func TestTruncatedLayoutWideChunkSizes(t *testing.T) {
+	h := &HDF5File{Path: "corrupt.h5", offsetSz: 8, lengthSz: 8}
+	ds := &HDF5Dataset{Name: "x"}
+	msg := []byte{4, 2, 0, 1, 20, 1, 2, 3} // version 4, chunked, flags, rank 1, 20-byte sizes
+	err := h.layout(ds, msg)
+	if err == nil || !strings.Contains(err.Error(), "corrupt.h5") {
+		t.Fatalf("got %v, want an error naming the file", err)
+	}
+}
