@@ -498,22 +498,19 @@ func h5datatype(dt nd.DType) ([]byte, error) {
 		b.u16(0)
 		b.u16(uint16(8 * dt.Size()))
 	case dt.IsFloat():
-		b.u8(0x11)
+		// IEEE 754 layout: sign bit at the top, then exponent, then mantissa.
+		bits, expBits, bias := 64, 11, 1023
 		if dt == nd.Float32 {
-			b.Write([]byte{0x20, 31, 0})
-			b.u32(4)
-			b.u16(0)
-			b.u16(32)
-			b.Write([]byte{23, 8, 0, 23})
-			b.u32(127)
-		} else {
-			b.Write([]byte{0x20, 63, 0})
-			b.u32(8)
-			b.u16(0)
-			b.u16(64)
-			b.Write([]byte{52, 11, 0, 52})
-			b.u32(1023)
+			bits, expBits, bias = 32, 8, 127
 		}
+		mantBits := bits - 1 - expBits
+		b.u8(0x11)
+		b.Write([]byte{0x20, byte(bits - 1), 0}) // flags (sign location), reserved
+		b.u32(uint32(bits / 8))
+		b.u16(0) // bit offset
+		b.u16(uint16(bits))
+		b.Write([]byte{byte(mantBits), byte(expBits), 0, byte(mantBits)}) // exponent location, size; mantissa location, size
+		b.u32(uint32(bias))
 	case dt.IsComplex():
 		part := nd.Float32
 		if dt == nd.Complex128 {
