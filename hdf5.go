@@ -43,12 +43,15 @@ type HDF5Options struct {
 	Chunks  []int // chunk shape; nil: the array's own largest block
 	Gzip    int   // deflate level 1-9; 0 for none
 	Shuffle bool  // byte-shuffle before deflating (compresses numbers better)
+	// Overwrite replaces a file already at the path. Without it ToHDF5 refuses to touch an
+	// existing file: it writes whole files, so replacing one loses every other object in it.
+	Overwrite bool
 }
 
-// ToHDF5 computes a and writes it as a chunked dataset of a new HDF5 file (replacing any
-// file at path), in pure Go. The array is re-cut to the dataset's chunks so that each task
-// compresses and appends exactly one chunk, in parallel; the file appears at path only
-// when complete. h5py and every HDF5 library read it.
+// ToHDF5 computes a and writes it as a chunked dataset of a new HDF5 file, in pure Go; an
+// existing file is an error unless ho.Overwrite. The array is re-cut to the dataset's
+// chunks so that each task compresses and appends exactly one chunk, in parallel; the file
+// appears at path only when complete. h5py and every HDF5 library read it.
 func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options, opts ...ComputeOption) (err error) {
 	if a == nil || a.err != nil {
 		return a.Err()
@@ -61,7 +64,8 @@ func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options,
 	for d := range chunks { // HDF5 has no zero-length chunks
 		chunks[d] = max(chunks[d], 1)
 	}
-	w, err := store.NewHDF5Writer(path, dataset, l.Shape, chunks, l.DType, ho.Gzip, ho.Shuffle)
+	w, err := store.NewHDF5Writer(path, dataset, l.Shape, chunks, l.DType,
+		store.HDF5WriteOptions{Gzip: ho.Gzip, Shuffle: ho.Shuffle, Overwrite: ho.Overwrite})
 	if err != nil {
 		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
 	}

@@ -1,8 +1,11 @@
 package darray_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -220,5 +223,37 @@ for path, name in zip(sys.argv[1::2], sys.argv[2::2]):
 	out, err := exec.Command(py, args...).CombinedOutput()
 	if err != nil || strings.Count(string(out), "ok ") != len(cases) {
 		t.Fatalf("h5py: %v\n%s", err, out)
+	}
+}
+
+// TestToHDF5KeepsExistingFiles: writing to a path that holds a file is refused, the file
+// left byte for byte, unless Overwrite says to replace it.
+func TestToHDF5KeepsExistingFiles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "data.h5")
+	first := darray.Arange(0, 12, 1, nd.Float64, darray.ChunkSize(4))
+	if err := darray.ToHDF5(ctx, first, path, "/first", darray.HDF5Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := darray.Arange(0, 5, 1, nd.Int32, darray.ChunkSize(2))
+	err = darray.ToHDF5(ctx, second, path, "/second", darray.HDF5Options{})
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "data.h5") {
+		t.Fatalf("got %v, want an error naming the existing file", err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Fatalf("the existing file changed (%v)", err)
+	}
+	if err := darray.ToHDF5(ctx, second, path, "/second", darray.HDF5Options{Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := compute(t, darray.FromHDF5(path, "/second", darray.ChunkSpec{}))
+	sameArray(t, "overwritten", got, compute(t, second), 0)
+	if darray.FromHDF5(path, "/first", darray.ChunkSpec{}).Err() == nil {
+		t.Error("the replaced file still holds /first")
 	}
 }

@@ -16,10 +16,13 @@ import (
 	"github.com/darray-go/darray/nd"
 )
 
-// HDF5 files, read in pure Go. Supported: the file layout HDF5 1.8-1.10 writes by default
-// (h5py's too): superblock versions 0-3, version 1 and 2 object headers with continuations,
-// groups as symbol tables (B-tree and local heap) or as link messages, datasets stored
-// contiguous, compact or chunked (version 3 layout, B-tree chunk index), the deflate,
+// HDF5 files, read in pure Go. Supported: the file layouts HDF5 1.8-1.10 write by default
+// and with libver="latest" (h5py's too): superblock versions 0-3, version 1 and 2 object
+// headers with continuations, groups as symbol tables (B-tree and local heap), as link
+// messages or densely (fractal heap, see hdf5grow.go), attributes compact or dense,
+// datasets stored contiguous, compact or chunked (version 3 layouts with a B-tree chunk
+// index; version 4 with single-chunk, implicit, fixed-array, extensible-array and
+// version 2 B-tree indexes), the deflate,
 // shuffle, fletcher32 and LZF filters, integers, floats, complex numbers (h5py's {r, i}
 // compounds), booleans (h5py's enum), fixed-length strings for attributes. Chunk indexes
 // are read once; the chunks themselves are read and decompressed by each task that needs
@@ -345,20 +348,35 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 				if l, ok := h.linkMessage(m.data); ok {
 					links = append(links, l)
 				}
-			case 0x02: // link info: a group in the new style
+			case 0x02: // link info: a group in the new style, its links dense when it has a heap
 				isGroup = true
-				r := reader{b: m.data, off: h.offsetSz, len: h.lengthSz}
-				r.u8()
-				if fl := r.u8(); fl&1 != 0 {
-					r.u64()
-				}
-				if heap := r.addr(); heap != math.MaxUint64 {
-					return h5err(h.Path, "group %q stores its links densely (fractal heap), which is not supported", path)
+				if heap, names := h.denseInfo(m.data, 8); heap != undefAddr {
+					msgs, err := h.denseMessages(heap, names, fmt.Sprintf("links of group %q", "/"+path))
+					if err != nil {
+						return err
+					}
+					for _, data := range msgs {
+						if l, ok := h.linkMessage(data); ok {
+							links = append(links, l)
+						}
+					}
 				}
 			case 0x0C:
 				name, v, err := h.attribute(m.data)
 				if err == nil {
 					node.Attrs[name] = v
+				}
+			case 0x15: // attribute info: attributes kept densely when it names a heap
+				if heap, names := h.denseInfo(m.data, 2); heap != undefAddr {
+					msgs, err := h.denseMessages(heap, names, fmt.Sprintf("attributes of %q", "/"+path))
+					if err != nil {
+						return err
+					}
+					for _, data := range msgs {
+						if name, v, err := h.attribute(data); err == nil {
+							node.Attrs[name] = v
+						}
+					}
 				}
 			}
 		}
@@ -590,6 +608,13 @@ func (h *HDF5File) compoundFirstMember(data []byte, size int) (dtypeInfo, error)
 }
 
 func (h *HDF5File) dataspace(data []byte) ([]int, error) {
+	shape, _, err := h.dataspaceMax(data)
+	return shape, err
+}
+
+// dataspaceMax reads a dataspace message: the shape and, when the file gives them, the
+// maximum dimensions (math.MaxUint64 for an unlimited one).
+func (h *HDF5File) dataspaceMax(data []byte) ([]int, []uint64, error) {
 	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
 	version := r.u8()
 	rank := int(r.u8())
@@ -599,24 +624,32 @@ func (h *HDF5File) dataspace(data []byte) ([]int, error) {
 		r.take(5)
 	case 2:
 		if t := r.u8(); t == 2 { // null dataspace
-			return nil, h5err(h.Path, "null dataspace")
+			return nil, nil, h5err(h.Path, "null dataspace")
 		}
 	default:
-		return nil, h5err(h.Path, "dataspace version %d", version)
+		return nil, nil, h5err(h.Path, "dataspace version %d", version)
 	}
 	shape := make([]int, rank)
 	for d := range shape {
 		n := r.length()
 		if n > 1<<48 {
-			return nil, h5err(h.Path, "implausible dimension %d", n)
+			return nil, nil, h5err(h.Path, "implausible dimension %d", n)
 		}
 		shape[d] = int(n)
 	}
-	_ = flags
-	if r.bad {
-		return nil, h5err(h.Path, "truncated dataspace")
+	var maxShape []uint64
+	if flags&1 != 0 {
+		maxShape = make([]uint64, rank)
+		for d := range maxShape {
+			if maxShape[d] = r.length(); h.lengthSz == 4 && maxShape[d] == math.MaxUint32 {
+				maxShape[d] = math.MaxUint64
+			}
+		}
 	}
-	return shape, nil
+	if r.bad {
+		return nil, nil, h5err(h.Path, "truncated dataspace")
+	}
+	return shape, maxShape, nil
 }
 
 func (h *HDF5File) attribute(data []byte) (string, any, error) {
@@ -732,6 +765,8 @@ type HDF5Dataset struct {
 	// Version 4 layouts: the chunk index type (0 for the version 3 B-tree), and the
 	// size and filter mask of a single filtered chunk.
 	index4     uint8
+	maxShape   []uint64 // nil when the file gives none; math.MaxUint64 for unlimited
+	eaParams   [5]uint8 // extensible array creation parameters (index type 4)
 	singleSize uint64
 	singleMask uint32
 	offSz      int
@@ -762,11 +797,11 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 	for _, m := range msgs {
 		switch m.kind {
 		case 0x01:
-			shape, err := h.dataspace(m.data)
+			shape, maxShape, err := h.dataspaceMax(m.data)
 			if err != nil {
 				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
 			}
-			ds.Shape, haveSpace = shape, true
+			ds.Shape, ds.maxShape, haveSpace = shape, maxShape, true
 		case 0x03:
 			dt, err := h.datatype(m.data)
 			if err != nil {
@@ -918,9 +953,12 @@ func (h *HDF5File) chunkedV4(ds *HDF5Dataset, r *reader) error {
 	case 3: // fixed array
 		r.u8() // page bits (the header repeats them)
 		ds.addr = r.addr()
-	case 4, 5:
-		return h5err(h.Path, "dataset %s: chunk index type %d (%s, for datasets that can grow) is not supported", ds.Name, ds.index4,
-			map[uint8]string{4: "extensible array", 5: "version 2 B-tree"}[ds.index4])
+	case 4: // extensible array: its creation parameters, repeated in its header
+		copy(ds.eaParams[:], r.take(5))
+		ds.addr = r.addr()
+	case 5: // version 2 B-tree: node size, split and merge percentages, repeated in its header
+		r.take(6)
+		ds.addr = r.addr()
 	default:
 		return h5err(h.Path, "dataset %s: unknown chunk index type %d", ds.Name, ds.index4)
 	}
@@ -1118,11 +1156,41 @@ func (d *HDF5Dataset) loadIndexV4(h *HDF5File) error {
 		})
 		return nil
 	}
-	// Fixed array: a header ("FAHD") and a data block ("FADB") of one entry per chunk in C
-	// order, paged when there are more than 2^page bits entries.
 	if d.addr == math.MaxUint64 {
-		return nil
+		return nil // no chunk written yet
 	}
+	switch d.index4 {
+	case 3:
+		return d.loadFixedArray(h, grid, chunkBytes)
+	case 4:
+		return d.loadExtensibleArray(h, grid, chunkBytes)
+	}
+	return d.loadBTree2Chunks(h, grid, chunkBytes)
+}
+
+// chunkEntry decodes a chunk index entry of fixed and extensible arrays: an address, then
+// for filtered datasets the stored size and the filter mask. ok is false for a chunk never
+// written.
+func (d *HDF5Dataset) chunkEntry(entry []byte, chunkBytes uint64) (ref chunkRef, ok bool, err error) {
+	r := reader{b: entry, off: d.offSz, len: d.lenSz}
+	addr := r.addr()
+	size, mask := chunkBytes, uint32(0)
+	if len(d.Filters) > 0 {
+		size = r.uint(len(entry) - d.offSz - 4)
+		mask = r.u32()
+	}
+	if addr == math.MaxUint64 || addr == 0 {
+		return chunkRef{}, false, nil
+	}
+	if size > 1<<31 || r.bad {
+		return chunkRef{}, false, h5err(d.File, "dataset %s: chunk index entry of %d bytes", d.Name, size)
+	}
+	return chunkRef{addr, uint32(size), mask}, true, nil
+}
+
+// loadFixedArray reads a fixed array index: a header ("FAHD") and a data block ("FADB") of
+// one entry per chunk in C order, paged when there are more than 2^page bits entries.
+func (d *HDF5Dataset) loadFixedArray(h *HDF5File, grid []int, chunkBytes uint64) error {
 	head, err := h.read(d.addr, 12+h.lengthSz+h.offsetSz)
 	if err != nil {
 		return err
@@ -1169,22 +1237,13 @@ func (d *HDF5Dataset) loadIndexV4(h *HDF5File) error {
 		if failure != nil || k >= count {
 			return
 		}
-		r := reader{b: entries[k*entrySize : (k+1)*entrySize], off: h.offsetSz, len: h.lengthSz}
+		ref, ok, err := d.chunkEntry(entries[k*entrySize:(k+1)*entrySize], chunkBytes)
 		k++
-		addr := r.addr()
-		size, mask := uint64(chunkBytes), uint32(0)
-		if filtered {
-			size = r.uint(entrySize - h.offsetSz - 4)
-			mask = r.u32()
+		if err != nil {
+			failure = err
+		} else if ok {
+			d.index[chunkKey(c)] = ref
 		}
-		if addr == math.MaxUint64 || addr == 0 {
-			return // never written
-		}
-		if size > 1<<31 {
-			failure = h5err(d.File, "dataset %s: chunk %v of %d bytes", d.Name, c, size)
-			return
-		}
-		d.index[chunkKey(append([]int{}, c...))] = chunkRef{addr, uint32(size), mask}
 	})
 	return failure
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"sort"
@@ -30,6 +32,9 @@ type HDF5Writer struct {
 	DType   nd.DType
 	Gzip    int  // deflate level 1-9, 0 for none
 	Shuffle bool // byte shuffle before deflate
+	// Overwrite lets Finish replace a file already at Path. Without it Finish refuses:
+	// the writer makes whole files, so replacing one would lose whatever else it held.
+	Overwrite bool
 
 	mu     sync.Mutex
 	next   uint64 // where the next chunk goes
@@ -49,7 +54,15 @@ var writers sync.Map // Tmp path -> *HDF5Writer, for the chunk tasks of a runnin
 
 // NewHDF5Writer creates the temporary file beside path and registers the writer for the
 // chunk tasks (HDF5ChunkWrite) to find.
-func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, gzip int, shuffle bool) (*HDF5Writer, error) {
+// HDF5WriteOptions are the choices of an HDF5Writer.
+type HDF5WriteOptions struct {
+	Gzip      int  // deflate level 1-9, 0 for none
+	Shuffle   bool // byte shuffle before deflate
+	Overwrite bool // replace a file already at the path
+}
+
+func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, opts HDF5WriteOptions) (*HDF5Writer, error) {
+	gzip := opts.Gzip
 	if len(chunks) != len(shape) {
 		return nil, fmt.Errorf("chunks %v do not match shape %v", chunks, shape)
 	}
@@ -65,13 +78,16 @@ func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, gzip 
 	if name == "" {
 		return nil, fmt.Errorf("dataset name %q is empty", dataset)
 	}
+	if _, err := os.Stat(path); err == nil && !opts.Overwrite {
+		return nil, errFileExists(path)
+	}
 	f, err := os.CreateTemp(dirOf(path), "."+baseOf(path)+".tmp-*")
 	if err != nil {
 		return nil, err
 	}
 	f.Close()
 	w := &HDF5Writer{Path: path, Tmp: f.Name(), Dataset: "/" + name, Shape: shape, Chunks: chunks, DType: dt,
-		Gzip: gzip, Shuffle: shuffle, next: hdf5DataStart, chunks: map[string]writtenChunk{}}
+		Gzip: gzip, Shuffle: opts.Shuffle, Overwrite: opts.Overwrite, next: hdf5DataStart, chunks: map[string]writtenChunk{}}
 	writers.Store(w.Tmp, w)
 	return w, nil
 }
@@ -199,7 +215,27 @@ func (w *HDF5Writer) Finish() error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(w.Tmp, w.Path)
+	return w.publish()
+}
+
+// publish moves the finished file to its path: atomically either way, and without
+// Overwrite by a hard link that fails if a file appeared there meanwhile.
+func (w *HDF5Writer) publish() error {
+	if w.Overwrite {
+		return os.Rename(w.Tmp, w.Path)
+	}
+	if err := os.Link(w.Tmp, w.Path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return errFileExists(w.Path)
+		}
+		return err
+	}
+	return os.Remove(w.Tmp)
+}
+
+// errFileExists is the error for a whole-file write refused because a file is in the way.
+func errFileExists(path string) error {
+	return fmt.Errorf("%s already exists and darray writes HDF5 files whole: writing would replace it and lose what it holds (overwrite it explicitly, or write to a new file): %w", path, fs.ErrExist)
 }
 
 // h5enc lays out metadata blocks after the chunks; addresses are absolute.

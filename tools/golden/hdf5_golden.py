@@ -56,7 +56,32 @@ with h5py.File(path, "w", libver="latest") as f:
     space = h5py.h5s.create_simple((10, 10))
     dsid = h5py.h5d.create(f.id, b"implicit", h5py.h5t.NATIVE_DOUBLE, space, dcpl=dcpl)
     f["implicit"][...] = np.arange(100.0).reshape(10, 10)
+    # Datasets that can grow. One unlimited axis: an extensible array index, here with
+    # super blocks of their own (ea_many), the unlimited axis not first and a maximum
+    # shape beyond the shape (ea_2d_gzip), paged data blocks with few pages written
+    # (ea_paged) and a dataset grown after writing (ea_grown).
     f.create_dataset("growable", data=np.arange(50), chunks=(8,), maxshape=(None,))
+    f.create_dataset("ea_many", data=np.arange(1000, dtype=np.float32), chunks=(2,), maxshape=(None,))
+    f.create_dataset("ea_2d_gzip", data=rng.normal(size=(7, 30)), chunks=(3, 4), maxshape=(20, None), compression="gzip")
+    d = f.create_dataset("ea_paged", shape=(140000,), dtype="i1", chunks=(1,), maxshape=(None,), fillvalue=-7)
+    for i, v in [(0, 1), (5, 2), (70000, 5), (131100, 3), (139999, 4)]:
+        d[i] = v
+    d = f.create_dataset("ea_grown", data=np.ones((10, 3)), chunks=(4, 3), maxshape=(None, 3))
+    d.resize((25, 3))
+    d[10:] = rng.normal(size=(15, 3))
+    # More than one unlimited axis: a version 2 B-tree index, deep enough for internal nodes.
+    f.create_dataset("bt2", data=np.arange(40 * 50, dtype=np.int32).reshape(40, 50), chunks=(3, 2), maxshape=(None, None))
+    d = f.create_dataset("bt2_gzip_partial", shape=(30, 30), dtype="f8", chunks=(4, 4), maxshape=(None, 60),
+                         compression="gzip", shuffle=True, fillvalue=9.5)
+    d[5:17, 2:29] = rng.normal(size=(12, 27))
+    # More than 8 links and 8 attributes: kept densely, in fractal heaps named by B-trees;
+    # an attribute too big for the heap is a "huge" object stored beside it.
+    g = f.create_group("dense")
+    for i in range(20):
+        g.create_dataset("d%02d" % i, data=np.arange(i + 1, dtype=np.int16))
+    for i in range(12):
+        g.attrs["a%02d" % i] = np.float64(i) / 4
+    g.attrs["big"] = np.arange(1000.0)
 with h5py.File(path, "r") as f:
     def save_latest(name, obj):
         if isinstance(obj, h5py.Dataset):
