@@ -168,6 +168,17 @@ type SelectAxis struct {
 
 func (Select) Kind() string { return "select" }
 
+// Concat joins its inputs along Axis block for block, without copying: output block k
+// along Axis is block Block[k] of input Input[k]. The inputs' chunks agree on every other
+// axis.
+type Concat struct {
+	Axis  int
+	Input []int
+	Block []int
+}
+
+func (Concat) Kind() string { return "concatenate" }
+
 // UnitReshape inserts and removes axes of length one: output axis i is input axis Map[i],
 // or a new axis of length one where Map[i] is -1. Input axes missing from Map have length one.
 type UnitReshape struct {

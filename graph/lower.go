@@ -201,6 +201,9 @@ func walkFused(l *Layer, b []int, boundary func(l *Layer, b []int) error) error 
 		return walkFused(l.Inputs[0], ib, boundary)
 	case UnitReshape:
 		return walkFused(l.Inputs[0], unitReshapeBlock(l.Inputs[0], op, b), boundary)
+	case Concat:
+		in, ib := concatBlock(l, op, b)
+		return walkFused(in, ib, boundary)
 	case BroadcastTo:
 		return walkFused(l.Inputs[0], broadcastBlock(l.Inputs[0], l, b), boundary)
 	}
@@ -216,6 +219,14 @@ func broadcastBlock(in, l *Layer, b []int) []int {
 		}
 	}
 	return ib
+}
+
+// concatBlock is the input block that block b of a concatenation is.
+func concatBlock(l *Layer, op Concat, b []int) (*Layer, []int) {
+	ib := append([]int{}, b...)
+	k := b[op.Axis]
+	ib[op.Axis] = op.Block[k]
+	return l.Inputs[op.Input[k]], ib
 }
 
 func unitReshapeBlock(in *Layer, op UnitReshape, b []int) []int {
@@ -309,6 +320,9 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 		return e.node(in, ib, local.Then(w))
 	case UnitReshape:
 		return e.unitReshape(l, op, b, w)
+	case Concat:
+		in, ib := concatBlock(l, op, b)
+		return e.node(in, ib, w)
 	case BroadcastTo:
 		in := l.Inputs[0]
 		ib := broadcastBlock(in, l, b)

@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""NumPy goldens for darray's array API beyond element-wise math and reductions.
+
+Run from the repository root: /usr/bin/python3 tools/golden/api_golden.py
+For each case NAME writes testdata/golden/api/NAME.in0.npy, NAME.in1.npy, ... (the
+inputs) and NAME.want.npy (what NumPy computes). The Go test (api_test.go) applies the
+darray operation of the same name to the inputs under several random chunkings."""
+import os
+
+import numpy as np
+
+out = os.path.join("testdata", "golden", "api")
+os.makedirs(out, exist_ok=True)
+for f in os.listdir(out):
+    os.remove(os.path.join(out, f))
+rng = np.random.default_rng(2026)
+
+
+def normal(*shape):
+    return rng.normal(size=shape)
+
+
+def case(name, fn, *inputs):
+    for i, x in enumerate(inputs):
+        np.save(os.path.join(out, "%s.in%d.npy" % (name, i)), x)
+    np.save(os.path.join(out, name + ".want.npy"), fn(*inputs))
+
+
+case("concatenate_axis0", lambda a, b, c: np.concatenate([a, b, c], 0), normal(5, 4), normal(3, 4), normal(0, 4))
+case("concatenate_promotes", lambda a, b: np.concatenate([a, b], -1),
+     rng.integers(-9, 9, size=(4, 3)).astype(np.int32), normal(4, 5).astype(np.float32))
+case("stack_axis1", lambda a, b, c: np.stack([a, b, c], axis=1), normal(4, 5), normal(4, 5), normal(4, 5))
+case("hstack_1d", lambda a, b: np.hstack([a, b]), normal(4), normal(6))
+case("hstack_2d", lambda a, b: np.hstack([a, b]), normal(3, 2), normal(3, 5))
+case("vstack_1d", lambda a, b: np.vstack([a, b]), normal(4), normal(4))
+case("block", lambda a, b, c: np.block([[a, b], [c]]), normal(2, 3), normal(2, 2), normal(3, 5))
+case("flip_axis0", lambda a: np.flip(a, 0), normal(7, 3, 4))
+case("flip_all", lambda a: np.flip(a), normal(7, 3, 4))
+case("roll_positive", lambda a: np.roll(a, 3, axis=1), normal(5, 9))
+case("roll_negative", lambda a: np.roll(a, -17, axis=0), normal(6, 4))
+case("tile", lambda a: np.tile(a, (2, 1, 3)), normal(3, 4))
+case("repeat", lambda a: np.repeat(a, 3, axis=1), normal(4, 5))
+widths = ((2, 3), (4, 1))
+wide = ((7, 5), (0, 9))
+for mode in ("constant", "edge", "reflect", "symmetric", "wrap"):
+    kw = {"constant_values": 1.5} if mode == "constant" else {}
+    case("pad_" + mode, lambda a, m=mode, k=kw: np.pad(a, widths, mode=m, **k), normal(6, 5))
+    case("pad_wide_" + mode, lambda a, m=mode, k=kw: np.pad(a, wide, mode=m, **k), normal(3, 4))
+case("pad_reflect_one", lambda a: np.pad(a, ((3, 2),), mode="reflect"), normal(1))
