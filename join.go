@@ -1,7 +1,6 @@
 package darray
 
 import (
-
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 )
@@ -399,4 +398,3 @@ func padSource(p, n int, mode PadMode) int {
 	}
 	return q
 }
-
