@@ -1,6 +1,7 @@
 package darray_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -87,7 +88,7 @@ func TestAPIMatchesNumPy(t *testing.T) {
 			if got.DType() != want.DType() {
 				t.Errorf("%s: dtype %v, want %v", name, got.DType(), want.DType())
 			}
-			sameArray(t, name+" trial "+string(rune('0'+trial)), got, want, 0)
+			sameArray(t, name+" trial "+string(rune('0'+trial)), got, want, 1e-12)
 		}
 	}
 }
@@ -119,5 +120,137 @@ func TestJoinErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want an error containing %q", err, c.want)
 		}
+	}
+}
+
+// Block functions the tests register, written as a user would: over float64 values.
+func init() {
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	// The 3x3 mean of every element but the block's border (which map_overlap trims).
+	must(darray.RegisterBlockFunc("test-mean3x3", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		s := blocks[0].Shape()
+		h, w := s[0], s[1]
+		in := nd.Values[float64](blocks[0])
+		out := append([]float64{}, in...)
+		for i := 1; i < h-1; i++ {
+			for j := 1; j < w-1; j++ {
+				sum := 0.0
+				for di := -1; di <= 1; di++ {
+					for dj := -1; dj <= 1; dj++ {
+						sum += in[(i+di)*w+j+dj]
+					}
+				}
+				out[i*w+j] = sum / 9
+			}
+		}
+		return nd.FromSlice(out, h, w)
+	}))
+	// Matrix product of a row band and a column band.
+	must(darray.RegisterBlockFunc("test-matmul", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		a, b := nd.Values[float64](blocks[0]), nd.Values[float64](blocks[1])
+		m, k, n := blocks[0].Shape()[0], blocks[0].Shape()[1], blocks[1].Shape()[1]
+		out := make([]float64, m*n)
+		for i := range m {
+			for p := range k {
+				for j := range n {
+					out[i*n+j] += a[i*k+p] * b[p*n+j]
+				}
+			}
+		}
+		return nd.FromSlice(out, m, n)
+	}))
+	must(darray.RegisterBlockFunc("test-rowsum", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		return nd.Reduce(nd.Sum, blocks[0], nd.ReduceArgs{Axes: []int{1}})
+	}))
+	// a*scale + b + the global row index: checks parameters and BlockInfo.
+	must(darray.RegisterBlockFunc("test-scale-add", func(params any, blocks []*nd.Array, info darray.BlockInfo) (*nd.Array, error) {
+		scale := params.(map[string]any)["scale"].(float64)
+		a, b := nd.Values[float64](blocks[0]), nd.Values[float64](blocks[1])
+		w := info.BlockShape[1]
+		for i := range a {
+			a[i] = a[i]*scale + b[i] + float64(info.Origin[0]+i/w)
+		}
+		return nd.FromSlice(a, info.BlockShape...)
+	}))
+	for _, mode := range []string{"reflect", "periodic", "nearest", "constant"} {
+		apiCases["map_overlap_mean_"+mode] = func(in []*darray.Array) *darray.Array {
+			// Blocks must be at least the depth long: no chunk of 1 here.
+			x := in[0].Rechunk(darray.ChunkSize(3 + len(mode)%3))
+			return darray.MapOverlap("test-mean3x3", x, []int{1}, darray.Boundary{Mode: mode})
+		}
+	}
+	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
+		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
+	}
+	apiCases["blockwise_rowsum"] = func(in []*darray.Array) *darray.Array {
+		return darray.Blockwise("test-rowsum", "ij->i", in)
+	}
+}
+
+func TestMapBlocksParamsAndInfo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a, b := randomData(rng, 11, 7), randomData(rng, 11, 7)
+	want := must(nd.Binary(nd.Add, must(nd.Binary(nd.Multiply, a, must(nd.FromSlice([]float64{2.5})))), b))
+	rows := must(nd.FromSlice(make([]float64, 11*7), 11, 7))
+	v := nd.Values[float64](rows)
+	for i := range v {
+		v[i] = float64(i / 7)
+	}
+	want = must(nd.Binary(nd.Add, want, must(nd.FromSlice(v, 11, 7))))
+	for range 4 {
+		x := darray.FromArray(a, randomChunks(rng, a.Shape()))
+		y := darray.FromArray(b, randomChunks(rng, b.Shape()))
+		got := compute(t, darray.MapBlocks("test-scale-add", []*darray.Array{x, y}, darray.Params(map[string]any{"scale": 2.5})))
+		sameArray(t, "map_blocks", got, want, 1e-15)
+	}
+}
+
+func TestMapErrors(t *testing.T) {
+	a := darray.Zeros([]int{6, 4}, nd.Float64, darray.ChunkSize(2))
+	b := darray.Zeros([]int{4, 5}, nd.Float64, darray.ChunkSize(2))
+	cases := []struct {
+		got  *darray.Array
+		want string
+	}{
+		{darray.MapBlocks("nobody-registered-this", []*darray.Array{a}), `"nobody-registered-this" is not registered`},
+		{darray.MapBlocks("test-rowsum", []*darray.Array{a, b}), "map_blocks needs one shape"},
+		{darray.Blockwise("test-matmul", "ij,jk->ik", []*darray.Array{a, a}), `index "j" has length 4 in one input and 6 in input 1`},
+		{darray.Blockwise("test-matmul", "ij->iz", []*darray.Array{a}), `which no input has`},
+		{darray.Blockwise("test-matmul", "ijk->i", []*darray.Array{a}), "has 2 dimensions but index"},
+		{darray.MapOverlap("test-mean3x3", a, []int{3}, darray.BoundaryReflect), "fewer than the depth 3"},
+		{darray.MapOverlap("test-mean3x3", a, []int{1}, darray.Boundary{Mode: "mirror"}), `unknown boundary "mirror"`},
+	}
+	for _, c := range cases {
+		err := c.got.Err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+	// A function returning the wrong shape fails its task with a message naming the block.
+	bad := darray.MapBlocks("test-rowsum", []*darray.Array{a})
+	if _, err := bad.Compute(context.Background()); err == nil || !strings.Contains(err.Error(), `block function "test-rowsum" returned shape (2,) for block [`) || !strings.Contains(err.Error(), "which should be (2, 2)") {
+		t.Errorf("got %v, want a shape error naming the block", err)
+	}
+}
+
+// TestMapOverlapNoneTrimsOneSidedHalos: with boundary "none" edge blocks get halos only
+// inward, and trimming must take exactly those off.
+func TestMapOverlapNoneTrimsOneSidedHalos(t *testing.T) {
+	if err := darray.RegisterBlockFunc("test-double", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		return nd.Binary(nd.Multiply, blocks[0], must(nd.FromSlice([]float64{2})))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	a := randomData(rng, 17, 9)
+	want := must(nd.Binary(nd.Multiply, a, must(nd.FromSlice([]float64{2}))))
+	for _, depth := range [][]int{{1, 2}, {2, 0}} {
+		x := darray.FromArray(a, darray.ChunkSizes([]int{5, 4, 8}, []int{3, 6}))
+		got := compute(t, darray.MapOverlap("test-double", x, depth, darray.BoundaryNone))
+		sameArray(t, "map_overlap none", got, want, 0)
 	}
 }

@@ -223,3 +223,12 @@ func (Take) Kind() string { return "take" }
 type Rechunk struct{}
 
 func (Rechunk) Kind() string { return "rechunk" }
+
+// Overlap cuts its input into blocks that overlap: block k along axis d starts at input
+// position Starts[d][k] and is Chunks[d][k] long. Its "shape" is the sum of its block
+// lengths: it is only read block by block (map_overlap's blocks with their halos).
+type Overlap struct {
+	Starts [][]int
+}
+
+func (Overlap) Kind() string { return "overlap" }

@@ -50,7 +50,7 @@ func estimateTasks(targets []*Layer) int {
 		switch l.Op.(type) {
 		case Reduce:
 			n += l.Inputs[0].Chunks.TotalBlocks()*8/7 + l.Chunks.TotalBlocks()
-		case Cumulative, Take, Rechunk:
+		case Cumulative, Take, Rechunk, Blockwise, Overlap:
 			n += l.Chunks.TotalBlocks()
 		}
 	})
@@ -131,6 +131,10 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 		id, err = lw.takeTask(l, op, b)
 	case Rechunk:
 		id, err = lw.rechunkTask(l, b)
+	case Blockwise:
+		id, err = lw.blockwiseTask(l, op, b)
+	case Overlap:
+		id, err = lw.windowTask(l, op.Starts, b)
 	default:
 		var deps []int
 		if deps, err = lw.sourceDeps(l, b); err != nil {
@@ -512,9 +516,19 @@ func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {
 }
 
 func (lw *lowerer) rechunkTask(l *Layer, b []int) (int, error) {
+	return lw.windowTask(l, l.Offsets(), b)
+}
+
+// windowTask assembles block b of l from the input: along axis d it is the input's
+// elements from starts[d][b[d]] on, as many as the block is long. (Rechunks start blocks
+// at their offsets; overlaps start them earlier and make them longer, so they overlap.)
+func (lw *lowerer) windowTask(l *Layer, starts [][]int, b []int) (int, error) {
 	in := l.Inputs[0]
 	n := l.NDim()
-	outOrigin := l.Origin(b)
+	outOrigin := make([]int, n)
+	for d := range n {
+		outOrigin[d] = starts[d][b[d]]
+	}
 	shape := l.Chunks.BlockShape(b)
 	inOffsets := in.Offsets()
 	// Per axis, the input blocks overlapping [lo, hi).

@@ -140,6 +140,8 @@ func Execute(t *Task, inputs []any) (any, error) {
 		return runTake(p, inputs)
 	case *AssembleTask:
 		return runAssemble(p, inputs)
+	case *BlockwiseTask:
+		return runBlockwise(p, inputs)
 	}
 	if fn, ok := lookupOp(t.Op); ok {
 		return fn(t.Params, inputs)

@@ -47,3 +47,15 @@ for mode in ("constant", "edge", "reflect", "symmetric", "wrap"):
     case("pad_" + mode, lambda a, m=mode, k=kw: np.pad(a, widths, mode=m, **k), normal(6, 5))
     case("pad_wide_" + mode, lambda a, m=mode, k=kw: np.pad(a, wide, mode=m, **k), normal(3, 4))
 case("pad_reflect_one", lambda a: np.pad(a, ((3, 2),), mode="reflect"), normal(1))
+
+
+def mean3x3(p):
+    """The 3x3 mean of every element of p but its border."""
+    h, w = p.shape
+    return sum(p[i:h - 2 + i, j:w - 2 + j] for i in range(3) for j in range(3)) / 9
+
+
+for mode, pad in (("reflect", "symmetric"), ("periodic", "wrap"), ("nearest", "edge"), ("constant", "constant")):
+    case("map_overlap_mean_" + mode, lambda a, p=pad: mean3x3(np.pad(a, 1, mode=p)), normal(13, 11))
+case("blockwise_matmul", lambda a, b: a @ b, normal(9, 7), normal(7, 5))
+case("blockwise_rowsum", lambda a: a.sum(axis=1), normal(8, 6))
