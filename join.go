@@ -364,12 +364,68 @@ func (a *Array) margin(d, lo, hi int, mode PadMode, value complex128) *Array {
 		return Full(shape, value, l.DType, ChunkSizes(sizes...))
 	}
 	n := l.Shape[d]
+	if v := a.marginView(d, lo, hi, mode); v != nil {
+		return v
+	}
 	positions := make([]int64, 0, hi-lo)
 	for p := lo; p < hi; p++ {
 		positions = append(positions, int64(padSource(p, n, mode)))
 	}
 	idx, _ := nd.FromSlice(positions)
 	return a.take(d, idx)
+}
+
+// marginView is the margin as a view (a slice, reversed or broadcast) when it is no wider
+// than the modes' one period, nil otherwise. Views fuse into whatever reads them, so a
+// margin of a generator is made on the spot, not taken from a materialized block.
+func (a *Array) marginView(d, lo, hi int, mode PadMode) *Array {
+	n := a.Shape()[d]
+	w := hi - lo
+	left := lo < 0
+	switch mode {
+	case PadEdge:
+		edge := a.sliceAxis(d, 0, 1, 1)
+		if !left {
+			edge = a.sliceAxis(d, n-1, n, 1)
+		}
+		shape := append([]int{}, a.Shape()...)
+		shape[d] = w
+		return edge.BroadcastTo(shape...)
+	case PadWrap:
+		if w > n {
+			return nil
+		}
+		if left {
+			return a.sliceAxis(d, n-w, n, 1)
+		}
+		return a.sliceAxis(d, 0, w, 1)
+	case PadSymmetric:
+		if w > n {
+			return nil
+		}
+		if left { // w-1 down to 0
+			return a.sliceAxis(d, w-1, nd.Omit, -1)
+		}
+		return a.sliceAxis(d, n-1, stopBefore(n-1-w), -1) // n-1 down to n-w
+	case PadReflect:
+		if w > n-1 {
+			return nil
+		}
+		if left { // w down to 1
+			return a.sliceAxis(d, w, 0, -1)
+		}
+		return a.sliceAxis(d, n-2, stopBefore(n-2-w), -1) // n-2 down to n-1-w
+	}
+	return nil
+}
+
+// stopBefore is the stop of a reversed slice that ends just after position p: p itself,
+// or "no stop" when p is -1 (which a slice would read as the last element).
+func stopBefore(p int) int {
+	if p < 0 {
+		return nd.Omit
+	}
+	return p
 }
 
 // padSource is the position of an axis of length n that position p of the padded axis

@@ -166,6 +166,27 @@ func (s BlockRef) Expr() (Expr, error) {
 	return e.expr, err
 }
 
+// WindowExpr builds the expression of the window w (local to the block) of the block.
+func (s BlockRef) WindowExpr(w Window) (Expr, error) {
+	e := &exprBuilder{expr: Expr{Nodes: make([]Node, 0, 4)}}
+	_, err := e.node(s.Layer, s.Block, w)
+	return e.expr, err
+}
+
+// selfContained reports whether block b of l can be computed from nothing but generators
+// and in-memory data through fusable layers: any window of it is then cheap to make on
+// the spot, with no task to wait for and no block to keep. (A window of a file's chunk
+// costs the whole chunk: those are shared as tasks instead.)
+func selfContained(l *Layer, b []int) bool {
+	ok := true
+	visitFused(l, b, func(*Layer, []int) error { ok = false; return nil }, func(leaf *Layer) {
+		if _, isRead := leaf.Op.(Read); isRead {
+			ok = false
+		}
+	})
+	return ok
+}
+
 // exprBuilder collects the nodes of one fused block.
 type exprBuilder struct {
 	expr Expr
@@ -181,12 +202,20 @@ type depRef struct {
 // that block b of l reads through fusable layers. node visits the same blocks in the same
 // order: the two must change together.
 func walkFused(l *Layer, b []int, boundary func(l *Layer, b []int) error) error {
+	return visitFused(l, b, boundary, nil)
+}
+
+// visitFused is walkFused that also shows leaf each generator, data and file layer met.
+func visitFused(l *Layer, b []int, boundary func(l *Layer, b []int) error, leaf func(*Layer)) error {
 	switch op := l.Op.(type) {
 	case Gen, Data, Read:
+		if leaf != nil {
+			leaf(l)
+		}
 		return nil
 	case Elementwise:
 		for _, in := range l.Inputs {
-			if err := walkFused(in, broadcastBlock(in, l, b), boundary); err != nil {
+			if err := visitFused(in, broadcastBlock(in, l, b), boundary, leaf); err != nil {
 				return err
 			}
 		}
@@ -196,20 +225,20 @@ func walkFused(l *Layer, b []int, boundary func(l *Layer, b []int) error) error 
 		for i, p := range op.Perm {
 			ib[p] = b[i]
 		}
-		return walkFused(l.Inputs[0], ib, boundary)
+		return visitFused(l.Inputs[0], ib, boundary, leaf)
 	case Select:
 		ib := make([]int, len(b))
 		for d, ax := range op.Axes {
 			ib[d] = ax.Block[b[d]]
 		}
-		return walkFused(l.Inputs[0], ib, boundary)
+		return visitFused(l.Inputs[0], ib, boundary, leaf)
 	case UnitReshape:
-		return walkFused(l.Inputs[0], unitReshapeBlock(l.Inputs[0], op, b), boundary)
+		return visitFused(l.Inputs[0], unitReshapeBlock(l.Inputs[0], op, b), boundary, leaf)
 	case Concat:
 		in, ib := concatBlock(l, op, b)
-		return walkFused(in, ib, boundary)
+		return visitFused(in, ib, boundary, leaf)
 	case BroadcastTo:
-		return walkFused(l.Inputs[0], broadcastBlock(l.Inputs[0], l, b), boundary)
+		return visitFused(l.Inputs[0], broadcastBlock(l.Inputs[0], l, b), boundary, leaf)
 	}
 	return boundary(l, b)
 }
@@ -560,6 +589,10 @@ func (lw *lowerer) windowTask(l *Layer, starts [][]int, b []int) (int, error) {
 			hi := min(outOrigin[d]+shape[d], inOffsets[d][k+1])
 			w.Start[d], w.Count[d] = lo-inOffsets[d][k], max(hi-lo, 0)
 			off[d] = lo - outOrigin[d]
+		}
+		if selfContained(in, ib) { // made on the spot: no block to share and keep
+			task.Pieces = append(task.Pieces, Piece{Dep: -1, Source: &BlockRef{in, ib}, Window: w, Offset: off})
+			return
 		}
 		var id int
 		if id, err = lw.blockTask(in, ib); err != nil {

@@ -90,9 +90,12 @@ type AssembleTask struct {
 	Pieces []Piece
 }
 
-// Piece copies the part of a dep's output selected by Window to Offset in the new block.
+// Piece copies the part of a dep's output selected by Window to Offset in the new block;
+// or, when Source is set (and Dep is -1), that window of a self-contained fused block,
+// computed on the spot.
 type Piece struct {
 	Dep    int
+	Source *BlockRef
 	Window Window
 	Offset []int
 }
@@ -204,11 +207,7 @@ func runAssemble(p *AssembleTask, inputs []any) (any, error) {
 		return nil, err
 	}
 	for _, pc := range p.Pieces {
-		src, ok := inputs[pc.Dep].(*nd.Array)
-		if !ok {
-			return nil, fmt.Errorf("input %d is %T, not an array", pc.Dep, inputs[pc.Dep])
-		}
-		v, err := pc.Window.Apply(src)
+		v, err := pc.values(inputs)
 		if err != nil {
 			return nil, err
 		}
@@ -217,6 +216,22 @@ func runAssemble(p *AssembleTask, inputs []any) (any, error) {
 		}
 	}
 	return out, nil
+}
+
+// values is the piece's part of its source.
+func (pc *Piece) values(inputs []any) (*nd.Array, error) {
+	if pc.Source != nil {
+		e, err := pc.Source.WindowExpr(pc.Window)
+		if err != nil {
+			return nil, err
+		}
+		return e.Eval(nil)
+	}
+	src, ok := inputs[pc.Dep].(*nd.Array)
+	if !ok {
+		return nil, fmt.Errorf("input %d is %T, not an array", pc.Dep, inputs[pc.Dep])
+	}
+	return pc.Window.Apply(src)
 }
 
 // region views the box of out starting at offset with the given shape.
