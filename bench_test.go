@@ -81,3 +81,17 @@ func BenchmarkTutorialProgress(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMapOverlap is bench/overlap.sh at a fifth of the size: a 3x3 mean filter (the
+// test's test-mean3x3) with map_overlap over 4000x4000 random numbers in 1000x1000 blocks,
+// then the mean.
+func BenchmarkMapOverlap(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewRNG(1).Random([]int{4000, 4000}, darray.ChunkSize(1000, 1000))
+		m := darray.MapOverlap("test-mean3x3", x, []int{1}, darray.BoundaryReflect).Mean()
+		if _, err := m.Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
