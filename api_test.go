@@ -30,6 +30,12 @@ var apiCases = map[string]func(in []*darray.Array) *darray.Array{
 	"roll_negative":        func(in []*darray.Array) *darray.Array { return in[0].Roll(-17, 0) },
 	"tile":                 func(in []*darray.Array) *darray.Array { return in[0].Tile(2, 1, 3) },
 	"repeat":               func(in []*darray.Array) *darray.Array { return in[0].Repeat(3, 1) },
+	"reshape_split":        func(in []*darray.Array) *darray.Array { return in[0].Reshape(3, 4, 5) },
+	"reshape_merge":        func(in []*darray.Array) *darray.Array { return in[0].Reshape(6, 20) },
+	"reshape_mixed":        func(in []*darray.Array) *darray.Array { return in[0].Reshape(4, 6) },
+	"reshape_ones":         func(in []*darray.Array) *darray.Array { return in[0].Reshape(1, 3, 1, 8, 1) },
+	"reshape_infer":        func(in []*darray.Array) *darray.Array { return in[0].Reshape(-1, 10) },
+	"ravel":                func(in []*darray.Array) *darray.Array { return in[0].Ravel() },
 	"pad_reflect_one": func(in []*darray.Array) *darray.Array {
 		return in[0].Pad([][2]int{{3, 2}}, darray.PadReflect, 0)
 	},
@@ -114,6 +120,9 @@ func TestJoinErrors(t *testing.T) {
 		{a.Roll(1, 5), "axis 5"},
 		{a.Tile(-1), "negative"},
 		{a.Repeat(-2, 0), "negative repeats"},
+		{a.Reshape(5, 2), "cannot reshape array of size 12 into shape (5, 2)"},
+		{a.Reshape(-1, -1), "one unknown dimension"},
+		{a.Reshape(5, -1), "do not divide"},
 	}
 	for _, c := range cases {
 		err := c.got.Err()
@@ -252,5 +261,20 @@ func TestMapOverlapNoneTrimsOneSidedHalos(t *testing.T) {
 		x := darray.FromArray(a, darray.ChunkSizes([]int{5, 4, 8}, []int{3, 6}))
 		got := compute(t, darray.MapOverlap("test-double", x, depth, darray.BoundaryNone))
 		sameArray(t, "map_overlap none", got, want, 0)
+	}
+}
+
+// TestReshapeRechunksOnlyWhenNeeded: merging axes whose later ones are whole already, or
+// splitting an axis whose chunks fill whole output rows, reshapes block by block.
+func TestReshapeRechunksOnlyWhenNeeded(t *testing.T) {
+	x := darray.Zeros([]int{100, 10}, nd.Float64, darray.ChunkSize(20, 10))
+	for _, r := range []*darray.Array{x.Reshape(1000), x.Reshape(50, 2, 10), x.Reshape(25, 40), x.Reshape(10, 100)} {
+		if in := r.Layer().Inputs[0]; in != x.Layer() {
+			t.Errorf("reshape to %v re-cut its input (to %v)", r.Shape(), in.Chunks)
+		}
+	}
+	y := darray.Zeros([]int{100, 10}, nd.Float64, darray.ChunkSize(15, 10))
+	if in := y.Reshape(10, 100).Layer().Inputs[0]; in == y.Layer() || in.Chunks[0][0]%10 != 0 {
+		t.Errorf("reshape to (10, 100) needs rows in tens, got input chunks %v", in.Chunks)
 	}
 }

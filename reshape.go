@@ -1,0 +1,186 @@
+package darray
+
+import (
+	"fmt"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
+)
+
+// reshapeFunc is the block function behind Reshape: a block of the (re-cut) input holds
+// exactly the elements of one output block, in the same C order.
+const reshapeFunc = "darray.reshape"
+
+func init() {
+	if err := graph.RegisterBlockFunc(reshapeFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+		return blocks[0].Reshape(info.BlockShape...)
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// Reshape gives the array a new shape with the same elements in C order, like
+// numpy.reshape; one length may be -1 (inferred). The axes are split into groups whose
+// lengths multiply to the same number on both sides; within a group the input is re-cut
+// only as far as needed (its later axes whole, its first axis in multiples that map to
+// whole output rows), so that every output block is one input block reshaped.
+func (a *Array) Reshape(shape ...int) *Array {
+	if a.err != nil {
+		return a
+	}
+	l := a.layer
+	size := a.Size()
+	out, err := resolveShape(size, shape)
+	if err != nil {
+		return failf("reshape", "cannot reshape array of size %d into shape %s: %v", size, nd.ShapeString(shape), err)
+	}
+	if sameShape(out, l.Shape) {
+		return a
+	}
+	if size == 0 {
+		return Zeros(out, l.DType, ChunkSize(out...))
+	}
+	groups := reshapeGroups(l.Shape, out)
+	want := append(graph.Chunks{}, l.Chunks...)
+	chunks := make(graph.Chunks, len(out))
+	axes := make([]int, l.NDim())
+	for _, g := range groups {
+		for _, d := range g.in {
+			want[d], axes[d] = []int{l.Shape[d]}, -1
+		}
+		for _, o := range g.out {
+			chunks[o] = []int{out[o]}
+		}
+		if len(g.in) == 0 || len(g.out) == 0 {
+			continue // axes of length one
+		}
+		lead, outLead := g.in[0], g.out[0]
+		inRest, outRest := 1, 1
+		for _, d := range g.in[1:] {
+			inRest *= l.Shape[d]
+		}
+		for _, o := range g.out[1:] {
+			outRest *= out[o]
+		}
+		// Leading-axis chunks must be multiples of m for their rows to fill whole output rows.
+		m := outRest / gcd(outRest, inRest)
+		want[lead] = multiplesOf(l.Chunks[lead], m, l.Shape[lead], blockElems(l, g.in), inRest)
+		axes[lead] = outLead
+		chunks[outLead] = nil
+		for _, c := range want[lead] {
+			chunks[outLead] = append(chunks[outLead], c*inRest/outRest)
+		}
+	}
+	in := rechunkLayer(l, want)
+	op := graph.Blockwise{Func: reshapeFunc, Axes: [][]int{axes}}
+	return fromLayer(graph.NewLayer(op, []*graph.Layer{in}, out, l.DType, chunks))
+}
+
+// Ravel is the array flattened to one axis in C order.
+func (a *Array) Ravel() *Array { return a.Reshape(-1) }
+
+// resolveShape checks shape against size and fills in its one -1.
+func resolveShape(size int, shape []int) ([]int, error) {
+	out := append([]int{}, shape...)
+	unknown, known := -1, 1
+	for d, n := range out {
+		switch {
+		case n == -1 && unknown >= 0:
+			return nil, fmt.Errorf("can only specify one unknown dimension")
+		case n == -1:
+			unknown = d
+		case n < 0:
+			return nil, fmt.Errorf("negative dimension %d", n)
+		default:
+			known *= n
+		}
+	}
+	if unknown >= 0 {
+		if known == 0 || size%known != 0 {
+			return nil, fmt.Errorf("the known dimensions do not divide the size")
+		}
+		out[unknown] = size / known
+		known *= out[unknown]
+	}
+	if known != size {
+		return nil, fmt.Errorf("sizes differ")
+	}
+	return out, nil
+}
+
+// reshapeGroup is a run of input axes and a run of output axes with equal products.
+type reshapeGroup struct{ in, out []int }
+
+// reshapeGroups pairs runs of axes with equal products, from the first axes on; axes of
+// length one left over at either end form groups with an empty other side.
+func reshapeGroups(in, out []int) []reshapeGroup {
+	var groups []reshapeGroup
+	i, j := 0, 0
+	for i < len(in) && j < len(out) {
+		g := reshapeGroup{in: []int{i}, out: []int{j}}
+		pin, pout := in[i], out[j]
+		i, j = i+1, j+1
+		for pin != pout {
+			if pin < pout {
+				g.in = append(g.in, i)
+				pin *= in[i]
+				i++
+			} else {
+				g.out = append(g.out, j)
+				pout *= out[j]
+				j++
+			}
+		}
+		groups = append(groups, g)
+	}
+	for ; i < len(in); i++ {
+		groups = append(groups, reshapeGroup{in: []int{i}})
+	}
+	for ; j < len(out); j++ {
+		groups = append(groups, reshapeGroup{out: []int{j}})
+	}
+	return groups
+}
+
+// blockElems is the largest block's number of elements over the given axes.
+func blockElems(l *graph.Layer, axes []int) int {
+	n := 1
+	for _, d := range axes {
+		n *= maxOf(l.Chunks[d])
+	}
+	return n
+}
+
+// multiplesOf keeps an axis's chunks when they are all multiples of m, and otherwise cuts
+// the axis of length n (a multiple of m) into multiples of m, each block holding about
+// elems elements once the group's other axes, of inRest elements, are whole.
+func multiplesOf(chunks []int, m, n, elems, inRest int) []int {
+	ok := true
+	for _, c := range chunks {
+		ok = ok && c%m == 0
+	}
+	if ok {
+		return chunks
+	}
+	step := max(m, elems/inRest/m*m)
+	var out []int
+	for lo := 0; lo < n; lo += step {
+		out = append(out, min(step, n-lo))
+	}
+	return out
+}
+
+func maxOf(s []int) int {
+	m := 0
+	for _, v := range s {
+		m = max(m, v)
+	}
+	return m
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
