@@ -35,6 +35,9 @@ var apiCases = map[string]func(in []*darray.Array) *darray.Array{
 	"reshape_mixed":        func(in []*darray.Array) *darray.Array { return in[0].Reshape(4, 6) },
 	"reshape_ones":         func(in []*darray.Array) *darray.Array { return in[0].Reshape(1, 3, 1, 8, 1) },
 	"reshape_infer":        func(in []*darray.Array) *darray.Array { return in[0].Reshape(-1, 10) },
+	"tril":                 func(in []*darray.Array) *darray.Array { return in[0].Tril(-1) },
+	"triu":                 func(in []*darray.Array) *darray.Array { return in[0].Triu(2) },
+	"tri":                  func(in []*darray.Array) *darray.Array { return darray.Tri(6, 8, 1, nd.Float64, darray.ChunkSize(4, 3)) },
 	"ravel":                func(in []*darray.Array) *darray.Array { return in[0].Ravel() },
 	"pad_reflect_one": func(in []*darray.Array) *darray.Array {
 		return in[0].Pad([][2]int{{3, 2}}, darray.PadReflect, 0)
@@ -123,6 +126,7 @@ func TestJoinErrors(t *testing.T) {
 		{a.Reshape(5, 2), "cannot reshape array of size 12 into shape (5, 2)"},
 		{a.Reshape(-1, -1), "one unknown dimension"},
 		{a.Reshape(5, -1), "do not divide"},
+		{c.Tril(0), "tril: array of 1 dimensions has no matrix"},
 	}
 	for _, c := range cases {
 		err := c.got.Err()

@@ -135,6 +135,39 @@ func Eye(n, m, k int, dt nd.DType, chunks ChunkSpec) *Array {
 	return generator("eye", graph.GenSpec{Kind: "eye", K: k}, []int{n, m}, dt, chunks)
 }
 
+// Tri returns an n x m array with ones on and below diagonal k and zeros above, like
+// numpy.tri.
+func Tri(n, m, k int, dt nd.DType, chunks ChunkSpec) *Array {
+	return generator("tri", graph.GenSpec{Kind: "tri", K: k}, []int{n, m}, dt, chunks)
+}
+
+// Tril keeps the elements on and below diagonal k of the last two axes and zeros the
+// rest, like numpy.tril.
+func (a *Array) Tril(k int) *Array { return a.triangle("tril", k, true) }
+
+// Triu keeps the elements on and above diagonal k of the last two axes and zeros the
+// rest, like numpy.triu.
+func (a *Array) Triu(k int) *Array { return a.triangle("triu", k, false) }
+
+func (a *Array) triangle(op string, k int, lower bool) *Array {
+	if a.err != nil {
+		return a
+	}
+	n := a.NDim()
+	if n < 2 {
+		return failf(op, "array of %d dimensions has no matrix to take a triangle of", n)
+	}
+	rows, cols := a.Shape()[n-2], a.Shape()[n-1]
+	chunks := a.Chunks()
+	zero := Zeros(nil, a.DType(), ChunkSpec{})
+	if lower {
+		mask := Tri(rows, cols, k, nd.Bool, ChunkSizes(chunks[n-2], chunks[n-1]))
+		return Where(mask, a, zero)
+	}
+	mask := Tri(rows, cols, k-1, nd.Bool, ChunkSizes(chunks[n-2], chunks[n-1]))
+	return Where(mask, zero, a)
+}
+
 // RNG makes random arrays whose values depend only on the seed and each element's
 // position: the same seed gives the same array under any chunking (which dask's do not).
 // NewRNG uses SplitMix64 read as a counter-based generator, about 1 ns a number;

@@ -133,7 +133,7 @@ func generate(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	if g.Kind == "integers" || g.Kind == "eye" || (g.Kind == "full" && dt != nd.Float64) {
+	if g.Kind == "integers" || g.Kind == "eye" || g.Kind == "tri" || (g.Kind == "full" && dt != nd.Float64) {
 		out, _ = nd.New(dt, shape...)
 	}
 	if out.Size() > 0 {
@@ -249,6 +249,13 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 			for j := range rowLen {
 				col := w.Start[1] + w.Step[1]*j
 				if col-row == g.K {
+					setOne(out, r*rowLen+j)
+				}
+			}
+		case "tri": // ones on and below diagonal K
+			row := w.Start[0] + w.Step[0]*idx[0]
+			for j := range rowLen {
+				if col := w.Start[1] + w.Step[1]*j; col-row <= g.K {
 					setOne(out, r*rowLen+j)
 				}
 			}

@@ -91,7 +91,7 @@ type Gen struct {
 
 // GenSpec describes a generator.
 type GenSpec struct {
-	Kind   string     // "uniform", "normal", "integers", "full", "arange", "linspace", "eye"
+	Kind   string     // "uniform", "normal", "integers", "full", "arange", "linspace", "eye", "tri"
 	Engine string     // random kinds: "splitmix" (the default, also "") or "philox" (NumPy's stream)
 	Seed   uint64     // random kinds
 	Low    float64    // uniform/integers: lower bound; arange/linspace: start
