@@ -38,6 +38,10 @@ var apiCases = map[string]func(in []*darray.Array) *darray.Array{
 	"tril":                 func(in []*darray.Array) *darray.Array { return in[0].Tril(-1) },
 	"triu":                 func(in []*darray.Array) *darray.Array { return in[0].Triu(2) },
 	"tri":                  func(in []*darray.Array) *darray.Array { return darray.Tri(6, 8, 1, nd.Float64, darray.ChunkSize(4, 3)) },
+	"diagonal_main":        func(in []*darray.Array) *darray.Array { return in[0].Diagonal(0) },
+	"diagonal_above":       func(in []*darray.Array) *darray.Array { return in[0].Diagonal(3) },
+	"diagonal_below":       func(in []*darray.Array) *darray.Array { return in[0].Diagonal(-4) },
+	"diagonal_empty":       func(in []*darray.Array) *darray.Array { return in[0].Diagonal(9) },
 	"ravel":                func(in []*darray.Array) *darray.Array { return in[0].Ravel() },
 	"pad_reflect_one": func(in []*darray.Array) *darray.Array {
 		return in[0].Pad([][2]int{{3, 2}}, darray.PadReflect, 0)
@@ -127,6 +131,7 @@ func TestJoinErrors(t *testing.T) {
 		{a.Reshape(-1, -1), "one unknown dimension"},
 		{a.Reshape(5, -1), "do not divide"},
 		{c.Tril(0), "tril: array of 1 dimensions has no matrix"},
+		{c.Diagonal(0), "diagonal of an array of 1 dimensions"},
 	}
 	for _, c := range cases {
 		err := c.got.Err()

@@ -184,3 +184,61 @@ func gcd(a, b int) int {
 	}
 	return a
 }
+
+// diagonalFunc is the block function behind Diagonal: the main diagonal of a square block.
+const diagonalFunc = "darray.diagonal"
+
+func init() {
+	if err := graph.RegisterBlockFunc(diagonalFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+		n := info.BlockShape[0]
+		flat, err := blocks[0].Contiguous().Reshape(-1)
+		if err != nil {
+			return nil, err
+		}
+		positions := make([]int64, n)
+		for i := range positions {
+			positions[i] = int64(i * (n + 1))
+		}
+		idx, _ := nd.FromSlice(positions)
+		return flat.Index(nd.Take(idx))
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// Diagonal is diagonal k of a two-dimensional array (above the main one for k > 0, below
+// for k < 0), like numpy.diagonal. Each output block reads only the square of the input
+// that holds its stretch of the diagonal.
+func (a *Array) Diagonal(k int) *Array {
+	if a.err != nil {
+		return a
+	}
+	if a.NDim() != 2 {
+		return failf("diagonal", "diagonal of an array of %d dimensions: darray takes diagonals of two-dimensional arrays", a.NDim())
+	}
+	l := a.layer
+	n, m := l.Shape[0], l.Shape[1]
+	length := max(0, min(n, m-k))
+	if k < 0 {
+		length = max(0, min(n+k, m))
+	}
+	if length == 0 {
+		return Zeros([]int{0}, l.DType, ChunkSize(1))
+	}
+	step := max(maxOf(l.Chunks[0]), 1)
+	var chunks []int
+	for lo := 0; lo < length; lo += step {
+		chunks = append(chunks, min(step, length-lo))
+	}
+	// The squares along the diagonal, as overlapping windows of the input.
+	starts := [][]int{nil, nil}
+	lo := 0
+	for _, c := range chunks {
+		starts[0] = append(starts[0], lo+max(0, -k))
+		starts[1] = append(starts[1], lo+max(0, k))
+		lo += c
+	}
+	squares := graph.NewLayer(graph.Overlap{Starts: starts}, []*graph.Layer{l}, []int{length, length}, l.DType, graph.Chunks{chunks, chunks})
+	op := graph.Blockwise{Func: diagonalFunc, Axes: [][]int{{0, 0}}}
+	return fromLayer(graph.NewLayer(op, []*graph.Layer{squares}, []int{length}, l.DType, graph.Chunks{chunks}))
+}

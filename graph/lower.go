@@ -50,7 +50,7 @@ func estimateTasks(targets []*Layer) int {
 		switch l.Op.(type) {
 		case Reduce:
 			n += l.Inputs[0].Chunks.TotalBlocks()*8/7 + l.Chunks.TotalBlocks()
-		case Cumulative, Take, Rechunk, Blockwise, Overlap:
+		case Cumulative, Take, Rechunk, Blockwise: // (not Overlap: Diagonal reads only its diagonal blocks)
 			n += l.Chunks.TotalBlocks()
 		}
 	})
