@@ -3,6 +3,7 @@ package darray
 import (
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
+	"slices"
 )
 
 // Joining, repeating and padding arrays. Concatenation is a view: an output block is a
@@ -90,7 +91,7 @@ func Stack(arrays []*Array, axis int) *Array {
 		if a.err != nil {
 			return a
 		}
-		if !sameShape(a.Shape(), arrays[0].Shape()) {
+		if !slices.Equal(a.Shape(), arrays[0].Shape()) {
 			return failf("stack", "all input arrays must have the same shape, but array 0 has shape %s and array %d has shape %s", nd.ShapeString(arrays[0].Shape()), i, nd.ShapeString(a.Shape()))
 		}
 		expanded[i] = a.ExpandDims(axis)
@@ -147,18 +148,6 @@ func Block(rows ...[]*Array) *Array {
 		joined[i] = Concatenate(row, -1)
 	}
 	return Concatenate(joined, -2)
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // axisArg normalizes one axis argument for op.

@@ -1,6 +1,7 @@
 package darray
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/darray-go/darray/graph"
@@ -53,7 +54,7 @@ func MapBlocks(fn string, arrays []*Array, opts ...MapOption) *Array {
 	}
 	letters := "abcdefghijklmnopqrstuvwxyz"[:arrays[0].NDim()]
 	for i, a := range arrays {
-		if !sameShape(a.Shape(), arrays[0].Shape()) {
+		if !slices.Equal(a.Shape(), arrays[0].Shape()) {
 			return failf("map_blocks", "%s: array %d has shape %s, array 0 %s (map_blocks needs one shape)", fn, i, nd.ShapeString(a.Shape()), nd.ShapeString(arrays[0].Shape()))
 		}
 	}

@@ -2,6 +2,7 @@ package darray
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
@@ -34,7 +35,7 @@ func (a *Array) Reshape(shape ...int) *Array {
 	if err != nil {
 		return failf("reshape", "cannot reshape array of size %d into shape %s: %v", size, nd.ShapeString(shape), err)
 	}
-	if sameShape(out, l.Shape) {
+	if slices.Equal(out, l.Shape) {
 		return a
 	}
 	if size == 0 {
@@ -146,7 +147,7 @@ func reshapeGroups(in, out []int) []reshapeGroup {
 func blockElems(l *graph.Layer, axes []int) int {
 	n := 1
 	for _, d := range axes {
-		n *= maxOf(l.Chunks[d])
+		n *= slices.Max(l.Chunks[d])
 	}
 	return n
 }
@@ -168,14 +169,6 @@ func multiplesOf(chunks []int, m, n, elems, inRest int) []int {
 		out = append(out, min(step, n-lo))
 	}
 	return out
-}
-
-func maxOf(s []int) int {
-	m := 0
-	for _, v := range s {
-		m = max(m, v)
-	}
-	return m
 }
 
 func gcd(a, b int) int {
@@ -225,7 +218,7 @@ func (a *Array) Diagonal(k int) *Array {
 	if length == 0 {
 		return Zeros([]int{0}, l.DType, ChunkSize(1))
 	}
-	step := max(maxOf(l.Chunks[0]), 1)
+	step := max(slices.Max(l.Chunks[0]), 1)
 	var chunks []int
 	for lo := 0; lo < length; lo += step {
 		chunks = append(chunks, min(step, length-lo))

@@ -330,8 +330,7 @@ func (f *fractalHeap) huge(rest []byte) ([]byte, error) {
 }
 
 // denseMessages returns the messages (links or attributes) of a dense group or attribute
-// list: the heap objects its name-index B-tree points to. idAt is where the heap ID
-// starts in a record of that B-tree.
+// list: the heap objects its name-index B-tree points to.
 func (h *HDF5File) denseMessages(heapAddr, nameIndex uint64, what string) ([][]byte, error) {
 	heap, err := h.openHeap(heapAddr)
 	if err != nil {
@@ -459,19 +458,18 @@ func (d *HDF5Dataset) loadExtensibleArray(h *HDF5File, grid []int, chunkBytes ui
 
 // extensibleArray is an open extensible array header ("EAHD").
 type extensibleArray struct {
-	h                 *HDF5File
-	what              string
-	filtered          bool
-	elemSize          int
-	indexElems        uint64
-	pageElems         uint64
-	offSize           int // bytes of a block's offset in the array
-	maxIndexSet       uint64
-	indexBlock        uint64
-	superBlocks       []eaSuperBlock
-	indexSuperBlocks  int // super blocks whose data block addresses are in the index block
-	indexDataBlocks   int
-	indexSuperAddrsAt int
+	h                *HDF5File
+	what             string
+	filtered         bool
+	elemSize         int
+	indexElems       uint64
+	pageElems        uint64
+	offSize          int // bytes of a block's offset in the array
+	maxIndexSet      uint64
+	indexBlock       uint64
+	superBlocks      []eaSuperBlock
+	indexSuperBlocks int // super blocks whose data block addresses are in the index block
+	indexDataBlocks  int
 }
 
 // eaSuperBlock describes one super block: its data blocks, their size, and the index of
