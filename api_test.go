@@ -42,6 +42,9 @@ var apiCases = map[string]func(in []*darray.Array) *darray.Array{
 	"diagonal_above":       func(in []*darray.Array) *darray.Array { return in[0].Diagonal(3) },
 	"diagonal_below":       func(in []*darray.Array) *darray.Array { return in[0].Diagonal(-4) },
 	"diagonal_empty":       func(in []*darray.Array) *darray.Array { return in[0].Diagonal(9) },
+	"average_weights_1d":   func(in []*darray.Array) *darray.Array { return in[0].Average(in[1], 1) },
+	"average_weights_full": func(in []*darray.Array) *darray.Array { return in[0].Average(in[1]) },
+	"average_ints":         func(in []*darray.Array) *darray.Array { return in[0].Average(in[1], 0) },
 	"ravel":                func(in []*darray.Array) *darray.Array { return in[0].Ravel() },
 	"pad_reflect_one": func(in []*darray.Array) *darray.Array {
 		return in[0].Pad([][2]int{{3, 2}}, darray.PadReflect, 0)
@@ -132,6 +135,10 @@ func TestJoinErrors(t *testing.T) {
 		{a.Reshape(5, -1), "do not divide"},
 		{c.Tril(0), "tril: array of 1 dimensions has no matrix"},
 		{c.Diagonal(0), "diagonal of an array of 1 dimensions"},
+		{a.Average(c), "axis must be specified"},
+		{a.Average(c, 1), "length of weights 3 not compatible with axis 1 of length 4"},
+		{a.Average(a, 0).Average(b, 0), "1D weights expected"},
+		{a.Sum(darray.Axis()), "empty list of axes"},
 	}
 	for _, c := range cases {
 		err := c.got.Err()

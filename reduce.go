@@ -53,6 +53,9 @@ func (a *Array) Reduce(op nd.ReduceOp, opts ...ReduceOption) *Array {
 			axes[i] = i
 		}
 	} else {
+		if len(cfg.axes) == 0 {
+			return failf(op.String(), "an empty list of axes (reducing over none) is not supported; omit Axis to reduce over all axes")
+		}
 		if op.IsArg() && len(cfg.axes) != 1 {
 			return failf(op.String(), "takes a single axis or all axes, not %v", cfg.axes)
 		}

@@ -72,3 +72,7 @@ case("diagonal_main", lambda a: np.diagonal(a).copy(), normal(9, 7))
 case("diagonal_above", lambda a: np.diagonal(a, 3).copy(), normal(9, 7))
 case("diagonal_below", lambda a: np.diagonal(a, -4).copy(), normal(9, 7))
 case("diagonal_empty", lambda a: np.diagonal(a, 9).copy(), normal(4, 7))
+case("average_weights_1d", lambda a, w: np.average(a, axis=1, weights=w), normal(5, 6), rng.uniform(0.5, 2, 6))
+case("average_weights_full", lambda a, w: np.average(a, weights=w), normal(4, 3), rng.uniform(0.5, 2, (4, 3)))
+case("average_ints", lambda a, w: np.average(a, axis=0, weights=w),
+     rng.integers(-5, 5, size=(6, 2)).astype(np.int32), rng.integers(1, 4, size=6).astype(np.int64))
