@@ -12,19 +12,25 @@ import (
 	"github.com/darray-go/darray/npy"
 )
 
-// TestReadsH5pyFile reads every dataset of a file h5py wrote (tools/golden/hdf5_golden.py)
-// and compares with what h5py read back.
-func TestReadsH5pyFile(t *testing.T) {
-	dir := filepath.Join("..", "testdata", "hdf5")
-	h, err := OpenHDF5(filepath.Join(dir, "golden.h5"))
+// walkTestFile lists the groups and datasets of a test file made by hdf5_golden.py.
+func walkTestFile(t *testing.T, name string) (dir string, nodes []HDF5Node) {
+	t.Helper()
+	dir = filepath.Join("..", "testdata", "hdf5")
+	h, err := OpenHDF5(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	nodes, err := h.Walk()
-	if err != nil {
+	if nodes, err = h.Walk(); err != nil {
 		t.Fatal(err)
 	}
+	return dir, nodes
+}
+
+// TestReadsH5pyFile reads every dataset of a file h5py wrote (tools/golden/hdf5_golden.py)
+// and compares with what h5py read back.
+func TestReadsH5pyFile(t *testing.T) {
+	dir, nodes := walkTestFile(t, "golden.h5")
 	datasets := 0
 	for _, n := range nodes {
 		if n.Path == "" {
@@ -158,16 +164,7 @@ func elements(shape []int) int {
 
 // TestReadsLatestFormat reads datasets h5py wrote with libver="latest" (version 4 layouts).
 func TestReadsLatestFormat(t *testing.T) {
-	dir := filepath.Join("..", "testdata", "hdf5")
-	h, err := OpenHDF5(filepath.Join(dir, "latest.h5"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	nodes, err := h.Walk()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, nodes := walkTestFile(t, "latest.h5")
 	read := 0
 	for _, n := range nodes {
 		if n.Group {
