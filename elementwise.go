@@ -197,17 +197,62 @@ func unifyChunks(shape []int, layers []*graph.Layer) (graph.Chunks, []*graph.Lay
 	return chunks, out
 }
 
-// rechunkLayer re-cuts l into chunks: generators and file reads are simply re-declared,
-// anything else gets a Rechunk layer.
+// rechunkLayer re-cuts l into chunks. Generators, and files any window of which is cheap
+// to read, are simply re-declared; a file stored in chunks is re-declared only when every
+// new block is made of whole stored chunks (otherwise each stored chunk would be decoded
+// once per block needing a piece of it) and re-cut from its stored chunks otherwise.
+// Anything else gets Rechunk layers, through an intermediate chunking when a direct re-cut
+// would hold too much (graph.PlanRechunk).
 func rechunkLayer(l *graph.Layer, chunks graph.Chunks) *graph.Layer {
 	if l.Chunks.Equal(chunks) {
 		return l
 	}
 	switch op := l.Op.(type) {
-	case graph.Gen, graph.Read: // any window can be made or read: just cut differently
+	case graph.Gen:
 		return graph.NewLayer(op, nil, l.Shape, l.DType, chunks)
+	case graph.Read:
+		stored, ok := op.Src.(graph.ChunkedSource)
+		if !ok || wholeChunks(chunks, stored.StoredChunks(), 0) || readsRows(op.Src) && wholeChunks(chunks, stored.StoredChunks(), 1) {
+			return graph.NewLayer(op, nil, l.Shape, l.DType, chunks)
+		}
+		if !wholeChunks(l.Chunks, stored.StoredChunks(), 0) {
+			if native, err := graph.RegularChunks(l.Shape, stored.StoredChunks()); err == nil {
+				l = graph.NewLayer(op, nil, l.Shape, l.DType, native)
+			}
+		}
+	}
+	for _, mid := range graph.PlanRechunk(l.Shape, l.DType.Size(), l.Chunks, chunks, graph.RechunkBudget) {
+		l = graph.NewLayer(graph.Rechunk{}, []*graph.Layer{l}, l.Shape, l.DType, mid)
 	}
 	return graph.NewLayer(graph.Rechunk{}, []*graph.Layer{l}, l.Shape, l.DType, chunks)
+}
+
+// wholeChunks reports whether, along every axis from the given one on, every block of
+// chunks starts and ends on a boundary of the stored chunk grid (the last block may end at
+// the end of the array).
+func wholeChunks(chunks graph.Chunks, stored []int, from int) bool {
+	if len(stored) != len(chunks) {
+		return false
+	}
+	offsets := chunks.Offsets()
+	for d, axis := range chunks[from:] {
+		d += from
+		if stored[d] <= 0 {
+			return false
+		}
+		for _, off := range offsets[d][1:len(axis)] {
+			if off%stored[d] != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readsRows reports whether src reads runs of its chunks' rows on their own.
+func readsRows(src graph.Source) bool {
+	p, ok := src.(graph.PartialChunkReader)
+	return ok && p.ReadsPartialChunks()
 }
 
 // inlinePrograms replaces inputs that are element-wise layers of the same shape and chunks

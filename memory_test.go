@@ -17,7 +17,7 @@ import (
 // heldExpression keeps many blocks alive: each output block of y + y.T reads a block of y
 // that the depth-first order finishes long before its mirror image is needed.
 func heldExpression() *darray.Array {
-	data, err := darray.NewRNG(3).Random([]int{400, 400}, darray.ChunkSize(-1)).Compute(context.Background())
+	data, err := darray.NewRNG(3).Random([]int{800, 800}, darray.ChunkSize(-1)).Compute(context.Background())
 	if err != nil {
 		panic(err)
 	}

@@ -71,3 +71,31 @@ func TestWindowComposition(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanRechunk(t *testing.T) {
+	regular := func(shape, size []int) Chunks {
+		c, err := RegularChunks(shape, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	n := []int{20000, 20000}
+	// Column strips to row strips: every target block needs every source block, so the
+	// plan goes through blocks grouping 4 source columns and 4 target rows (64 MB reads).
+	plan := PlanRechunk(n, 8, regular(n, []int{20000, 100}), regular(n, []int{100, 20000}), 64<<20)
+	if len(plan) != 1 || !plan[0].Equal(regular(n, []int{400, 400})) {
+		t.Errorf("strips to strips: plan %v, want one stage of 400x400 blocks", plan)
+	}
+	// Splitting, merging and shifting boundaries are direct.
+	for _, c := range [][2][]int{{{1000, 1000}, {500, 500}}, {{500, 500}, {1000, 1000}}, {{1000, 1000}, {1500, 1500}}, {{20000, 100}, {20000, 1000}}} {
+		if plan := PlanRechunk(n, 8, regular(n, c[0]), regular(n, c[1]), 64<<20); plan != nil {
+			t.Errorf("%v -> %v: plan %v, want a direct re-cut", c[0], c[1], plan)
+		}
+	}
+	// A budget below one block is raised to it rather than splitting blocks finer.
+	plan = PlanRechunk(n, 8, regular(n, []int{20000, 100}), regular(n, []int{100, 20000}), 1)
+	if len(plan) != 1 || !plan[0].Equal(regular(n, []int{100, 100})) {
+		t.Errorf("tiny budget: plan %v, want 100x100 blocks", plan)
+	}
+}

@@ -122,6 +122,14 @@ type ChunkedSource interface {
 	StoredChunks() []int
 }
 
+// PartialChunkReader is a ChunkedSource that can read a run of a stored chunk's rows (along
+// the first axis) without the rest, as uncompressed chunks allow: a window spanning its
+// chunks' other axes whole costs only its own bytes.
+type PartialChunkReader interface {
+	ChunkedSource
+	ReadsPartialChunks() bool
+}
+
 // Read is a layer whose blocks come from a Source. Like generators, reads are fused into
 // the tasks that use them and read only the elements those tasks need.
 type Read struct {

@@ -38,6 +38,64 @@ func FromBytes(dt DType, raw []byte, bigEndian bool, shape ...int) (*Array, erro
 	return a, nil
 }
 
+// WrapBytes is FromBytes without the copy: the array takes raw over and shares its
+// memory, after swapping it in place to the host's byte order (and normalizing booleans).
+// Decoders hand over freshly decoded buffers this way. When raw is not aligned for dt it
+// is copied as FromBytes would.
+func WrapBytes(dt DType, raw []byte, bigEndian bool, shape ...int) (*Array, error) {
+	n, err := checkShape("wrap bytes", shape)
+	if err != nil {
+		return nil, err
+	}
+	if !dt.Valid() {
+		return nil, newError("wrap bytes", ErrDType, "invalid dtype %v", dt)
+	}
+	if len(raw) != n*dt.Size() {
+		return nil, newError("wrap bytes", ErrShape, "%d bytes do not hold %d elements of %v for shape %s (need %d)", len(raw), n, dt, ShapeString(shape), n*dt.Size())
+	}
+	if n == 0 || uintptr(unsafe.Pointer(&raw[0]))%uintptr(componentSize(dt)) != 0 {
+		return FromBytes(dt, raw, bigEndian, shape...)
+	}
+	if dt == Bool {
+		for i, b := range raw {
+			raw[i] = b2u8(b != 0)
+		}
+	} else if bigEndian == nativeLittle {
+		swapBytes(raw, componentSize(dt))
+	}
+	p := unsafe.Pointer(&raw[0])
+	var data any
+	switch dt {
+	case Bool:
+		data = unsafe.Slice((*bool)(p), n)
+	case Int8:
+		data = unsafe.Slice((*int8)(p), n)
+	case Int16:
+		data = unsafe.Slice((*int16)(p), n)
+	case Int32:
+		data = unsafe.Slice((*int32)(p), n)
+	case Int64:
+		data = unsafe.Slice((*int64)(p), n)
+	case Uint8:
+		data = unsafe.Slice((*uint8)(p), n)
+	case Uint16:
+		data = unsafe.Slice((*uint16)(p), n)
+	case Uint32:
+		data = unsafe.Slice((*uint32)(p), n)
+	case Uint64:
+		data = unsafe.Slice((*uint64)(p), n)
+	case Float32:
+		data = unsafe.Slice((*float32)(p), n)
+	case Float64:
+		data = unsafe.Slice((*float64)(p), n)
+	case Complex64:
+		data = unsafe.Slice((*complex64)(p), n)
+	case Complex128:
+		data = unsafe.Slice((*complex128)(p), n)
+	}
+	return &Array{dtype: dt, shape: append([]int{}, shape...), strides: cStrides(shape), data: data}, nil
+}
+
 func b2u8(b bool) byte {
 	if b {
 		return 1
@@ -89,6 +147,16 @@ func (a *Array) Bytes(bigEndian bool) []byte {
 		swapBytes(out, componentSize(a.dtype))
 	}
 	return out
+}
+
+// ByteView is Bytes without a copy where it can: for a C-contiguous array in the host's
+// byte order it returns the array's own memory, which the caller must only read (encoders
+// and writers use it); otherwise a new slice as Bytes.
+func (a *Array) ByteView(bigEndian bool) []byte {
+	if (a.dtype.Size() == 1 || bigEndian != nativeLittle) && a.IsContiguous() {
+		return a.rawBytes()
+	}
+	return a.Bytes(bigEndian)
 }
 
 // rawBytes views the bytes of a C-contiguous array's elements, sharing its buffer.

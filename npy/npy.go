@@ -350,7 +350,7 @@ func Write(w io.Writer, a *nd.Array) error {
 	if _, err := w.Write(EncodeHeader(a.DType(), a.Shape())); err != nil {
 		return err
 	}
-	_, err := w.Write(a.Bytes(false))
+	_, err := w.Write(a.ByteView(false))
 	return err
 }
 

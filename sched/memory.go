@@ -5,10 +5,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/darray-go/darray/graph"
@@ -118,48 +121,66 @@ func sizeOf(v any) int64 {
 	return 0
 }
 
-// Spilled results are files of one or more .npy records: a uint32 count of arrays, then
-// for each a uint64 length and the .npy bytes. A partial state keeps its fields in a fixed
+// Spilled results are files of one or more .npy records: a kind byte ('a' for an array,
+// 'p' for a partial state), three bytes of padding and a uint32 count of records, then
+// for each record a uint64 length and the .npy bytes, padded to a multiple of 16 so that
+// every record's data stays aligned in the buffer the file is read back into (which the
+// arrays then share: no copies either way). A partial state keeps its fields in a fixed
 // order with empty records for absent ones.
 
 var errNotSpillable = errors.New("result cannot be spilled")
 
-func encodeSpill(v any) ([]byte, error) {
-	var arrays []*nd.Array
-	var kind byte
+const spillAlign = 16
+
+// spillArrays lists the arrays of a result that can be spilled.
+func spillArrays(v any) (byte, []*nd.Array, error) {
 	switch x := v.(type) {
 	case *nd.Array:
-		kind, arrays = 'a', []*nd.Array{x}
+		return 'a', []*nd.Array{x}, nil
 	case *nd.Partial:
-		kind, arrays = 'p', []*nd.Array{x.Count, x.Value, x.M2, x.Index}
-	default:
-		return nil, errNotSpillable
+		return 'p', []*nd.Array{x.Count, x.Value, x.M2, x.Index}, nil
 	}
-	var b bytes.Buffer
-	b.WriteByte(kind)
-	binary.Write(&b, binary.LittleEndian, uint32(len(arrays)))
-	for _, a := range arrays {
-		if a == nil {
-			binary.Write(&b, binary.LittleEndian, uint64(0))
-			continue
-		}
-		var rec bytes.Buffer
-		if err := npy.Write(&rec, a); err != nil {
-			return nil, err
-		}
-		binary.Write(&b, binary.LittleEndian, uint64(rec.Len()))
-		b.Write(rec.Bytes())
-	}
-	return b.Bytes(), nil
+	return 0, nil, errNotSpillable
 }
 
+// writeSpill writes v's arrays to w straight from their memory.
+func writeSpill(w io.Writer, kind byte, arrays []*nd.Array) error {
+	head := make([]byte, 8)
+	head[0] = kind
+	binary.LittleEndian.PutUint32(head[4:], uint32(len(arrays)))
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	var pad [spillAlign]byte
+	for _, a := range arrays {
+		var size [8]byte
+		if a == nil {
+			if _, err := w.Write(size[:]); err != nil {
+				return err
+			}
+			continue
+		}
+		header := npy.EncodeHeader(a.DType(), a.Shape())
+		data := a.ByteView(false)
+		n := len(header) + len(data)
+		binary.LittleEndian.PutUint64(size[:], uint64(n))
+		for _, part := range [][]byte{size[:], header, data, pad[:(spillAlign-n%spillAlign)%spillAlign]} {
+			if _, err := w.Write(part); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// decodeSpill turns a spill file read into raw back into the result, sharing raw.
 func decodeSpill(raw []byte, like *spillMeta) (any, error) {
-	if len(raw) < 5 {
+	if len(raw) < 8 {
 		return nil, errors.New("spill file truncated")
 	}
 	kind := raw[0]
-	n := binary.LittleEndian.Uint32(raw[1:5])
-	raw = raw[5:]
+	n := binary.LittleEndian.Uint32(raw[4:8])
+	raw = raw[8:]
 	arrays := make([]*nd.Array, n)
 	for i := range arrays {
 		if len(raw) < 8 {
@@ -173,11 +194,16 @@ func decodeSpill(raw []byte, like *spillMeta) (any, error) {
 		if uint64(len(raw)) < size {
 			return nil, errors.New("spill file truncated")
 		}
-		a, err := npy.Read(bytes.NewReader(raw[:size]))
+		rec := bytes.NewReader(raw[:size])
+		h, err := npy.ReadHeader(rec)
 		if err != nil {
 			return nil, err
 		}
-		arrays[i], raw = a, raw[size:]
+		data := raw[int(size)-rec.Len() : size]
+		if arrays[i], err = nd.WrapBytes(h.DType, data, h.BigEndian, h.Shape...); err != nil {
+			return nil, err
+		}
+		raw = raw[min(uint64(len(raw)), size+uint64((spillAlign-size%spillAlign)%spillAlign)):]
 	}
 	if kind == 'a' && n == 1 {
 		return arrays[0], nil
@@ -206,7 +232,7 @@ type spillStore struct {
 }
 
 func (s *spillStore) write(key string, v any) (*spillMeta, error) {
-	raw, err := encodeSpill(v)
+	kind, arrays, err := spillArrays(v)
 	if err != nil {
 		return nil, err
 	}
@@ -221,12 +247,20 @@ func (s *spillStore) write(key string, v any) (*spillMeta, error) {
 	}
 	s.files++
 	path := filepath.Join(s.dir, strconv.Itoa(s.files)+".spill")
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		os.Remove(path)
-		return nil, fmt.Errorf("spilling %s (%s) to %s: %w", key, formatBytes(int64(len(raw))), path, err)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err == nil {
+		err = writeSpill(f, kind, arrays)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
-	s.bytes += int64(len(raw))
-	m := &spillMeta{path: path, size: sizeOf(v)}
+	size := sizeOf(v)
+	if err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("spilling %s (%s) to %s: %w", key, formatBytes(size), path, err)
+	}
+	s.bytes += size
+	m := &spillMeta{path: path, size: size}
 	if p, ok := v.(*nd.Partial); ok {
 		m.op, m.axes = p.Op, p.Axes
 	}
@@ -250,4 +284,46 @@ func (s *spillStore) close() {
 	if s.dir != "" {
 		os.RemoveAll(s.dir)
 	}
+}
+
+// The garbage collector is told about running computations' memory limits: by default it
+// lets the heap grow to twice what is live before collecting, so a computation holding
+// 3 GB of blocks would reach 6 GB resident, with every new block in memory the kernel
+// has to hand over page by page. With a soft limit a little above the computation's own,
+// freed blocks are collected and their memory reused before the heap grows past it.
+// Concurrent computations share the process: the tightest of their limits applies, and
+// the program's own setting comes back when the last one ends.
+var gcLimits struct {
+	sync.Mutex
+	active   map[*int64]struct{}
+	original int64
+}
+
+// holdGCLimit applies a soft memory limit for a computation limited to limit bytes of
+// held results and returns the function that lifts it.
+func holdGCLimit(limit int64) (release func()) {
+	want := new(int64)
+	*want = limit + limit/4 + 64<<20 // room for what the accounting does not see
+	gcLimits.Lock()
+	defer gcLimits.Unlock()
+	if len(gcLimits.active) == 0 {
+		gcLimits.active = map[*int64]struct{}{}
+		gcLimits.original = debug.SetMemoryLimit(-1)
+	}
+	gcLimits.active[want] = struct{}{}
+	applyGCLimit()
+	return func() {
+		gcLimits.Lock()
+		defer gcLimits.Unlock()
+		delete(gcLimits.active, want)
+		applyGCLimit()
+	}
+}
+
+func applyGCLimit() {
+	limit := gcLimits.original
+	for w := range gcLimits.active {
+		limit = min(limit, *w)
+	}
+	debug.SetMemoryLimit(limit)
 }

@@ -112,6 +112,9 @@ func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 	}
 	s.spill.parent = opt.SpillDir
 	defer s.spill.close()
+	if s.limit > 0 {
+		defer holdGCLimit(s.limit)()
+	}
 	err := s.run(ctx, workers, opt.Synchronous)
 	if err == nil {
 		err = s.loadOutputs()
@@ -191,7 +194,7 @@ func newRun(g *graph.Graph) *state {
 			s.refs[t]++
 		}
 	}
-	s.priority = order(g)
+	s.priority = order(g, s.dependents)
 	s.ready = readyQueue{prio: s.priority}
 	for i := range g.Tasks {
 		if s.waiting[i] == 0 {
@@ -205,13 +208,36 @@ func newRun(g *graph.Graph) *state {
 // order numbers the tasks in a depth-first post-order from the outputs: a task's inputs
 // come right before it, and the branch feeding one output block is finished before the
 // next is started. Running ready tasks lowest number first keeps few results alive.
-func order(g *graph.Graph) []int32 {
+//
+// One exception keeps splits from holding their input: as soon as a task is numbered, any
+// task reading it whose inputs are all numbered and whose result is smaller than its
+// inputs together is numbered right after it (and so on from there). A block cut into pieces for
+// many later consumers (the first stage of a rechunk) is then split at once and released,
+// instead of being kept whole until the last consumer of its last piece runs.
+func order(g *graph.Graph, dependents [][]int32) []int32 {
 	n := len(g.Tasks)
 	prio := make([]int32, n)
 	for i := range prio {
 		prio[i] = -1
 	}
 	next := int32(0)
+	var pending []int // numbered tasks whose dependents are still to be looked at
+	number := func(t int) {
+		prio[t] = next
+		next++
+		pending = append(pending[:0], t)
+		for len(pending) > 0 {
+			p := pending[len(pending)-1]
+			pending = pending[:len(pending)-1]
+			for _, c := range dependents[p] {
+				if prio[c] == -1 && allNumbered(prio, g.Tasks[c].Deps) && g.Tasks[c].Bytes < inputBytes(g, c) {
+					prio[c] = next
+					next++
+					pending = append(pending, int(c))
+				}
+			}
+		}
+	}
 	type frame struct{ task, dep int }
 	var stack []frame
 	visit := func(root int) {
@@ -232,8 +258,7 @@ func order(g *graph.Graph) []int32 {
 				}
 				continue
 			}
-			prio[f.task] = next
-			next++
+			number(f.task)
 			stack = stack[:len(stack)-1]
 		}
 	}
@@ -249,6 +274,24 @@ func order(g *graph.Graph) []int32 {
 		}
 	}
 	return prio
+}
+
+// inputBytes is the size of task t's inputs.
+func inputBytes(g *graph.Graph, t int32) int64 {
+	var n int64
+	for _, d := range g.Tasks[t].Deps {
+		n += g.Tasks[d].Bytes
+	}
+	return n
+}
+
+func allNumbered(prio []int32, deps []int) bool {
+	for _, d := range deps {
+		if prio[d] < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *state) run(ctx context.Context, workers int, synchronous bool) error {

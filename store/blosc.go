@@ -246,10 +246,25 @@ func unshuffleBytes(dst, src []byte, typesize int) {
 		return
 	}
 	n := len(src) / typesize
-	for i := range typesize {
-		col := src[i*n : (i+1)*n]
-		for j, b := range col {
-			dst[j*typesize+i] = b
+	switch typesize {
+	case 8: // the common case (float64, int64): gather each element's bytes into one word
+		c0, c1, c2, c3 := src[:n], src[n:2*n], src[2*n:3*n], src[3*n:4*n]
+		c4, c5, c6, c7 := src[4*n:5*n], src[5*n:6*n], src[6*n:7*n], src[7*n:8*n]
+		for j := range c0 {
+			binary.LittleEndian.PutUint64(dst[j*8:], uint64(c0[j])|uint64(c1[j])<<8|uint64(c2[j])<<16|uint64(c3[j])<<24|
+				uint64(c4[j])<<32|uint64(c5[j])<<40|uint64(c6[j])<<48|uint64(c7[j])<<56)
+		}
+	case 4:
+		c0, c1, c2, c3 := src[:n], src[n:2*n], src[2*n:3*n], src[3*n:4*n]
+		for j := range c0 {
+			binary.LittleEndian.PutUint32(dst[j*4:], uint32(c0[j])|uint32(c1[j])<<8|uint32(c2[j])<<16|uint32(c3[j])<<24)
+		}
+	default:
+		for i := range typesize {
+			col := src[i*n : (i+1)*n]
+			for j, b := range col {
+				dst[j*typesize+i] = b
+			}
 		}
 	}
 	copy(dst[n*typesize:], src[n*typesize:]) // bytes of no whole element stay in place
@@ -262,10 +277,20 @@ func shuffleBytes(dst, src []byte, typesize int) {
 		return
 	}
 	n := len(src) / typesize
-	for i := range typesize {
-		col := dst[i*n : (i+1)*n]
-		for j := range col {
-			col[j] = src[j*typesize+i]
+	if typesize == 8 {
+		c0, c1, c2, c3 := dst[:n], dst[n:2*n], dst[2*n:3*n], dst[3*n:4*n]
+		c4, c5, c6, c7 := dst[4*n:5*n], dst[5*n:6*n], dst[6*n:7*n], dst[7*n:8*n]
+		for j := range c0 {
+			v := binary.LittleEndian.Uint64(src[j*8:])
+			c0[j], c1[j], c2[j], c3[j] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+			c4[j], c5[j], c6[j], c7[j] = byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56)
+		}
+	} else {
+		for i := range typesize {
+			col := dst[i*n : (i+1)*n]
+			for j := range col {
+				col[j] = src[j*typesize+i]
+			}
 		}
 	}
 	copy(dst[n*typesize:], src[n*typesize:])

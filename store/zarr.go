@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -180,13 +181,13 @@ func (z *Zarr) readChunk(c []int) (*nd.Array, error) {
 		for i, s := range shape {
 			rev[len(shape)-1-i] = s
 		}
-		a, err := nd.FromBytes(z.dtype, raw, z.bigEndian, rev...)
+		a, err := nd.WrapBytes(z.dtype, raw, z.bigEndian, rev...)
 		if err != nil {
 			return nil, fmt.Errorf("chunk %s: %w", key, err)
 		}
 		return a.T(), nil
 	}
-	a, err := nd.FromBytes(z.dtype, raw, z.bigEndian, shape...)
+	a, err := nd.WrapBytes(z.dtype, raw, z.bigEndian, shape...) // raw is ours: no copy
 	if err != nil {
 		return nil, fmt.Errorf("chunk %s: %w", key, err)
 	}
@@ -195,12 +196,53 @@ func (z *Zarr) readChunk(c []int) (*nd.Array, error) {
 
 // Read reads the window's elements from the chunks it overlaps.
 func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
+	if z.ReadsPartialChunks() {
+		return readChunkedRows(w, z.Meta.Shape, z.Meta.Chunks, z.dtype, z.readChunk, z.readChunkRows)
+	}
 	return readChunked(w, z.Meta.Shape, z.Meta.Chunks, z.dtype, z.readChunk)
+}
+
+// ReadsPartialChunks reports whether a window costs only its own bytes rather than its
+// chunks' (uncompressed chunks in C order, whose rows can be read on their own).
+func (z *Zarr) ReadsPartialChunks() bool {
+	_, raw := z.codec.(rawCodec)
+	return raw && z.Meta.Order == "C"
+}
+
+// readChunkRows reads rows [r0, r1) along the first axis of chunk c of an uncompressed
+// C-order array: one contiguous range of the chunk's bytes.
+func (z *Zarr) readChunkRows(c []int, r0, r1 int) (*nd.Array, error) {
+	shape := slices.Clone(z.Meta.Chunks)
+	shape[0] = r1 - r0
+	rowBytes := int64(z.dtype.Size())
+	for _, s := range shape[1:] {
+		rowBytes *= int64(s)
+	}
+	key := z.ChunkKey(c)
+	raw, err := z.KV.GetRange(key, int64(r0)*rowBytes, int64(r1-r0)*rowBytes)
+	if errors.Is(err, ErrNotFound) {
+		return nd.Full(z.dtype, z.fill, shape...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("chunk %s: %w", key, err)
+	}
+	a, err := nd.WrapBytes(z.dtype, raw, z.bigEndian, shape...)
+	if err != nil {
+		return nil, fmt.Errorf("chunk %s: %w", key, err)
+	}
+	return a, nil
 }
 
 // readChunked assembles a window of an array stored in chunks of the given shape: each
 // chunk the window touches is decoded once by readChunk and the window's part copied out.
 func readChunked(w graph.Window, shape, chunks []int, dt nd.DType, readChunk func(c []int) (*nd.Array, error)) (*nd.Array, error) {
+	return readChunkedRows(w, shape, chunks, dt, readChunk, nil)
+}
+
+// readChunkedRows is readChunked for formats that can also read a run of rows (along the
+// first axis) of a chunk on its own: a window that needs only some of a chunk's rows reads
+// only those.
+func readChunkedRows(w graph.Window, shape, chunks []int, dt nd.DType, readChunk func(c []int) (*nd.Array, error), readRows func(c []int, r0, r1 int) (*nd.Array, error)) (*nd.Array, error) {
 	n := len(shape)
 	if c, ok := wholeChunk(w, shape, chunks); ok { // the usual case: a block is a chunk
 		a, err := readChunk(c)
@@ -243,6 +285,8 @@ func readChunked(w graph.Window, shape, chunks []int, dt nd.DType, readChunk fun
 		c := make([]int, n)
 		src := make([]nd.Index, n)
 		dst := make([]nd.Index, n)
+		var first0, stop0 int
+		var rows [2]int // the chunk rows (first axis) the part touches
 		for d := range n {
 			pt := parts[d][g[d]]
 			c[d] = pt.chunk
@@ -257,9 +301,23 @@ func readChunked(w graph.Window, shape, chunks []int, dt nd.DType, readChunk fun
 			}
 			src[d] = nd.Slice(first, stop, w.Step[d])
 			dst[d] = nd.Slice(pt.j0, pt.j1, 1)
+			if d == 0 {
+				first0, stop0 = first, stop
+				rows = [2]int{min(first, last), max(first, last) + 1}
+			}
 		}
 		var chunk, s, t *nd.Array
-		if chunk, err = readChunk(c); err != nil {
+		if readRows != nil && n > 0 && rows[1]-rows[0] < chunks[0] {
+			// Only these rows: read them, and index them from the first one read.
+			if chunk, err = readRows(c, rows[0], rows[1]); err != nil {
+				return
+			}
+			start, stop, step := first0-rows[0], stop0-rows[0], w.Step[0]
+			if stop0 == nd.Omit || stop < 0 {
+				stop = nd.Omit
+			}
+			src[0] = nd.Slice(start, stop, step)
+		} else if chunk, err = readChunk(c); err != nil {
 			return
 		}
 		if s, err = chunk.Index(src...); err != nil {
@@ -292,6 +350,9 @@ func wholeChunk(w graph.Window, shape, chunks []int) ([]int, bool) {
 // padChunk returns block in a chunk-shaped array, the rest filled with fill (Zarr stores
 // edge chunks whole).
 func padChunk(block *nd.Array, chunks []int, dt nd.DType, fill complex128) (*nd.Array, error) {
+	if slices.Equal(block.Shape(), chunks) {
+		return block, nil
+	}
 	full, err := nd.Full(dt, fill, chunks...)
 	if err != nil {
 		return nil, err
@@ -350,7 +411,7 @@ func (z *Zarr) WriteChunk(c []int, block *nd.Array) error {
 	if z.Meta.Order == "F" {
 		src = full.T()
 	}
-	enc, err := z.codec.Encode(src.Bytes(z.bigEndian))
+	enc, err := z.codec.Encode(src.ByteView(z.bigEndian))
 	if err != nil {
 		return err
 	}
