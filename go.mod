@@ -6,3 +6,5 @@ require (
 	github.com/klauspost/compress v1.20.4
 	github.com/pierrec/lz4/v4 v4.1.33
 )
+
+require gonum.org/v1/gonum v0.17.0 // indirect
