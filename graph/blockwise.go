@@ -105,12 +105,20 @@ func (lw *lowerer) blockwiseTask(l *Layer, op Blockwise, b []int) (int, error) {
 					ib[d], off[d] = g[d], offsets[d][g[d]]
 				}
 			}
+			window := FullWindow(in.Chunks.BlockShape(ib))
+			if selfContained(in, ib) {
+				// Generated on the spot (a few nanoseconds an element), not kept as a task
+				// result: a matrix product reads each block of a random array many times.
+				asm.Pieces = append(asm.Pieces, Piece{Dep: -1, Source: &BlockRef{in, ib}, Window: window, Offset: off})
+				working += blockBytes(in, ib)
+				return
+			}
 			var id int
 			if id, err = lw.blockTask(in, ib); err != nil {
 				return
 			}
 			deps = append(deps, id)
-			asm.Pieces = append(asm.Pieces, Piece{Dep: len(deps) - 1, Window: FullWindow(in.Chunks.BlockShape(ib)), Offset: off})
+			asm.Pieces = append(asm.Pieces, Piece{Dep: len(deps) - 1, Window: window, Offset: off})
 		})
 		if err != nil {
 			return 0, err
@@ -136,9 +144,9 @@ func runBlockwise(p *BlockwiseTask, inputs []any) (any, error) {
 	for i := range p.Inputs {
 		asm := &p.Inputs[i]
 		if len(asm.Pieces) == 1 { // one block: no copy
-			a, ok := inputs[asm.Pieces[0].Dep].(*nd.Array)
-			if !ok {
-				return nil, fmt.Errorf("input %d is %T, not an array", i, inputs[asm.Pieces[0].Dep])
+			a, err := asm.Pieces[0].values(inputs)
+			if err != nil {
+				return nil, err
 			}
 			blocks[i] = a
 			continue

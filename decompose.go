@@ -1,0 +1,449 @@
+package darray
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/linalg"
+	"github.com/darray-go/darray/nd"
+)
+
+// Block functions of the decompositions. A function that makes several matrices returns
+// them stacked along the first axis; the lazy code slices them apart.
+const (
+	qrStackFunc  = "darray.qr-stack"  // a block -> [Q; R]
+	svdStackFunc = "darray.svd-stack" // a block -> [U; S as a row; Vt]
+	tailRowsFunc = "darray.tail-rows" // a block -> its last Params.(int) rows
+	tsqrQFunc    = "darray.tsqr-q"    // [Q1; R1] block, Q2 block -> Q1 @ Q2
+	solveFunc    = "darray.solve"     // a, b -> x with a x = b
+	triSolveFunc = "darray.solve-triangular"
+	choleskyFunc = "darray.cholesky"
+	invFunc      = "darray.inv"
+)
+
+func init() {
+	reg := func(name string, fn graph.BlockFunc) {
+		if err := graph.RegisterBlockFunc(name, fn); err != nil {
+			panic(err)
+		}
+	}
+	reg(qrStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		q, r, err := linalg.QR(blocks[0])
+		if err != nil {
+			return nil, err
+		}
+		return nd.Concatenate([]*nd.Array{q, r}, 0)
+	})
+	reg(svdStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		u, s, vt, err := linalg.SVD(blocks[0])
+		if err != nil {
+			return nil, err
+		}
+		row, err := s.Reshape(1, s.Size())
+		if err != nil {
+			return nil, err
+		}
+		return nd.Concatenate([]*nd.Array{u, row, vt}, 0)
+	})
+	reg(tailRowsFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		n := params.(int)
+		rows := blocks[0].Shape()[0]
+		return blocks[0].Index(nd.Slice(rows-n, rows, 1), nd.Whole())
+	})
+	reg(tsqrQFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+		q1, err := blocks[0].Index(nd.Slice(0, info.BlockShape[0], 1), nd.Whole())
+		if err != nil {
+			return nil, err
+		}
+		return linalg.Einsum("ik,kj->ij", q1, blocks[1])
+	})
+	reg(solveFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return linalg.Solve(blocks[0], blocks[1])
+	})
+	reg(triSolveFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return linalg.SolveTriangular(blocks[0], blocks[1], params.(bool))
+	})
+	reg(choleskyFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return linalg.Cholesky(blocks[0])
+	})
+	reg(invFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return linalg.Inv(blocks[0])
+	})
+}
+
+// blockLayer applies a registered block function through a Blockwise layer built
+// directly, for block structures index notation cannot say (inputs whose blocks pair up by
+// position but whose lengths differ).
+func blockLayer(fn string, params any, inputs []*Array, axes [][]int, shape []int, chunks graph.Chunks, dt nd.DType) *Array {
+	layers := make([]*graph.Layer, len(inputs))
+	for i, a := range inputs {
+		if a.err != nil {
+			return a
+		}
+		layers[i] = a.layer
+	}
+	return fromLayer(graph.NewLayer(graph.Blockwise{Func: fn, Params: params, Axes: axes}, layers, shape, dt, chunks))
+}
+
+// factorDType is the dtype decompositions give for an input of dtype dt (NumPy's).
+func factorDType(dt nd.DType) nd.DType {
+	if dt == nd.Float32 {
+		return nd.Float32
+	}
+	return nd.Float64
+}
+
+func checkMatrix(op string, a *Array) *Array {
+	if a == nil {
+		return failf(op, "nil Array")
+	}
+	if a.err != nil {
+		return a
+	}
+	if a.NDim() != 2 {
+		return failf(op, "want a matrix (two dimensions), got shape %s", nd.ShapeString(a.Shape()))
+	}
+	if a.DType().IsComplex() {
+		return failf(op, "complex matrices are not supported (dtype %v)", a.DType())
+	}
+	return nil
+}
+
+// QR is the reduced QR factorization of a matrix, as numpy.linalg.qr: q (m x k) has
+// orthonormal columns, r (k x n) is upper triangular, k = min(m, n), and q r = a. A tall
+// matrix (m >= n) is factored by TSQR (Benson, Gleich and Demmel): each block of rows
+// (the columns joined into one block) is factored on its own, their small R factors are
+// stacked and factored again, and each block's Q is multiplied by its part of the second
+// Q; memory is a block of rows per task. A short, wide matrix is factored through its
+// first m columns: q from them, r = qᵀ a.
+func QR(a *Array) (q, r *Array) {
+	if bad := checkMatrix("qr", a); bad != nil {
+		return bad, bad
+	}
+	m, n := a.Shape()[0], a.Shape()[1]
+	if m >= n {
+		return tsqr(a)
+	}
+	square := a.IndexWith(nd.Whole(), nd.Slice(0, m, 1)).Rechunk(ChunkSize(-1, -1))
+	q, _ = tsqr(square)
+	return q, Matmul(q.T(), a).Triu(0)
+}
+
+// tsqr factors a tall matrix.
+func tsqr(a *Array) (q, r *Array) {
+	m, n := a.Shape()[0], a.Shape()[1]
+	dt := factorDType(a.DType())
+	// One block of columns; blocks of rows at least n long (so each block's R is n x n).
+	a = a.Rechunk(ChunkSizes(rowsAtLeast(a.layer.Chunks[0], n), []int{n}))
+	if a.err != nil {
+		return a, a
+	}
+	rows := a.layer.Chunks[0]
+	k := len(rows)
+	stacked := make([]int, k)
+	for i, c := range rows {
+		stacked[i] = c + n
+	}
+	first := blockLayer(qrStackFunc, nil, []*Array{a}, [][]int{{0, 1}}, []int{m + k*n, n}, graph.Chunks{stacked, {n}}, dt)
+	tails := blockLayer(tailRowsFunc, n, []*Array{first}, [][]int{{0, 1}}, []int{k * n, n}, graph.Chunks{slices.Repeat([]int{n}, k), {n}}, dt)
+	whole := tails.Rechunk(ChunkSize(-1, -1))
+	second := blockLayer(qrStackFunc, nil, []*Array{whole}, [][]int{{0, 1}}, []int{k*n + n, n}, graph.Chunks{{k*n + n}, {n}}, dt)
+	q2 := second.IndexWith(nd.Slice(0, k*n, 1), nd.Whole()).Rechunk(ChunkSizes(slices.Repeat([]int{n}, k), []int{n}))
+	q = blockLayer(tsqrQFunc, nil, []*Array{first, q2}, [][]int{{0, 1}, {0, 1}}, []int{m, n}, graph.Chunks{rows, {n}}, dt)
+	r = second.IndexWith(nd.Slice(k*n, k*n+n, 1), nd.Whole())
+	return q, r
+}
+
+// rowsAtLeast merges neighbouring blocks until each is at least n long (the last may
+// join its predecessor).
+func rowsAtLeast(rows []int, n int) []int {
+	var out []int
+	acc := 0
+	for _, c := range rows {
+		acc += c
+		if acc >= n {
+			out, acc = append(out, acc), 0
+		}
+	}
+	if acc > 0 {
+		if len(out) == 0 {
+			out = append(out, acc)
+		} else {
+			out[len(out)-1] += acc
+		}
+	}
+	if len(out) == 0 {
+		out = []int{0}
+	}
+	return out
+}
+
+// SVD is the reduced singular value decomposition a = u diag(s) vt, as
+// numpy.linalg.svd(a, full_matrices=False): s descending. A tall matrix goes through TSQR
+// (u = q u_r from the SVD of the small r), a short, wide one through its transpose. Like
+// dask's, this is meant for matrices one of whose sides fits in a block; for big square
+// ones use SVDCompressed.
+func SVD(a *Array) (u, s, vt *Array) {
+	if bad := checkMatrix("svd", a); bad != nil {
+		return bad, bad, bad
+	}
+	m, n := a.Shape()[0], a.Shape()[1]
+	if m < n {
+		ut, st, vtt := SVD(a.T())
+		return vtt.T(), st, ut.T()
+	}
+	q, r := tsqr(a)
+	dt := factorDType(a.DType())
+	parts := blockLayer(svdStackFunc, nil, []*Array{r}, [][]int{{0, 1}}, []int{2*n + 1, n}, graph.Chunks{{2*n + 1}, {n}}, dt)
+	ur := parts.IndexWith(nd.Slice(0, n, 1), nd.Whole())
+	s = parts.IndexWith(nd.Slice(n, n+1, 1), nd.Whole()).Reshape(n)
+	vt = parts.IndexWith(nd.Slice(n+1, 2*n+1, 1), nd.Whole())
+	return Matmul(q, ur), s, vt
+}
+
+// SVDCompressed is an approximate SVD of rank k by randomized projection (Halko,
+// Martinsson and Tropp), for any chunking, as dask's svd_compressed: a is multiplied by a
+// random n x (k+oversample) matrix, optionally refined by powerIters power iterations,
+// orthonormalized by TSQR, and the small projection qᵀa decomposed exactly. seed makes it
+// repeatable. It returns u (m x k), s (k) and vt (k x n).
+func SVDCompressed(a *Array, k, oversample, powerIters int, seed uint64) (u, s, vt *Array) {
+	if bad := checkMatrix("svd_compressed", a); bad != nil {
+		return bad, bad, bad
+	}
+	m, n := a.Shape()[0], a.Shape()[1]
+	if k < 1 || k > min(m, n) || oversample < 0 || powerIters < 0 {
+		bad := failf("svd_compressed", "rank %d, oversampling %d and %d power iterations for a matrix of shape %s (want 1 <= rank <= %d)", k, oversample, powerIters, nd.ShapeString(a.Shape()), min(m, n))
+		return bad, bad, bad
+	}
+	l := min(k+oversample, m, n)
+	af := a
+	if dt := factorDType(a.DType()); a.DType() != dt {
+		af = a.AsType(dt)
+	}
+	omega := NewRNG(seed).Normal(0, 1, []int{n, l}, ChunkSizes(af.layer.Chunks[1], []int{l}))
+	if af.DType() == nd.Float32 {
+		omega = omega.AsType(nd.Float32)
+	}
+	y := Matmul(af, omega)
+	for range powerIters {
+		q, _ := tsqr(y)
+		z, _ := tsqr(Matmul(af.T(), q))
+		y = Matmul(af, z)
+	}
+	q, _ := tsqr(y)
+	ub, sb, vtb := SVD(Matmul(q.T(), af))
+	u = Matmul(q, ub).IndexWith(nd.Whole(), nd.Slice(0, k, 1))
+	return u, sb.IndexWith(nd.Slice(0, k, 1)), vtb.IndexWith(nd.Slice(0, k, 1), nd.Whole())
+}
+
+// whole gathers a matrix into one block for an in-memory LAPACK routine: the solvers and
+// inverses below are for matrices that fit in one task's memory (a plan that cannot is
+// refused before it runs, naming the task).
+func whole(a *Array) *Array { return a.Rechunk(ChunkSize(-1, -1)) }
+
+// Solve is numpy.linalg.solve for a square matrix a: x with a x = b, for b a vector or a
+// matrix of columns (a is gathered into one block and factored by LU with pivoting).
+func Solve(a, b *Array) *Array {
+	if bad := checkMatrix("solve", a); bad != nil {
+		return bad
+	}
+	if b.err != nil {
+		return b
+	}
+	n := a.Shape()[0]
+	if a.Shape()[1] != n || b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != n {
+		return failf("solve", "a of shape %s must be square and b (shape %s) a vector or matrix with as many rows", nd.ShapeString(a.Shape()), nd.ShapeString(b.Shape()))
+	}
+	return solveWith(solveFunc, nil, a, b)
+}
+
+// SolveTriangular solves r x = b for an upper-triangular (upper) or lower-triangular
+// square r, as scipy.linalg.solve_triangular.
+func SolveTriangular(r, b *Array, upper bool) *Array {
+	if bad := checkMatrix("solve_triangular", r); bad != nil {
+		return bad
+	}
+	if b.err != nil {
+		return b
+	}
+	n := r.Shape()[0]
+	if r.Shape()[1] != n || b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != n {
+		return failf("solve_triangular", "r of shape %s must be square and b (shape %s) a vector or matrix with as many rows", nd.ShapeString(r.Shape()), nd.ShapeString(b.Shape()))
+	}
+	return solveWith(triSolveFunc, upper, r, b)
+}
+
+func solveWith(fn string, params any, a, b *Array) *Array {
+	dt := factorDType(nd.ResultType(a.DType(), b.DType()))
+	bw := b.Rechunk(ChunkSize(slices.Repeat([]int{-1}, b.NDim())...))
+	axes := [][]int{{-1, -1}, {0}}
+	if b.NDim() == 2 {
+		axes[1] = []int{0, 1}
+	}
+	chunks := make(graph.Chunks, b.NDim())
+	for d, s := range b.Shape() {
+		chunks[d] = []int{s}
+	}
+	return blockLayer(fn, params, []*Array{whole(a), bw}, axes, b.Shape(), chunks, dt)
+}
+
+// Inv is numpy.linalg.inv of a square matrix (gathered into one block).
+func Inv(a *Array) *Array {
+	if bad := checkMatrix("inv", a); bad != nil {
+		return bad
+	}
+	n := a.Shape()[0]
+	if a.Shape()[1] != n {
+		return failf("inv", "matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	return blockLayer(invFunc, nil, []*Array{whole(a)}, [][]int{{0, 1}}, []int{n, n}, graph.Chunks{{n}, {n}}, factorDType(a.DType()))
+}
+
+// Cholesky is numpy.linalg.cholesky: the lower-triangular l with l lᵀ = a, for a
+// symmetric positive-definite a (gathered into one block).
+func Cholesky(a *Array) *Array {
+	if bad := checkMatrix("cholesky", a); bad != nil {
+		return bad
+	}
+	n := a.Shape()[0]
+	if a.Shape()[1] != n {
+		return failf("cholesky", "matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	return blockLayer(choleskyFunc, nil, []*Array{whole(a)}, [][]int{{0, 1}}, []int{n, n}, graph.Chunks{{n}, {n}}, factorDType(a.DType()))
+}
+
+// Lstsq is numpy.linalg.lstsq for a tall matrix a of full column rank: x minimizing
+// |a x - b|, the sums of squared residuals (one per column of b; empty unless a has more
+// rows than columns), and a's singular values. It goes through TSQR: x solves r x = qᵀ b.
+func Lstsq(a, b *Array) (x, residuals, s *Array) {
+	if bad := checkMatrix("lstsq", a); bad != nil {
+		return bad, bad, bad
+	}
+	if b.err != nil {
+		return b, b, b
+	}
+	m, n := a.Shape()[0], a.Shape()[1]
+	if b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != m {
+		bad := failf("lstsq", "a of shape %s and b of shape %s: b must be a vector or matrix with as many rows as a", nd.ShapeString(a.Shape()), nd.ShapeString(b.Shape()))
+		return bad, bad, bad
+	}
+	if m < n {
+		bad := failf("lstsq", "a of shape %s has fewer rows than columns: only full-column-rank tall matrices are supported", nd.ShapeString(a.Shape()))
+		return bad, bad, bad
+	}
+	q, r := tsqr(a)
+	x = SolveTriangular(r, Tensordot(q, b, []int{0}, []int{0}), true)
+	_, s, _ = SVD(r)
+	if m > n {
+		resid := b.Sub(Dot(a, x))
+		residuals = resid.Mul(resid).Sum(Axis(0))
+		if b.NDim() == 1 {
+			residuals = residuals.Reshape(1)
+		}
+	} else {
+		residuals = Zeros([]int{0}, factorDType(a.DType()), ChunkSize(-1))
+	}
+	return x, residuals, s
+}
+
+// Norm is numpy.linalg.norm. ord is "" (the default: 2-norm of vectors, Frobenius of
+// matrices), "fro", "nuc", "inf", "-inf" or a number ("1", "2", "-1", "-2", "0", "3",
+// "0.5", ...). With no axes, a vector's or a matrix's norm by its number of dimensions;
+// with one axis, vector norms along it; with two, matrix norms over them.
+func Norm(a *Array, ord string, axes ...int) *Array {
+	if a == nil {
+		return failf("norm", "nil Array")
+	}
+	if a.err != nil {
+		return a
+	}
+	if a.DType().IsComplex() || a.DType() == nd.Bool || a.DType().IsInteger() {
+		a = a.AsType(nd.ResultType(a.DType(), nd.Float64))
+	}
+	if len(axes) == 0 {
+		switch {
+		case ord == "":
+			return a.Abs().Pow(2).Sum().Pow(0.5) // any dimensions: the flattened 2-norm
+		case a.NDim() != 1 && a.NDim() != 2:
+			return failf("norm", "ord %q needs a vector or a matrix (shape %s) or explicit axes", ord, nd.ShapeString(a.Shape()))
+		}
+		axes = make([]int, a.NDim())
+		for i := range axes {
+			axes[i] = i
+		}
+	}
+	abs := a.Abs()
+	switch len(axes) {
+	case 1:
+		ax := Axis(axes[0])
+		switch ord {
+		case "", "2":
+			return abs.Pow(2).Sum(ax).Pow(0.5)
+		case "inf":
+			return abs.Max(ax)
+		case "-inf":
+			return abs.Min(ax)
+		case "0":
+			return abs.Greater(0).AsType(a.DType()).Sum(ax)
+		case "1":
+			return abs.Sum(ax)
+		case "fro", "nuc":
+			return failf("norm", "ord %q is a matrix norm; one axis given", ord)
+		}
+		p, err := strconv.ParseFloat(ord, 64)
+		if err != nil || math.IsNaN(p) {
+			return failf("norm", "invalid ord %q", ord)
+		}
+		return abs.Pow(p).Sum(ax).Pow(1 / p)
+	case 2:
+		r, c := axes[0], axes[1]
+		if r < 0 {
+			r += a.NDim()
+		}
+		if c < 0 {
+			c += a.NDim()
+		}
+		if r == c || r < 0 || c < 0 || r >= a.NDim() || c >= a.NDim() {
+			return failf("norm", "axes %v are not two different axes of shape %s", axes, nd.ShapeString(a.Shape()))
+		}
+		switch ord {
+		case "", "fro":
+			return abs.Pow(2).Sum(Axis(r, c)).Pow(0.5)
+		case "1", "-1", "inf", "-inf":
+			sumAxis, keepAxis := r, c
+			if strings.HasSuffix(ord, "inf") {
+				sumAxis, keepAxis = c, r
+			}
+			if keepAxis > sumAxis {
+				keepAxis--
+			}
+			sums := abs.Sum(Axis(sumAxis))
+			if strings.HasPrefix(ord, "-") {
+				return sums.Min(Axis(keepAxis))
+			}
+			return sums.Max(Axis(keepAxis))
+		case "2", "-2", "nuc":
+			if a.NDim() != 2 {
+				return failf("norm", "ord %q over axes of a %d-dimensional array is not supported", ord, a.NDim())
+			}
+			m := a
+			if r > c {
+				m = a.T()
+			}
+			_, s, _ := SVD(m)
+			switch ord {
+			case "2":
+				return s.Max()
+			case "-2":
+				return s.Min()
+			}
+			return s.Sum()
+		}
+		return failf("norm", "invalid ord %q for a matrix norm", ord)
+	}
+	return failf("norm", "%d axes given: want one (vector norms) or two (matrix norms)", len(axes))
+}
+

@@ -1,0 +1,273 @@
+package linalg
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/darray-go/darray/nd"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/lapack64"
+)
+
+// Factorizations work in float64 (LAPACK's double precision): integer and boolean inputs
+// give float64 results, as NumPy's; float32 inputs give float32, computed in float64.
+// Complex matrices are refused with an error: gonum's LAPACK is real only.
+
+// ErrSingular reports a matrix that has no inverse (or, for Cholesky, is not positive
+// definite).
+var ErrSingular = errors.New("singular matrix")
+
+// matrix is a float64 copy of a two-dimensional array in LAPACK's row-major layout.
+func matrix(op string, a *nd.Array) (blas64.General, error) {
+	if a.NDim() != 2 {
+		return blas64.General{}, fmt.Errorf("%s: want a matrix, got shape %s", op, nd.ShapeString(a.Shape()))
+	}
+	if a.DType().IsComplex() {
+		return blas64.General{}, fmt.Errorf("%s: complex matrices are not supported (dtype %v)", op, a.DType())
+	}
+	f, err := a.AsType(nd.Float64)
+	if err != nil {
+		return blas64.General{}, err
+	}
+	if f == a {
+		f = a.Copy() // LAPACK works in place
+	}
+	data, err := nd.Data[float64](f.Contiguous())
+	if err != nil {
+		return blas64.General{}, err
+	}
+	r, c := a.Shape()[0], a.Shape()[1]
+	return blas64.General{Rows: r, Cols: c, Stride: max(c, 1), Data: data}, nil
+}
+
+// resultType is the dtype of a factorization of an array of dtype dt.
+func resultType(dt nd.DType) nd.DType {
+	if dt == nd.Float32 {
+		return nd.Float32
+	}
+	return nd.Float64
+}
+
+// toArray copies the rows x cols top-left of m into a new array of dtype dt.
+func toArray(m blas64.General, rows, cols int, dt nd.DType) (*nd.Array, error) {
+	out := make([]float64, rows*cols)
+	for i := range rows {
+		copy(out[i*cols:(i+1)*cols], m.Data[i*m.Stride:i*m.Stride+cols])
+	}
+	a, err := nd.FromSlice(out, rows, cols)
+	if err != nil || dt == nd.Float64 {
+		return a, err
+	}
+	return a.AsType(dt)
+}
+
+// QR is the reduced QR factorization of an m x n matrix: q is m x k and r is k x n, with
+// k = min(m, n), as numpy.linalg.qr's default mode.
+func QR(a *nd.Array) (q, r *nd.Array, err error) {
+	g, err := matrix("qr", a)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, n := g.Rows, g.Cols
+	k := min(m, n)
+	dt := resultType(a.DType())
+	if k == 0 {
+		q, _ = nd.New(dt, m, k)
+		r, _ = nd.New(dt, k, n)
+		return q, r, nil
+	}
+	tau := make([]float64, k)
+	work := make([]float64, 1)
+	lapack64.Geqrf(g, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqrf(g, tau, work, len(work))
+	rd := make([]float64, k*n)
+	for i := range k {
+		for j := i; j < n; j++ {
+			rd[i*n+j] = g.Data[i*g.Stride+j]
+		}
+	}
+	if r, err = nd.FromSlice(rd, k, n); err != nil {
+		return nil, nil, err
+	}
+	// Q's first k columns, formed in place over the reflectors.
+	qg := blas64.General{Rows: m, Cols: k, Stride: g.Stride, Data: g.Data}
+	lapack64.Orgqr(qg, tau, work, -1)
+	if need := int(work[0]); need > len(work) {
+		work = make([]float64, need)
+	}
+	lapack64.Orgqr(qg, tau, work, len(work))
+	if q, err = toArray(qg, m, k, dt); err != nil {
+		return nil, nil, err
+	}
+	if dt != nd.Float64 {
+		r, err = r.AsType(dt)
+	}
+	return q, r, err
+}
+
+// SVD is the reduced singular value decomposition a = u diag(s) vt: u is m x k, s has k
+// values in descending order, vt is k x n, with k = min(m, n).
+func SVD(a *nd.Array) (u, s, vt *nd.Array, err error) {
+	g, err := matrix("svd", a)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, n := g.Rows, g.Cols
+	k := min(m, n)
+	dt := resultType(a.DType())
+	if k == 0 {
+		u, _ = nd.New(dt, m, k)
+		s, _ = nd.New(dt, k)
+		vt, _ = nd.New(dt, k, n)
+		return u, s, vt, nil
+	}
+	ug := blas64.General{Rows: m, Cols: k, Stride: k, Data: make([]float64, m*k)}
+	vg := blas64.General{Rows: k, Cols: n, Stride: n, Data: make([]float64, k*n)}
+	sv := make([]float64, k)
+	work := make([]float64, 1)
+	lapack64.Gesvd(lapack.SVDStore, lapack.SVDStore, g, ug, vg, sv, work, -1)
+	work = make([]float64, int(work[0]))
+	if !lapack64.Gesvd(lapack.SVDStore, lapack.SVDStore, g, ug, vg, sv, work, len(work)) {
+		return nil, nil, nil, fmt.Errorf("svd: did not converge (matrix %s)", nd.ShapeString(a.Shape()))
+	}
+	if u, err = toArray(ug, m, k, dt); err != nil {
+		return nil, nil, nil, err
+	}
+	if vt, err = toArray(vg, k, n, dt); err != nil {
+		return nil, nil, nil, err
+	}
+	if s, err = nd.FromSlice(sv, k); err == nil && dt != nd.Float64 {
+		s, err = s.AsType(dt)
+	}
+	return u, s, vt, err
+}
+
+// Cholesky is the lower-triangular l with a = l lᵀ of a symmetric positive-definite
+// matrix (only a's lower triangle is read, as NumPy's).
+func Cholesky(a *nd.Array) (*nd.Array, error) {
+	g, err := matrix("cholesky", a)
+	if err != nil {
+		return nil, err
+	}
+	n := g.Rows
+	if g.Cols != n {
+		return nil, fmt.Errorf("cholesky: matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	// Row-major lower = column-major upper: factor the upper triangle of the transpose.
+	sym := blas64.Symmetric{N: n, Stride: g.Stride, Data: g.Data, Uplo: blas.Lower}
+	t, ok := lapack64.Potrf(sym)
+	if !ok {
+		return nil, fmt.Errorf("cholesky: %w: matrix is not positive definite", ErrSingular)
+	}
+	out := make([]float64, n*n)
+	for i := range n {
+		for j := 0; j <= i; j++ {
+			out[i*n+j] = t.Data[i*t.Stride+j]
+		}
+	}
+	l, err := nd.FromSlice(out, n, n)
+	if err != nil || resultType(a.DType()) == nd.Float64 {
+		return l, err
+	}
+	return l.AsType(nd.Float32)
+}
+
+// Solve returns x with a x = b for a square a; b is a vector or a matrix of columns.
+func Solve(a, b *nd.Array) (*nd.Array, error) {
+	g, err := matrix("solve", a)
+	if err != nil {
+		return nil, err
+	}
+	n := g.Rows
+	if g.Cols != n {
+		return nil, fmt.Errorf("solve: matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	vector := b.NDim() == 1
+	bm := b
+	if vector {
+		if bm, err = b.Reshape(b.Shape()[0], 1); err != nil {
+			return nil, err
+		}
+	}
+	rhs, err := matrix("solve", bm)
+	if err != nil {
+		return nil, err
+	}
+	if rhs.Rows != n {
+		return nil, fmt.Errorf("solve: a of shape %s and b of shape %s do not match", nd.ShapeString(a.Shape()), nd.ShapeString(b.Shape()))
+	}
+	ipiv := make([]int, n)
+	if !lapack64.Getrf(g, ipiv) {
+		return nil, fmt.Errorf("solve: %w", ErrSingular)
+	}
+	if rhs.Cols > 0 && n > 0 {
+		lapack64.Getrs(blas.NoTrans, g, rhs, ipiv)
+	}
+	x, err := toArray(rhs, n, rhs.Cols, resultType(nd.ResultType(a.DType(), b.DType())))
+	if err != nil || !vector {
+		return x, err
+	}
+	return x.Reshape(n)
+}
+
+// Inv is the inverse of a square matrix.
+func Inv(a *nd.Array) (*nd.Array, error) {
+	if a.NDim() != 2 || a.Shape()[0] != a.Shape()[1] {
+		return nil, fmt.Errorf("inv: matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	n := a.Shape()[0]
+	id := make([]float64, n*n)
+	for i := range n {
+		id[i*n+i] = 1
+	}
+	eye, _ := nd.FromSlice(id, n, n)
+	if a.DType() == nd.Float32 {
+		eye, _ = eye.AsType(nd.Float32)
+	}
+	return Solve(a, eye)
+}
+
+// SolveTriangular returns x with r x = b for an upper-triangular (upper) or lower-
+// triangular square r.
+func SolveTriangular(r, b *nd.Array, upper bool) (*nd.Array, error) {
+	g, err := matrix("solve_triangular", r)
+	if err != nil {
+		return nil, err
+	}
+	n := g.Rows
+	if g.Cols != n {
+		return nil, fmt.Errorf("solve_triangular: matrix of shape %s is not square", nd.ShapeString(r.Shape()))
+	}
+	vector := b.NDim() == 1
+	bm := b
+	if vector {
+		if bm, err = b.Reshape(b.Shape()[0], 1); err != nil {
+			return nil, err
+		}
+	}
+	rhs, err := matrix("solve_triangular", bm)
+	if err != nil {
+		return nil, err
+	}
+	if rhs.Rows != n {
+		return nil, fmt.Errorf("solve_triangular: r of shape %s and b of shape %s do not match", nd.ShapeString(r.Shape()), nd.ShapeString(b.Shape()))
+	}
+	uplo := blas.Lower
+	if upper {
+		uplo = blas.Upper
+	}
+	if n > 0 && rhs.Cols > 0 {
+		t := blas64.Triangular{N: n, Stride: g.Stride, Data: g.Data, Uplo: uplo, Diag: blas.NonUnit}
+		if !lapack64.Trtrs(blas.NoTrans, t, rhs) {
+			return nil, fmt.Errorf("solve_triangular: %w (a zero on the diagonal)", ErrSingular)
+		}
+	}
+	x, err := toArray(rhs, n, rhs.Cols, resultType(nd.ResultType(r.DType(), b.DType())))
+	if err != nil || !vector {
+		return x, err
+	}
+	return x.Reshape(n)
+}

@@ -1,0 +1,97 @@
+package darray_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
+)
+
+// Bad arguments to the linear algebra name the operation and what was wrong; singular
+// matrices fail their computation with an error saying so.
+func TestLinalgErrors(t *testing.T) {
+	rng := darray.NewRNG(1)
+	m := rng.Random([]int{6, 4}, darray.ChunkSize(3, 2))
+	v := rng.Random([]int{5}, darray.ChunkSize(2))
+	cube := rng.Random([]int{2, 3, 4}, darray.ChunkSize(-1))
+	cplx := m.AsType(nd.Complex128)
+	square := rng.Random([]int{4, 4}, darray.ChunkSize(2))
+	_, _, badRank := darray.SVDCompressed(m, 9, 0, 0, 1)
+	_, _, badLstsq := darray.Lstsq(m.T(), rng.Random([]int{4}, darray.ChunkSize(2)))
+	q, _ := darray.QR(cube)
+	cases := []struct {
+		got  *darray.Array
+		want string
+	}{
+		{darray.Einsum("ij,jk", m), "2 operands in the notation, 1 given"},
+		{darray.Einsum("ij->ik", m), "output letter"},
+		{darray.Einsum("i1->i", m), "not a letter"},
+		{darray.Einsum("ijk->i", m), "operand 0 has shape (6, 4)"},
+		{darray.Einsum("ij,ij->i", m, square), "length 6"},
+		{darray.Tensordot(m, square, []int{0}, []int{0}), "shape mismatch"},
+		{darray.Tensordot(m, square, []int{0, 1}, []int{0}), "2 axes of a paired with 1"},
+		{darray.Dot(m, v), "not aligned"},
+		{darray.Matmul(m, m), "last axis of the first (4)"},
+		{darray.Matmul(m, darray.Zeros(nil, nd.Float64, darray.ChunkSize())), "at least one dimension"},
+		{q, "want a matrix"},
+		{darray.Cholesky(cplx), "complex matrices are not supported"},
+		{darray.Cholesky(m), "not square"},
+		{darray.Inv(m), "not square"},
+		{darray.Solve(square, v), "must be square and b"},
+		{badRank, "rank 9"},
+		{badLstsq, "fewer rows than columns"},
+		{darray.Norm(m, "bogus"), "invalid ord"},
+		{darray.Norm(cube, "1"), "needs a vector or a matrix"},
+		{darray.Norm(m, "nuc", 0), "matrix norm"},
+		{darray.Norm(m, "", 1, 1), "two different axes"},
+	}
+	for _, c := range cases {
+		err := c.got.Err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+	singular := darray.Zeros([]int{3, 3}, nd.Float64, darray.ChunkSize(2))
+	for name, a := range map[string]*darray.Array{
+		"solve":    darray.Solve(singular, darray.Ones([]int{3}, nd.Float64, darray.ChunkSize(2))),
+		"inv":      darray.Inv(singular),
+		"cholesky": darray.Cholesky(darray.Eye(3, 3, 0, nd.Float64, darray.ChunkSize(2)).Neg()),
+	} {
+		if _, err := a.Compute(context.Background()); err == nil || !strings.Contains(err.Error(), "singular") {
+			t.Errorf("%s of a singular matrix: got %v, want an error saying singular", name, err)
+		}
+	}
+}
+
+// A tall-and-skinny QR of many row blocks: q has orthonormal columns, q r rebuilds the
+// matrix, r is upper triangular; blocks shorter than the matrix is wide are merged.
+func TestTSQRManyBlocks(t *testing.T) {
+	a := darray.NewRNG(4).Normal(0, 1, []int{3000, 12}, darray.ChunkSizes([]int{5, 400, 995, 7, 1593}, []int{5, 7}))
+	q, r := darray.QR(a)
+	eye := compute(t, darray.Eye(12, 12, 0, nd.Float64, darray.ChunkSize(-1)))
+	sameWithin(t, "qᵀq", compute(t, darray.Matmul(q.T(), q)), eye, 1e-12)
+	sameWithin(t, "qr", compute(t, darray.Matmul(q, r)), compute(t, a), 1e-12)
+	rv := nd.Values[float64](compute(t, r))
+	for i := range 12 {
+		for j := range i {
+			if rv[i*12+j] != 0 {
+				t.Fatalf("r[%d,%d] = %v below the diagonal", i, j, rv[i*12+j])
+			}
+		}
+	}
+}
+
+func sameWithin(t *testing.T, label string, got, want *nd.Array, atol float64) {
+	t.Helper()
+	g, w := nd.Values[float64](got), nd.Values[float64](want)
+	if len(g) != len(w) {
+		t.Fatalf("%s: %d elements, want %d", label, len(g), len(w))
+	}
+	for i := range g {
+		if d := g[i] - w[i]; d > atol || d < -atol {
+			t.Fatalf("%s: element %d is %v, want %v", label, i, g[i], w[i])
+		}
+	}
+}
