@@ -446,4 +446,3 @@ func Norm(a *Array, ord string, axes ...int) *Array {
 	}
 	return failf("norm", "%d axes given: want one (vector norms) or two (matrix norms)", len(axes))
 }
-
