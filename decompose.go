@@ -134,12 +134,30 @@ func QR(a *Array) (q, r *Array) {
 
 // tsqr factors a tall matrix.
 func tsqr(a *Array) (q, r *Array) {
+	t := newTSQR(a)
+	if t.err != nil {
+		return t.err, t.err
+	}
+	return t.q(t.q2), t.r
+}
+
+// tsqrPlan holds the stages of a TSQR: first stacks each row block's Q and R, q2 is the
+// Q of the stacked R factors (k·n x n, one block), r the final R.
+type tsqrPlan struct {
+	first, q2, r *Array
+	rows         []int
+	n            int
+	dt           nd.DType
+	err          *Array
+}
+
+func newTSQR(a *Array) tsqrPlan {
 	m, n := a.Shape()[0], a.Shape()[1]
 	dt := factorDType(a.DType())
 	// One block of columns; blocks of rows at least n long (so each block's R is n x n).
 	a = a.Rechunk(ChunkSizes(rowsAtLeast(a.layer.Chunks[0], n), []int{n}))
 	if a.err != nil {
-		return a, a
+		return tsqrPlan{err: a}
 	}
 	rows := a.layer.Chunks[0]
 	k := len(rows)
@@ -151,10 +169,28 @@ func tsqr(a *Array) (q, r *Array) {
 	tails := blockLayer(tailRowsFunc, n, []*Array{first}, [][]int{{0, 1}}, []int{k * n, n}, graph.Chunks{slices.Repeat([]int{n}, k), {n}}, dt)
 	whole := tails.Rechunk(ChunkSize(-1, -1))
 	second := blockLayer(qrStackFunc, nil, []*Array{whole}, [][]int{{0, 1}}, []int{k*n + n, n}, graph.Chunks{{k*n + n}, {n}}, dt)
-	q2 := second.IndexWith(nd.Slice(0, k*n, 1), nd.Whole()).Rechunk(ChunkSizes(slices.Repeat([]int{n}, k), []int{n}))
-	q = blockLayer(tsqrQFunc, nil, []*Array{first, q2}, [][]int{{0, 1}, {0, 1}}, []int{m, n}, graph.Chunks{rows, {n}}, dt)
-	r = second.IndexWith(nd.Slice(k*n, k*n+n, 1), nd.Whole())
-	return q, r
+	return tsqrPlan{
+		first: first, rows: rows, n: n, dt: dt,
+		q2: second.IndexWith(nd.Slice(0, k*n, 1), nd.Whole()),
+		r:  second.IndexWith(nd.Slice(k*n, k*n+n, 1), nd.Whole()),
+	}
+}
+
+// q multiplies each row block's Q by its n rows of small (k·n x c): with small = q2 it is
+// the Q factor; with q2 times a c-column matrix it is Q times that matrix, without ever
+// making Q.
+func (t tsqrPlan) q(small *Array) *Array {
+	k, c := len(t.rows), small.Shape()[1]
+	parts := small.Rechunk(ChunkSizes(slices.Repeat([]int{t.n}, k), []int{c}))
+	return blockLayer(tsqrQFunc, nil, []*Array{t.first, parts}, [][]int{{0, -1}, {0, 1}}, []int{sumInts(t.rows), c}, graph.Chunks{t.rows, {c}}, t.dt)
+}
+
+func sumInts(v []int) int {
+	s := 0
+	for _, x := range v {
+		s += x
+	}
+	return s
 }
 
 // rowsAtLeast merges neighbouring blocks until each is at least n long (the last may
@@ -195,13 +231,15 @@ func SVD(a *Array) (u, s, vt *Array) {
 		ut, st, vtt := SVD(a.T())
 		return vtt.T(), st, ut.T()
 	}
-	q, r := tsqr(a)
-	dt := factorDType(a.DType())
-	parts := blockLayer(svdStackFunc, nil, []*Array{r}, [][]int{{0, 1}}, []int{2*n + 1, n}, graph.Chunks{{2*n + 1}, {n}}, dt)
+	t := newTSQR(a)
+	if t.err != nil {
+		return t.err, t.err, t.err
+	}
+	parts := blockLayer(svdStackFunc, nil, []*Array{t.r}, [][]int{{0, 1}}, []int{2*n + 1, n}, graph.Chunks{{2*n + 1}, {n}}, t.dt)
 	ur := parts.IndexWith(nd.Slice(0, n, 1), nd.Whole())
 	s = parts.IndexWith(nd.Slice(n, n+1, 1), nd.Whole()).Reshape(n)
 	vt = parts.IndexWith(nd.Slice(n+1, 2*n+1, 1), nd.Whole())
-	return Matmul(q, ur), s, vt
+	return t.q(Matmul(t.q2, ur)), s, vt // u = Q u_r, as each block's Q times (Q2 u_r)
 }
 
 // SVDCompressed is an approximate SVD of rank k by randomized projection (Halko,

@@ -69,10 +69,12 @@ func Einsum(spec string, arrays ...*Array) *Array {
 			return failf("einsum", "%s: operand %d has shape %s, its letters %q are %d", spec, i, nd.ShapeString(a.Shape()), sp.Inputs[i], len(sp.Inputs[i]))
 		}
 	}
+	// Letters summed over that span several blocks stay in the block products as axes
+	// of one element per block; those whole in one block are summed inside the product.
 	var summed []rune
-	for _, in := range sp.Inputs {
-		for _, r := range in {
-			if !strings.ContainsRune(sp.Output, r) && !slices.Contains(summed, r) {
+	for i, in := range sp.Inputs {
+		for d, r := range in {
+			if !strings.ContainsRune(sp.Output, r) && !slices.Contains(summed, r) && len(arrays[i].layer.Chunks[d]) > 1 {
 				summed = append(summed, r)
 			}
 		}

@@ -66,6 +66,66 @@ func toArray(m blas64.General, rows, cols int, dt nd.DType) (*nd.Array, error) {
 // QR is the reduced QR factorization of an m x n matrix: q is m x k and r is k x n, with
 // k = min(m, n), as numpy.linalg.qr's default mode.
 func QR(a *nd.Array) (q, r *nd.Array, err error) {
+	if a.NDim() == 2 {
+		m, n := a.Shape()[0], a.Shape()[1]
+		if leaf := leafRows(n); m >= 2*leaf && n > 0 && !a.DType().IsComplex() {
+			return tallQR(a, leaf)
+		}
+	}
+	return lapackQR(a)
+}
+
+// leafRows is the height of the pieces tallQR factors directly: about a megabyte, so that
+// LAPACK's column-by-column Householder steps (for fewer than 128 columns, LAPACK does not
+// block them) run in cache rather than once over memory per column.
+func leafRows(n int) int { return max(2*n, (1<<16)/max(n, 1)) }
+
+// tallQR factors a tall matrix by TSQR within the block: pieces of leaf rows are factored
+// on their own, their R factors stacked and factored (recursively), and each piece's Q
+// multiplied by its part of the second Q.
+func tallQR(a *nd.Array, leaf int) (q, r *nd.Array, err error) {
+	m, n := a.Shape()[0], a.Shape()[1]
+	pieces := m / leaf // the last piece takes the remainder: every piece has >= n rows
+	qs := make([]*nd.Array, pieces)
+	rs := make([]*nd.Array, pieces)
+	for i := range pieces {
+		hi := (i + 1) * leaf
+		if i == pieces-1 {
+			hi = m
+		}
+		piece, err := a.Index(nd.Slice(i*leaf, hi, 1), nd.Whole())
+		if err != nil {
+			return nil, nil, err
+		}
+		if qs[i], rs[i], err = lapackQR(piece); err != nil {
+			return nil, nil, err
+		}
+	}
+	stacked, err := nd.Concatenate(rs, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	q2, r, err := QR(stacked)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range qs {
+		part, err := q2.Index(nd.Slice(i*n, (i+1)*n, 1), nd.Whole())
+		if err != nil {
+			return nil, nil, err
+		}
+		if qs[i], err = Einsum("ik,kj->ij", qs[i], part); err != nil {
+			return nil, nil, err
+		}
+	}
+	if q, err = nd.Concatenate(qs, 0); err != nil {
+		return nil, nil, err
+	}
+	return q, r, nil
+}
+
+// lapackQR is QR by LAPACK's Householder factorization of the whole matrix.
+func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 	g, err := matrix("qr", a)
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,55 @@
+// Command tsvd times the SVD of a tall-and-skinny m x n random array in blocks of rows
+// (TSQR), for bench/tsvd.sh: it computes u (summed, so that it is made block by block
+// but not kept), s and vt. Build with -tags openblas to use OpenBLAS.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/linalg"
+	"github.com/darray-go/darray/nd"
+)
+
+// peakRSS is the process's peak resident memory, from /proc.
+func peakRSS() string {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		}
+	}
+	return "?"
+}
+
+func main() {
+	m := flag.Int("m", 2000000, "rows")
+	n := flag.Int("n", 100, "columns")
+	rows := flag.Int("rows", 100000, "rows per block")
+	profile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	x := darray.NewRNG(1).Random([]int{*m, *n}, darray.ChunkSize(*rows, *n))
+	u, s, vt := darray.SVD(x)
+	res, err := darray.Compute(context.Background(), []*darray.Array{u.Sum(), s, vt})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s0, _ := nd.At[float64](res[1], 0)
+	fmt.Printf("darray tsvd (%s) m=%d n=%d rows=%d seconds=%.2f s0=%.6f peak_rss=%s\n", linalg.Backend, *m, *n, *rows, time.Since(start).Seconds(), s0, peakRSS())
+}
