@@ -2,7 +2,7 @@ package darray_test
 
 import (
 	"context"
-	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -305,6 +305,26 @@ func init() {
 	apiCases["norm_matrix_nuc"] = norm("nuc")
 	apiCases["norm_axes_fro"] = norm("", 0, 2)
 	apiCases["norm_ints"] = norm("")
+	opts := func(n int, norm string) darray.FFTOptions { return darray.FFTOptions{N: n, Norm: norm} }
+	apiCases["fft_last"] = one(func(a *darray.Array) *darray.Array { return darray.FFT(a, -1, opts(0, "")) })
+	apiCases["fft_axis0_pad"] = one(func(a *darray.Array) *darray.Array { return darray.FFT(a, 0, opts(11, "")) })
+	apiCases["fft_cut_ortho"] = one(func(a *darray.Array) *darray.Array { return darray.FFT(a, -1, opts(5, "ortho")) })
+	apiCases["ifft"] = one(func(a *darray.Array) *darray.Array { return darray.IFFT(a, 1, opts(0, "")) })
+	apiCases["ifft_forward"] = one(func(a *darray.Array) *darray.Array { return darray.IFFT(a, 0, opts(0, "forward")) })
+	apiCases["rfft_odd"] = one(func(a *darray.Array) *darray.Array { return darray.RFFT(a, -1, opts(0, "")) })
+	apiCases["rfft_ints"] = one(func(a *darray.Array) *darray.Array { return darray.RFFT(a, 0, opts(0, "")) })
+	apiCases["irfft_default"] = one(func(a *darray.Array) *darray.Array { return darray.IRFFT(a, -1, opts(0, "")) })
+	apiCases["irfft_odd_n"] = one(func(a *darray.Array) *darray.Array { return darray.IRFFT(a, 0, opts(9, "")) })
+	apiCases["fft2"] = one(func(a *darray.Array) *darray.Array { return darray.FFT2(a, nil, "") })
+	apiCases["ifft2_shape"] = one(func(a *darray.Array) *darray.Array { return darray.IFFT2(a, []int{4, 7}, "") })
+	apiCases["fftn_axes"] = one(func(a *darray.Array) *darray.Array { return darray.FFTN(a, nil, []int{0, 2}, "") })
+	apiCases["rfftn"] = one(func(a *darray.Array) *darray.Array { return darray.RFFTN(a, nil, nil, "") })
+	apiCases["irfftn"] = one(func(a *darray.Array) *darray.Array { return darray.IRFFTN(a, []int{6, 8}, nil, "") })
+	apiCases["fftfreq_even"] = one(func(*darray.Array) *darray.Array { return darray.FFTFreq(10, 0.1, darray.ChunkSize(3)) })
+	apiCases["fftfreq_odd"] = one(func(*darray.Array) *darray.Array { return darray.FFTFreq(7, 1, darray.ChunkSize(2)) })
+	apiCases["rfftfreq"] = one(func(*darray.Array) *darray.Array { return darray.RFFTFreq(9, 2, darray.ChunkSize(4)) })
+	apiCases["fftshift"] = one(func(a *darray.Array) *darray.Array { return darray.FFTShift(a) })
+	apiCases["ifftshift_axis"] = one(func(a *darray.Array) *darray.Array { return darray.IFFTShift(a, 1) })
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}
@@ -394,7 +414,7 @@ func TestReshapeRechunksOnlyWhenNeeded(t *testing.T) {
 
 // factorTolerance is the absolute tolerance for the decomposition cases.
 func factorTolerance(name string, dt nd.DType) (float64, bool) {
-	for _, prefix := range []string{"qr_", "svd_", "cholesky", "solve", "inv", "lstsq", "norm_matrix_2", "norm_matrix_nuc"} {
+	for _, prefix := range []string{"fft", "ifft", "rfft", "irfft", "qr_", "svd_", "cholesky", "solve", "inv", "lstsq", "norm_matrix_2", "norm_matrix_nuc"} {
 		if strings.HasPrefix(name, prefix) {
 			if dt == nd.Float32 {
 				return 1e-4, true
@@ -412,13 +432,13 @@ func closeAbs(t *testing.T, label string, got, want *nd.Array, atol float64) {
 	if got.DType() != want.DType() || nd.ShapeString(got.Shape()) != nd.ShapeString(want.Shape()) {
 		t.Fatalf("%s: got %v %s, want %v %s", label, got.DType(), nd.ShapeString(got.Shape()), want.DType(), nd.ShapeString(want.Shape()))
 	}
-	g, w := nd.Values[float64](got), nd.Values[float64](want)
+	g, w := nd.Values[complex128](got), nd.Values[complex128](want)
 	scale := 1.0
 	for _, v := range w {
-		scale = max(scale, math.Abs(v))
+		scale = max(scale, cmplx.Abs(v))
 	}
 	for i := range g {
-		if math.Abs(g[i]-w[i]) > atol*scale {
+		if cmplx.Abs(g[i]-w[i]) > atol*scale {
 			t.Fatalf("%s: element %d is %v, want %v (tolerance %g)", label, i, g[i], w[i], atol*scale)
 		}
 	}

@@ -1,0 +1,35 @@
+package darray_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
+)
+
+// Bad arguments to the Fourier transforms name the transform and what was wrong.
+func TestFFTErrors(t *testing.T) {
+	x := darray.NewRNG(1).Random([]int{4, 6}, darray.ChunkSize(2, 3))
+	scalar := darray.Full(nil, 1, nd.Float64, darray.ChunkSize())
+	cases := []struct {
+		got  *darray.Array
+		want string
+	}{
+		{darray.FFT(x, 2, darray.FFTOptions{}), "fft: axis 2 out of range"},
+		{darray.FFT(x, 0, darray.FFTOptions{N: -3}), "invalid number of points -3"},
+		{darray.IFFT(x, 0, darray.FFTOptions{Norm: "half"}), "invalid norm"},
+		{darray.RFFT(x.AsType(nd.Complex128), 0, darray.FFTOptions{}), "input must be real"},
+		{darray.IRFFT(darray.Ones([]int{1}, nd.Complex128, darray.ChunkSize(1)), 0, darray.FFTOptions{}), "invalid number of points 0"},
+		{darray.FFT(scalar, 0, darray.FFTOptions{}), "0-dimensional"},
+		{darray.FFTN(x, []int{3}, []int{0, 1}, ""), "1 lengths for 2 axes"},
+		{darray.FFTFreq(0, 1, darray.ChunkSize(1)), "invalid length 0"},
+		{darray.FFTShift(x, 5), "axis 5 out of range"},
+	}
+	for _, c := range cases {
+		err := c.got.Err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+}
