@@ -2,6 +2,7 @@ package darray_test
 
 import (
 	"context"
+	"math"
 	"math/cmplx"
 	"math/rand/v2"
 	"os"
@@ -213,6 +214,34 @@ func init() {
 		}
 		return nd.FromSlice(a, info.BlockShape...)
 	}))
+	// Reduction parts, over axis 1 (sum of squares) and axis 0 (the two largest).
+	must(darray.RegisterBlockFunc("test-sumsq", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		sq, err := nd.Binary(nd.Multiply, blocks[0], blocks[0])
+		if err != nil {
+			return nil, err
+		}
+		return nd.Reduce(nd.Sum, sq, nd.ReduceArgs{Axes: []int{1}, KeepDims: true})
+	}))
+	must(darray.RegisterBlockFunc("test-sum-keep", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		return nd.Reduce(nd.Sum, blocks[0], nd.ReduceArgs{Axes: []int{1}, KeepDims: true})
+	}))
+	must(darray.RegisterBlockFunc("test-top2", func(_ any, blocks []*nd.Array, _ darray.BlockInfo) (*nd.Array, error) {
+		rows, cols := blocks[0].Shape()[0], blocks[0].Shape()[1]
+		in := nd.Values[float64](blocks[0])
+		out := make([]float64, 2*cols)
+		for j := range cols {
+			col := make([]float64, 0, rows)
+			for i := range rows {
+				col = append(col, in[i*cols+j])
+			}
+			sort.Sort(sort.Reverse(sort.Float64Slice(col)))
+			for len(col) < 2 { // a block of one row: pad with what loses every comparison
+				col = append(col, math.Inf(-1))
+			}
+			out[j], out[cols+j] = col[0], col[1]
+		}
+		return nd.FromSlice(out, 2, cols)
+	}))
 	for _, mode := range []string{"reflect", "periodic", "nearest", "constant"} {
 		apiCases["map_overlap_mean_"+mode] = func(in []*darray.Array) *darray.Array {
 			// Blocks must be at least the depth long: no chunk of 1 here.
@@ -325,6 +354,23 @@ func init() {
 	apiCases["rfftfreq"] = one(func(*darray.Array) *darray.Array { return darray.RFFTFreq(9, 2, darray.ChunkSize(4)) })
 	apiCases["fftshift"] = one(func(a *darray.Array) *darray.Array { return darray.FFTShift(a) })
 	apiCases["ifftshift_axis"] = one(func(a *darray.Array) *darray.Array { return darray.IFFTShift(a, 1) })
+	apiCases["moment_3_axis0"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 3, 0, 0) })
+	apiCases["moment_2_all_ddof"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 2, 1) })
+	apiCases["moment_1"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 1, 0, 0) })
+	apiCases["cov_rows"] = one(func(a *darray.Array) *darray.Array { return darray.Cov(a, nil, true, false, -1) })
+	apiCases["cov_cols_y_bias"] = two(func(a, b *darray.Array) *darray.Array { return darray.Cov(a, b, false, true, -1) })
+	apiCases["cov_vector"] = one(func(a *darray.Array) *darray.Array { return darray.Cov(a, nil, true, false, -1) })
+	apiCases["cov_ints_ddof"] = one(func(a *darray.Array) *darray.Array { return darray.Cov(a, nil, true, false, 0) })
+	apiCases["cov_complex"] = one(func(a *darray.Array) *darray.Array { return darray.Cov(a, nil, true, false, -1) })
+	apiCases["corrcoef"] = one(func(a *darray.Array) *darray.Array { return darray.Corrcoef(a, nil, true) })
+	apiCases["corrcoef_xy"] = two(func(a, b *darray.Array) *darray.Array { return darray.Corrcoef(a, b, true) })
+	apiCases["reduction_sum_of_squares"] = one(func(a *darray.Array) *darray.Array {
+		return darray.Reduction(a, darray.ReductionSpec{Chunk: "test-sumsq", Aggregate: "test-sum-keep", Axes: []int{1}, SplitEvery: 2})
+	})
+	apiCases["reduction_top2"] = one(func(a *darray.Array) *darray.Array {
+		return darray.Reduction(a, darray.ReductionSpec{Chunk: "test-top2", Combine: "test-top2", Aggregate: "test-top2",
+			Axes: []int{0}, OutputSize: 2, AggregateSize: 2, SplitEvery: 3})
+	})
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

@@ -33,3 +33,27 @@ func TestFFTErrors(t *testing.T) {
 		}
 	}
 }
+
+// Bad arguments to the general reduction and the statistics helpers are named.
+func TestStatsErrors(t *testing.T) {
+	x := darray.NewRNG(1).Random([]int{4, 6}, darray.ChunkSize(2, 3))
+	cube := darray.NewRNG(1).Random([]int{2, 3, 4}, darray.ChunkSize(-1))
+	cases := []struct {
+		got  *darray.Array
+		want string
+	}{
+		{darray.Reduction(x, darray.ReductionSpec{Chunk: "test-sumsq"}), "Chunk and Aggregate functions are required"},
+		{darray.Reduction(x, darray.ReductionSpec{Chunk: "test-top2", Aggregate: "test-top2", OutputSize: 2}), "needs a Combine function"},
+		{darray.Reduction(x, darray.ReductionSpec{Chunk: "test-sumsq", Aggregate: "test-sum-keep", Axes: []int{2}}), "axis 2"},
+		{darray.Reduction(x, darray.ReductionSpec{Chunk: "no-such-func", Aggregate: "test-sum-keep"}), "not registered"},
+		{darray.Moment(x, -1, 0), "order must be non-negative"},
+		{darray.Cov(cube, nil, true, false, -1), "more than 2 dimensions"},
+		{darray.Cov(x, darray.NewRNG(2).Random([]int{2, 5}, darray.ChunkSize(-1)), true, false, -1), "m has 6 observations and y 5"},
+	}
+	for _, c := range cases {
+		err := c.got.Err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+}
