@@ -65,14 +65,14 @@ func (a *Array) Average(weights *Array, axes ...int) *Array {
 // reduced axes. Params is handed to every function unchanged.
 type ReductionSpec struct {
 	Chunk, Combine, Aggregate string // Combine "" is Aggregate (then OutputSize must be 1)
-	Axes                          []int
-	KeepDims                      bool
-	DType                         nd.DType // of the result; the input's when unset
-	PartialDType                  nd.DType // of the partial results; DType when unset
-	OutputSize                    int
-	AggregateSize                 int
-	SplitEvery                    int
-	Params                        any
+	Axes                      []int
+	KeepDims                  bool
+	DType                     nd.DType // of the result; the input's when unset
+	PartialDType              nd.DType // of the partial results; DType when unset
+	OutputSize                int
+	AggregateSize             int
+	SplitEvery                int
+	Params                    any
 }
 
 // Reduction reduces a over spec.Axes (all axes when none) with user functions; see
