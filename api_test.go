@@ -371,6 +371,42 @@ func init() {
 		return darray.Reduction(a, darray.ReductionSpec{Chunk: "test-top2", Combine: "test-top2", Aggregate: "test-top2",
 			Axes: []int{0}, OutputSize: 2, AggregateSize: 2, SplitEvery: 3})
 	})
+	apiCases["sort_axis0"] = one(func(a *darray.Array) *darray.Array { return a.Sort(0) })
+	apiCases["sort_ints"] = one(func(a *darray.Array) *darray.Array { return a.Sort(-1) })
+	apiCases["argsort_stable"] = one(func(a *darray.Array) *darray.Array { return a.ArgSort(1) })
+	apiCases["argsort_nan"] = one(func(a *darray.Array) *darray.Array { return a.ArgSort(0) })
+	apiCases["quantile_axis1"] = one(func(a *darray.Array) *darray.Array { return a.Quantile([]float64{0, 0.25, 0.5, 0.9, 1}, 1) })
+	apiCases["percentile_flat"] = one(func(a *darray.Array) *darray.Array { return a.Percentile([]float64{10, 50, 75.5}) })
+	apiCases["percentile_nan"] = one(func(a *darray.Array) *darray.Array { return a.Percentile([]float64{30}, 1) })
+	apiCases["median_even_axis0"] = one(func(a *darray.Array) *darray.Array { return a.Median(0) })
+	apiCases["median_odd_flat"] = one(func(a *darray.Array) *darray.Array { return a.Median() })
+	apiCases["median_ints"] = one(func(a *darray.Array) *darray.Array { return a.Median(1) })
+	apiCases["topk_axis0"] = one(func(a *darray.Array) *darray.Array { return a.TopK(4, 0) })
+	apiCases["topk_smallest_axis1"] = one(func(a *darray.Array) *darray.Array { return a.TopK(-3, 1) })
+	apiCases["topk_ints"] = one(func(a *darray.Array) *darray.Array { return a.TopK(2, 0) })
+	apiCases["argtopk_axis1"] = one(func(a *darray.Array) *darray.Array { return a.ArgTopK(3, 1) })
+	apiCases["argtopk_smallest_axis0"] = one(func(a *darray.Array) *darray.Array { return a.ArgTopK(-5, 0) })
+	apiCases["histogram_edges"] = one(func(a *darray.Array) *darray.Array {
+		return darray.Histogram(a, nil, []float64{-3, -1, -0.5, 0, 0.5, 2, 3}, false)
+	})
+	apiCases["histogram_range_weights"] = two(func(a, w *darray.Array) *darray.Array {
+		h, _ := darray.HistogramBins(a, w, 8, -2, 2, false)
+		return h
+	})
+	apiCases["histogram_density"] = one(func(a *darray.Array) *darray.Array {
+		h, _ := darray.HistogramBins(a, nil, 5, -2, 2, true)
+		return h
+	})
+	apiCases["histogram2d"] = two(func(x, y *darray.Array) *darray.Array {
+		return darray.Histogram2D(x, y, nil, []float64{-2, -1, 0, 1, 2}, []float64{-1, 0, 1}, false).AsType(nd.Float64)
+	})
+	apiCases["bincount"] = one(func(a *darray.Array) *darray.Array { return darray.Bincount(a, nil, 12) })
+	apiCases["bincount_weights"] = two(func(a, w *darray.Array) *darray.Array { return darray.Bincount(a, w, 6) })
+	apiCases["digitize_inc"] = one(func(a *darray.Array) *darray.Array { return darray.Digitize(a, []float64{-1, 0, 0.5, 1}, false) })
+	apiCases["digitize_right"] = one(func(a *darray.Array) *darray.Array { return darray.Digitize(a, []float64{-1, 0, 0.5, 1}, true) })
+	apiCases["digitize_dec"] = one(func(a *darray.Array) *darray.Array { return darray.Digitize(a, []float64{1, 0.5, 0, -1}, false) })
+	apiCases["searchsorted_left"] = two(func(s, v *darray.Array) *darray.Array { return darray.SearchSorted(s, v, false) })
+	apiCases["searchsorted_right"] = two(func(s, v *darray.Array) *darray.Array { return darray.SearchSorted(s, v, true) })
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

@@ -3,6 +3,7 @@ package darray
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
@@ -33,7 +34,10 @@ func AutoChunks(bytes int) ChunkSpec { return ChunkSpec{bytes: max(bytes, 0)} }
 func (c ChunkSpec) resolve(shape []int, dt nd.DType) (graph.Chunks, error) {
 	switch {
 	case c.explicit != nil:
-		ch := graph.Chunks(c.explicit)
+		ch := make(graph.Chunks, len(c.explicit)) // a copy: the caller may reuse its slices
+		for d, axis := range c.explicit {
+			ch[d] = slices.Clone(axis)
+		}
 		if err := ch.Validate(shape); err != nil {
 			return nil, err
 		}

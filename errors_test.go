@@ -1,6 +1,7 @@
 package darray_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -55,5 +56,42 @@ func TestStatsErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want an error containing %q", err, c.want)
 		}
+	}
+}
+
+// Bad arguments to sorting, selection and counting are named; a bincount value beyond
+// the length given fails the computation, naming it.
+func TestSortingErrors(t *testing.T) {
+	x := darray.NewRNG(1).Random([]int{4, 6}, darray.ChunkSize(2, 3))
+	ints := darray.Arange(0, 10, 1, nd.Int64, darray.ChunkSize(4))
+	cases := []struct {
+		got  *darray.Array
+		want string
+	}{
+		{x.Sort(2), "axis 2"},
+		{x.ArgSort(-3), "axis -3"},
+		{x.Quantile([]float64{1.5}, 0), "outside [0, 1]"},
+		{x.Percentile([]float64{-1}), "outside [0, 100]"},
+		{x.Median(0, 1), "one axis or none"},
+		{x.AsType(nd.Complex128).Median(), "complex input"},
+		{x.TopK(0, 0), "k=0"},
+		{x.TopK(7, 1), "k=7 for axis 1 of length 6"},
+		{darray.Histogram(x, nil, []float64{1}, false), "at least 2 are needed"},
+		{darray.Histogram(x, nil, []float64{0, 2, 1}, false), "must increase monotonically"},
+		{darray.Histogram(x, x.T(), []float64{0, 1}, false), "has shape (6, 4)"},
+		{func() *darray.Array { h, _ := darray.HistogramBins(x, nil, 3, 1, 0, false); return h }(), "not finite and increasing"},
+		{darray.Bincount(x, nil, 3), "non-negative integers"},
+		{darray.Bincount(ints, nil, 0), "length 0"},
+		{darray.Digitize(x, []float64{0, 2, 1}, false), "monotonically increasing or decreasing"},
+		{darray.SearchSorted(x, x, false), "one dimension"},
+	}
+	for _, c := range cases {
+		err := c.got.Err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+	if _, err := darray.Bincount(ints, nil, 8).Compute(context.Background()); err == nil || !strings.Contains(err.Error(), "value 8 outside [0, 8)") {
+		t.Errorf("bincount of values up to 9 with length 8: got %v", err)
 	}
 }
