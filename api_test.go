@@ -151,7 +151,7 @@ func TestJoinErrors(t *testing.T) {
 		{a.Average(c), "axis must be specified"},
 		{a.Average(c, 1), "length of weights 3 not compatible with axis 1 of length 4"},
 		{a.Average(a, 0).Average(b, 0), "1D weights expected"},
-		{a.Sum(darray.Axis()), "empty list of axes"},
+		{a.ArgMin(darray.Axis()), "an empty list of axes: argmin takes one axis or none"},
 	}
 	for _, c := range cases {
 		err := c.got.Err()
@@ -407,6 +407,9 @@ func init() {
 	apiCases["digitize_dec"] = one(func(a *darray.Array) *darray.Array { return darray.Digitize(a, []float64{1, 0.5, 0, -1}, false) })
 	apiCases["searchsorted_left"] = two(func(s, v *darray.Array) *darray.Array { return darray.SearchSorted(s, v, false) })
 	apiCases["searchsorted_right"] = two(func(s, v *darray.Array) *darray.Array { return darray.SearchSorted(s, v, true) })
+	apiCases["sum_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Sum(darray.Axis()) })
+	apiCases["var_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Var(darray.Axis(), darray.DDof(0)) })
+	apiCases["mean_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Mean(darray.Axis()) })
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

@@ -54,7 +54,12 @@ func (a *Array) Reduce(op nd.ReduceOp, opts ...ReduceOption) *Array {
 		}
 	} else {
 		if len(cfg.axes) == 0 {
-			return failf(op.String(), "an empty list of axes (reducing over none) is not supported; omit Axis to reduce over all axes")
+			// NumPy's axis=(): every element reduced on its own. That is the reduction over
+			// a new axis of length one (dtype rules, var's ddof and all).
+			if op == nd.ArgMin || op == nd.ArgMax || op == nd.NanArgMin || op == nd.NanArgMax {
+				return failf(op.String(), "an empty list of axes: %s takes one axis or none", op)
+			}
+			return a.ExpandDims(-1).Reduce(op, Axis(-1), DDof(cfg.ddof)) // (KeepDims: the same shape)
 		}
 		if op.IsArg() && len(cfg.axes) != 1 {
 			return failf(op.String(), "takes a single axis or all axes, not %v", cfg.axes)

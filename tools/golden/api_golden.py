@@ -203,3 +203,8 @@ case("digitize_right", lambda a: np.digitize(a, [-1, 0, 0.5, 1], right=True), np
 case("digitize_dec", lambda a: np.digitize(a, [1, 0.5, 0, -1]), np.concatenate([normal(15), [0.0, 0.5]]))
 case("searchsorted_left", lambda s, v: np.searchsorted(s, v), np.sort(ints(40)), ints(3, 7))
 case("searchsorted_right", lambda s, v: np.searchsorted(s, v, side="right"), np.sort(normal(33)), np.concatenate([normal(9), [np.nan]]))
+
+# Reductions over an empty list of axes (reduce.go): every element on its own.
+case("sum_axis_empty", lambda a: np.sum(a, axis=()), rng.integers(-100, 100, size=(3, 4)).astype(np.int8))
+case("var_axis_empty", lambda a: np.var(a, axis=()), normal(3, 4))
+case("mean_axis_empty", lambda a: np.mean(a, axis=()), ints(2, 5))
