@@ -410,6 +410,8 @@ func init() {
 	apiCases["sum_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Sum(darray.Axis()) })
 	apiCases["var_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Var(darray.Axis(), darray.DDof(0)) })
 	apiCases["mean_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Mean(darray.Axis()) })
+	apiCases["diagonal_3d"] = one(func(a *darray.Array) *darray.Array { return a.DiagonalAxes(1, 2, 0) })
+	apiCases["diagonal_4d_default"] = one(func(a *darray.Array) *darray.Array { return a.Diagonal(-1) })
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

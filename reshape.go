@@ -178,13 +178,19 @@ func gcd(a, b int) int {
 	return a
 }
 
-// diagonalFunc is the block function behind Diagonal: the main diagonal of a square block.
+// diagonalFunc is the block function behind Diagonal: the main diagonals of the square
+// last two axes of a block (a batch of squares).
 const diagonalFunc = "darray.diagonal"
 
 func init() {
 	if err := graph.RegisterBlockFunc(diagonalFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-		n := info.BlockShape[0]
-		flat, err := blocks[0].Contiguous().Reshape(-1)
+		shape := blocks[0].Shape()
+		n := shape[len(shape)-1]
+		batch := 1
+		for _, s := range shape[:len(shape)-2] {
+			batch *= s
+		}
+		flat, err := blocks[0].Contiguous().Reshape(batch, n*n)
 		if err != nil {
 			return nil, err
 		}
@@ -193,45 +199,90 @@ func init() {
 			positions[i] = int64(i * (n + 1))
 		}
 		idx, _ := nd.FromSlice(positions)
-		return flat.Index(nd.Take(idx))
+		diag, err := flat.Index(nd.Whole(), nd.Take(idx))
+		if err != nil {
+			return nil, err
+		}
+		return diag.Reshape(info.BlockShape...)
 	}); err != nil {
 		panic(err)
 	}
 }
 
-// Diagonal is diagonal k of a two-dimensional array (above the main one for k > 0, below
-// for k < 0), like numpy.diagonal. Each output block reads only the square of the input
-// that holds its stretch of the diagonal.
-func (a *Array) Diagonal(k int) *Array {
+// Diagonal is diagonal k of the first two axes (above the main one for k > 0, below for
+// k < 0), like numpy.diagonal(a, k): DiagonalAxes(k, 0, 1).
+func (a *Array) Diagonal(k int) *Array { return a.DiagonalAxes(k, 0, 1) }
+
+// DiagonalAxes is numpy.diagonal(a, k, axis1, axis2): the diagonal of the matrices
+// formed by two axes, as the last axis of the result, after the other axes in order.
+// Each output block reads only the squares of the input that hold its stretch of the
+// diagonal.
+func (a *Array) DiagonalAxes(k, axis1, axis2 int) *Array {
 	if a.err != nil {
 		return a
 	}
-	if a.NDim() != 2 {
-		return failf("diagonal", "diagonal of an array of %d dimensions: darray takes diagonals of two-dimensional arrays", a.NDim())
+	if a.NDim() < 2 {
+		return failf("diagonal", "diagonal of an array of %d dimensions: at least two are needed", a.NDim())
 	}
-	l := a.layer
-	n, m := l.Shape[0], l.Shape[1]
+	ax1, err := a.axisArg("diagonal", axis1)
+	if err != nil {
+		return failed("diagonal", err)
+	}
+	ax2, err := a.axisArg("diagonal", axis2)
+	if err != nil {
+		return failed("diagonal", err)
+	}
+	if ax1 == ax2 {
+		return failf("diagonal", "axis1 and axis2 cannot be the same (%d)", ax1)
+	}
+	var perm []int
+	for d := range a.NDim() {
+		if d != ax1 && d != ax2 {
+			perm = append(perm, d)
+		}
+	}
+	b := a.Transpose(append(perm, ax1, ax2)...)
+	if b.err != nil {
+		return b
+	}
+	l := b.layer
+	nb := l.NDim() - 2
+	n, m := l.Shape[nb], l.Shape[nb+1]
 	length := max(0, min(n, m-k))
 	if k < 0 {
 		length = max(0, min(n+k, m))
 	}
 	if length == 0 {
-		return Zeros([]int{0}, l.DType, ChunkSize(1))
+		return Zeros(append(slices.Clone(l.Shape[:nb]), 0), l.DType, ChunkSize(-1))
 	}
-	step := max(slices.Max(l.Chunks[0]), 1)
+	step := max(slices.Max(l.Chunks[nb]), 1)
 	var chunks []int
 	for lo := 0; lo < length; lo += step {
 		chunks = append(chunks, min(step, length-lo))
 	}
-	// The squares along the diagonal, as overlapping windows of the input.
-	starts := [][]int{nil, nil}
+	// The squares along the diagonal, as overlapping windows of the input; the other
+	// axes keep their blocks.
+	starts := make([][]int, nb+2)
+	offsets := l.Offsets()
+	for d := range nb {
+		starts[d] = offsets[d][:len(offsets[d])-1]
+	}
 	lo := 0
 	for _, c := range chunks {
-		starts[0] = append(starts[0], lo+max(0, -k))
-		starts[1] = append(starts[1], lo+max(0, k))
+		starts[nb] = append(starts[nb], lo+max(0, -k))
+		starts[nb+1] = append(starts[nb+1], lo+max(0, k))
 		lo += c
 	}
-	squares := graph.NewLayer(graph.Overlap{Starts: starts}, []*graph.Layer{l}, []int{length, length}, l.DType, graph.Chunks{chunks, chunks})
-	op := graph.Blockwise{Func: diagonalFunc, Axes: [][]int{{0, 0}}}
-	return fromLayer(graph.NewLayer(op, []*graph.Layer{squares}, []int{length}, l.DType, graph.Chunks{chunks}))
+	sqShape := append(slices.Clone(l.Shape[:nb]), length, length)
+	sqChunks := append(slices.Clone(l.Chunks[:nb]), chunks, chunks)
+	squares := graph.NewLayer(graph.Overlap{Starts: starts}, []*graph.Layer{l}, sqShape, l.DType, sqChunks)
+	axes := make([]int, nb+2)
+	for d := range nb {
+		axes[d] = d
+	}
+	axes[nb], axes[nb+1] = nb, nb
+	op := graph.Blockwise{Func: diagonalFunc, Axes: [][]int{axes}}
+	outShape := append(slices.Clone(l.Shape[:nb]), length)
+	outChunks := append(slices.Clone(l.Chunks[:nb]), chunks)
+	return fromLayer(graph.NewLayer(op, []*graph.Layer{squares}, outShape, l.DType, outChunks))
 }

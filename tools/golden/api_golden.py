@@ -208,3 +208,5 @@ case("searchsorted_right", lambda s, v: np.searchsorted(s, v, side="right"), np.
 case("sum_axis_empty", lambda a: np.sum(a, axis=()), rng.integers(-100, 100, size=(3, 4)).astype(np.int8))
 case("var_axis_empty", lambda a: np.var(a, axis=()), normal(3, 4))
 case("mean_axis_empty", lambda a: np.mean(a, axis=()), ints(2, 5))
+case("diagonal_3d", lambda a: np.diagonal(a, 1, 2, 0).copy(), normal(5, 3, 7))
+case("diagonal_4d_default", lambda a: np.diagonal(a, -1).copy(), normal(6, 5, 2, 3))
