@@ -412,6 +412,10 @@ func init() {
 	apiCases["mean_axis_empty"] = one(func(a *darray.Array) *darray.Array { return a.Mean(darray.Axis()) })
 	apiCases["diagonal_3d"] = one(func(a *darray.Array) *darray.Array { return a.DiagonalAxes(1, 2, 0) })
 	apiCases["diagonal_4d_default"] = one(func(a *darray.Array) *darray.Array { return a.Diagonal(-1) })
+	apiCases["take_array_axis1"] = two(func(a, i *darray.Array) *darray.Array { return a.TakeArray(i, 1) })
+	apiCases["take_array_bool"] = two(func(a, i *darray.Array) *darray.Array { return a.TakeArray(i, 0) })
+	apiCases["take_array_repeats"] = two(func(a, i *darray.Array) *darray.Array { return a.TakeArray(i, 0) })
+	apiCases["vindex_2"] = func(in []*darray.Array) *darray.Array { return in[0].VIndex(in[1], in[2]) }
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

@@ -95,3 +95,32 @@ func TestSortingErrors(t *testing.T) {
 		t.Errorf("bincount of values up to 9 with length 8: got %v", err)
 	}
 }
+
+// Lazy index arrays: bad arguments are named, and an index out of range fails the
+// computation naming the index.
+func TestGatherErrors(t *testing.T) {
+	ctx := context.Background()
+	x := darray.NewRNG(1).Random([]int{4, 6}, darray.ChunkSize(2, 3))
+	idx := darray.FromArray(must(nd.FromSlice([]int64{0, 5, -7})), darray.ChunkSize(2))
+	cases := []struct {
+		got  *darray.Array
+		want string
+	}{
+		{x.TakeArray(x, 0), "indices must be integers"},
+		{x.TakeArray(idx, 2), "axis 2"},
+		{x.VIndex(), "0 index arrays"},
+		{x.VIndex(idx, idx.Reshape(3, 1).BroadcastTo(3, 2)), "do not broadcast"},
+	}
+	for _, c := range cases {
+		err := c.got.Err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+	if _, err := x.TakeArray(idx, 1).Compute(ctx); err == nil || !strings.Contains(err.Error(), "index -7 is out of bounds for axis 1 with size 6") {
+		t.Errorf("take of -7 along 6: got %v", err)
+	}
+	if _, err := x.VIndex(idx, idx).Compute(ctx); err == nil || !strings.Contains(err.Error(), "out of bounds") {
+		t.Errorf("vindex out of range: got %v", err)
+	}
+}

@@ -210,3 +210,9 @@ case("var_axis_empty", lambda a: np.var(a, axis=()), normal(3, 4))
 case("mean_axis_empty", lambda a: np.mean(a, axis=()), ints(2, 5))
 case("diagonal_3d", lambda a: np.diagonal(a, 1, 2, 0).copy(), normal(5, 3, 7))
 case("diagonal_4d_default", lambda a: np.diagonal(a, -1).copy(), normal(6, 5, 2, 3))
+
+# Gathering with lazy index arrays (gather.go).
+case("take_array_axis1", lambda a, i: np.take(a, i, axis=1), normal(4, 9, 3), rng.integers(-9, 9, size=(2, 5)))
+case("take_array_bool", lambda a, i: np.take(a, i, axis=0), rng.random(13) < 0.5, rng.integers(0, 13, size=20))
+case("take_array_repeats", lambda a, i: np.take(a, i, axis=0), ints(7, 2), np.array([6, 6, 0, -1, 3, 3, 3]))
+case("vindex_2", lambda a, i, j: a[i, j], normal(6, 5, 3), rng.integers(-6, 6, size=(4, 3)), rng.integers(0, 5, size=(3,)))
