@@ -416,6 +416,26 @@ func init() {
 	apiCases["take_array_bool"] = two(func(a, i *darray.Array) *darray.Array { return a.TakeArray(i, 0) })
 	apiCases["take_array_repeats"] = two(func(a, i *darray.Array) *darray.Array { return a.TakeArray(i, 0) })
 	apiCases["vindex_2"] = func(in []*darray.Array) *darray.Array { return in[0].VIndex(in[1], in[2]) }
+	apiCases["select_mask"] = two(func(a, m *darray.Array) *darray.Array { return a.SelectMask(m) })
+	apiCases["select_mask_then_sum"] = two(func(a, m *darray.Array) *darray.Array {
+		known, err := a.SelectMask(m).ComputeChunkSizes(context.Background())
+		if err != nil {
+			panic(err)
+		}
+		return known.Sum()
+	})
+	apiCases["flatnonzero"] = one(func(a *darray.Array) *darray.Array { return a.FlatNonzero() })
+	unique := func(part int) func([]*darray.Array) *darray.Array {
+		return one(func(a *darray.Array) *darray.Array {
+			v, c, err := darray.Unique(context.Background(), a)
+			if err != nil {
+				panic(err)
+			}
+			return darray.FromArray([]*nd.Array{v, c}[part], darray.ChunkSize(-1))
+		})
+	}
+	apiCases["unique_values"], apiCases["unique_counts"] = unique(0), unique(1)
+	apiCases["unique_nan_values"], apiCases["unique_nan_counts"] = unique(0), unique(1)
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

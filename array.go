@@ -30,8 +30,9 @@ import (
 
 // Array is a lazy blocked array.
 type Array struct {
-	layer *graph.Layer
-	err   error
+	layer  *graph.Layer
+	err    error
+	ragged *ragged // with err ErrUnknownChunks: what makes the array once its lengths are known
 }
 
 func fromLayer(l *graph.Layer) *Array { return &Array{layer: l} }

@@ -94,6 +94,10 @@ func executeGraph(ctx context.Context, g *graph.Graph, opts []ComputeOption) ([]
 // Compute computes several arrays together, sharing the work they have in common, and
 // returns them as in-memory arrays.
 func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*nd.Array, error) {
+	arrays, err := computeRagged(ctx, arrays, opts)
+	if err != nil {
+		return nil, err
+	}
 	blocks, err := computeBlocks(ctx, arrays, opts)
 	if err != nil {
 		return nil, err
@@ -156,6 +160,10 @@ func assemble(l *graph.Layer, blocks []any) (*nd.Array, error) {
 // Persist computes the arrays and returns lazy arrays backed by the computed blocks, held
 // in memory, so that later expressions reuse them instead of recomputing.
 func Persist(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*Array, error) {
+	arrays, err := computeRagged(ctx, arrays, opts)
+	if err != nil {
+		return nil, err
+	}
 	blocks, err := computeBlocks(ctx, arrays, opts)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package darray_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -122,5 +123,46 @@ func TestGatherErrors(t *testing.T) {
 	}
 	if _, err := x.VIndex(idx, idx).Compute(ctx); err == nil || !strings.Contains(err.Error(), "out of bounds") {
 		t.Errorf("vindex out of range: got %v", err)
+	}
+}
+
+// An array of unknown block lengths computes, but other operations report that its
+// lengths are unknown until ComputeChunkSizes; bad masks are named.
+func TestUnknownChunks(t *testing.T) {
+	ctx := context.Background()
+	x := darray.NewRNG(1).Random([]int{4, 6}, darray.ChunkSize(2, 3))
+	sel := x.SelectMask(x.Greater(0.5))
+	if err := sel.Err(); !errors.Is(err, darray.ErrUnknownChunks) {
+		t.Fatalf("selection error %v, want ErrUnknownChunks", err)
+	}
+	if err := sel.Add(1).Sum().Err(); !errors.Is(err, darray.ErrUnknownChunks) {
+		t.Errorf("an operation on unknown lengths: %v", err)
+	}
+	got, err := sel.Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := sel.ComputeChunkSizes(ctx)
+	if err != nil || known.Err() != nil {
+		t.Fatal(err, known.Err())
+	}
+	if known.Shape()[0] != got.Size() || got.Size() == 0 || got.Size() == 24 {
+		t.Errorf("known length %v, computed %d elements", known.Shape(), got.Size())
+	}
+	for _, v := range nd.Values[float64](got) {
+		if v <= 0.5 {
+			t.Fatalf("selected %v, which the mask excludes", v)
+		}
+	}
+	for _, c := range []struct {
+		got  *darray.Array
+		want string
+	}{
+		{x.SelectMask(x), "mask must be boolean"},
+		{x.SelectMask(x.T().Greater(0.5)), "mask of shape (6, 4)"},
+	} {
+		if err := c.got.Err(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
 	}
 }

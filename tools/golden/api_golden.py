@@ -216,3 +216,14 @@ case("take_array_axis1", lambda a, i: np.take(a, i, axis=1), normal(4, 9, 3), rn
 case("take_array_bool", lambda a, i: np.take(a, i, axis=0), rng.random(13) < 0.5, rng.integers(0, 13, size=20))
 case("take_array_repeats", lambda a, i: np.take(a, i, axis=0), ints(7, 2), np.array([6, 6, 0, -1, 3, 3, 3]))
 case("vindex_2", lambda a, i, j: a[i, j], normal(6, 5, 3), rng.integers(-6, 6, size=(4, 3)), rng.integers(0, 5, size=(3,)))
+
+# Selections of unknown length (ragged.go).
+case("select_mask", lambda a, m: a[m], normal(7, 6), rng.random((7, 6)) < 0.3)
+case("select_mask_then_sum", lambda a, m: a[m].sum(), normal(9, 4), rng.random((9, 4)) < 0.5)
+case("flatnonzero", lambda a: np.flatnonzero(a), np.where(rng.random((5, 7)) < 0.4, 0, ints(5, 7)))
+case("unique_values", lambda a: np.unique(a), rng.integers(-5, 5, size=(6, 8)))
+case("unique_counts", lambda a: np.unique(a, return_counts=True)[1], rng.integers(-5, 5, size=(6, 8)))
+nanny = rng.integers(0, 4, size=(5, 5)).astype(float)
+nanny[1, 1] = nanny[3, 2] = np.nan
+case("unique_nan_values", lambda a: np.unique(a), nanny)
+case("unique_nan_counts", lambda a: np.unique(a, return_counts=True)[1], nanny)
