@@ -29,11 +29,11 @@ type ragged struct {
 
 // Block functions of the selections of unknown length.
 const (
-	compressFunc   = "darray.compress"    // x, mask -> x[mask]
-	countTrueFunc  = "darray.count-true"  // mask -> [number of trues]
-	nonzeroFunc    = "darray.nonzero"     // x -> global positions of its non-zero elements
+	compressFunc   = "darray.compress"   // x, mask -> x[mask]
+	countTrueFunc  = "darray.count-true" // mask -> [number of trues]
+	nonzeroFunc    = "darray.nonzero"    // x -> global positions of its non-zero elements
 	countNonzero   = "darray.count-nonzero"
-	uniqueFunc     = "darray.unique"       // x -> its sorted distinct values
+	uniqueFunc     = "darray.unique"        // x -> its sorted distinct values
 	uniqueCountsFn = "darray.unique-counts" // x -> how often each distinct value occurs
 	countUniqueFn  = "darray.count-unique"  // x -> [number of distinct values]
 )
