@@ -3,6 +3,8 @@ package darray_test
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/darray-go/darray"
@@ -91,6 +93,52 @@ func BenchmarkMapOverlap(b *testing.B) {
 		x := darray.NewRNG(1).Random([]int{4000, 4000}, darray.ChunkSize(1000, 1000))
 		m := darray.MapOverlap("test-mean3x3", x, []int{1}, darray.BoundaryReflect).Mean()
 		if _, err := m.Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRechunkStrips re-cuts a compressed 4000 x 4000 Zarr array from column strips
+// to row strips (an intermediate cut; bench/rechunk.sh runs 20000 x 20000 against dask).
+func BenchmarkRechunkStrips(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	src := filepath.Join(dir, "src.zarr")
+	x := darray.NewRNG(1).Random([]int{4000, 4000}, darray.ChunkSize(4000, 20))
+	if err := darray.ToZarr(ctx, x, src, "x", darray.ZarrOptions{Compressor: "blosc"}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		dst := filepath.Join(dir, "dst.zarr")
+		os.RemoveAll(dst)
+		if err := darray.ToZarr(ctx, darray.FromZarr(src, "x", darray.ChunkSpec{}), dst, "x", darray.ZarrOptions{Chunks: []int{20, 4000}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatmul sums a 2000 x 2000 matrix product in 500 x 500 blocks
+// (bench/matmul.sh runs 20000 x 20000 against dask).
+func BenchmarkMatmul(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		rng := darray.NewRNG(1)
+		x := rng.Random([]int{2000, 2000}, darray.ChunkSize(500, 500))
+		y := rng.Random([]int{2000, 2000}, darray.ChunkSize(500, 500))
+		if _, err := darray.Matmul(x, y).Sum().Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTallSkinnySVD decomposes 200,000 x 50 in blocks of 20,000 rows (bench/tsvd.sh
+// runs 2,000,000 x 100 against dask).
+func BenchmarkTallSkinnySVD(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewRNG(1).Random([]int{200000, 50}, darray.ChunkSize(20000, 50))
+		u, s, vt := darray.SVD(x)
+		if _, err := darray.Compute(ctx, []*darray.Array{u.Sum(), s, vt}); err != nil {
 			b.Fatal(err)
 		}
 	}
