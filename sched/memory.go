@@ -225,6 +225,7 @@ type spillMeta struct {
 // spillStore writes results to a private directory, created on first use and removed,
 // with everything in it, by close.
 type spillStore struct {
+	mu     sync.Mutex // workers write spill files at the same time
 	parent string
 	dir    string
 	files  int
@@ -236,17 +237,20 @@ func (s *spillStore) write(key string, v any) (*spillMeta, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
 	if s.dir == "" {
 		parent := s.parent
 		if parent == "" {
 			parent = os.TempDir()
 		}
 		if s.dir, err = os.MkdirTemp(parent, "darray-spill-*"); err != nil {
+			s.mu.Unlock()
 			return nil, fmt.Errorf("cannot create a spill directory in %s: %w", parent, err)
 		}
 	}
 	s.files++
 	path := filepath.Join(s.dir, strconv.Itoa(s.files)+".spill")
+	s.mu.Unlock()
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err == nil {
 		err = writeSpill(f, kind, arrays)
@@ -259,7 +263,9 @@ func (s *spillStore) write(key string, v any) (*spillMeta, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("spilling %s (%s) to %s: %w", key, formatBytes(size), path, err)
 	}
+	s.mu.Lock()
 	s.bytes += size
+	s.mu.Unlock()
 	m := &spillMeta{path: path, size: size}
 	if p, ok := v.(*nd.Partial); ok {
 		m.op, m.axes = p.Op, p.Axes
@@ -279,6 +285,9 @@ func (s *spillStore) read(m *spillMeta) (any, error) {
 	}
 	return v, nil
 }
+
+// discard removes a spill file that turned out not to be needed.
+func (s *spillStore) discard(m *spillMeta) { os.Remove(m.path) }
 
 func (s *spillStore) close() {
 	if s.dir != "" {

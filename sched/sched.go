@@ -164,13 +164,14 @@ type state struct {
 	pinned   []int32 // per task: running tasks reading its result
 	done     []bool
 	spilled  map[int]*spillMeta // results on disk
+	spilling map[int]bool       // results being written to disk (still in memory)
 	spill    spillStore
 }
 
 func newRun(g *graph.Graph) *state {
 	n := len(g.Tasks)
 	s := &state{g: g, waiting: make([]int32, n), refs: make([]int32, n), results: make([]any, n), left: n,
-		sizes: make([]int64, n), pinned: make([]int32, n), done: make([]bool, n), spilled: map[int]*spillMeta{}}
+		sizes: make([]int64, n), pinned: make([]int32, n), done: make([]bool, n), spilled: map[int]*spillMeta{}, spilling: map[int]bool{}}
 	s.cond = sync.NewCond(&s.mu)
 	counts := make([]int32, n)
 	for i := range g.Tasks {
@@ -376,7 +377,9 @@ func (s *state) next() (int, bool) {
 		}
 	}
 	if s.limit > 0 && s.held+s.reserved+need > s.limit {
-		s.makeRoom(t, s.held+s.reserved+need-s.limit)
+		if s.makeRoom(t, s.held+s.reserved+need-s.limit) {
+			return -1, true // the lock was let go while spilling: look again
+		}
 		if s.err != nil {
 			return -1, true
 		}
@@ -411,16 +414,20 @@ func (s *state) notePeak() {
 }
 
 // makeRoom spills held results, those needed least soon first, until want bytes are free
-// or nothing more can go. Results pinned by running tasks or read by task t stay.
-func (s *state) makeRoom(t int, want int64) {
+// or nothing more can go. Results pinned by running tasks, read by task t or already
+// being written stay. The files are written with the lock let go, so that the other
+// workers go on computing meanwhile; makeRoom reports whether it did that (the caller
+// must then look at the state afresh).
+func (s *state) makeRoom(t int, want int64) (unlocked bool) {
 	keep := map[int]bool{}
 	for _, d := range s.g.Tasks[t].Deps {
 		keep[d] = true
 	}
+	var victims []int
 	for want > 0 {
 		victim, latest := -1, int32(-1)
 		for i, v := range s.results {
-			if v == nil || s.pinned[i] > 0 || keep[i] || s.sizes[i] == 0 {
+			if v == nil || s.pinned[i] > 0 || keep[i] || s.sizes[i] == 0 || s.spilling[i] {
 				continue
 			}
 			if next := s.nextUse(i); next > latest {
@@ -428,23 +435,50 @@ func (s *state) makeRoom(t int, want int64) {
 			}
 		}
 		if victim < 0 {
-			return
+			break
 		}
-		m, err := s.spill.write(s.g.Tasks[victim].Name(), s.results[victim])
-		if errors.Is(err, errNotSpillable) {
+		if _, _, err := spillArrays(s.results[victim]); err != nil {
 			s.sizes[victim] = 0 // cannot go; stop considering it
 			continue
 		}
-		if err != nil {
-			s.err = fmt.Errorf("memory limit of %s: %w", formatBytes(s.limit), err)
-			s.cond.Broadcast()
-			return
-		}
-		s.spilled[victim] = m
-		s.held -= m.size
-		want -= m.size
-		s.results[victim], s.sizes[victim] = nil, 0
+		s.spilling[victim] = true
+		victims = append(victims, victim)
+		want -= s.sizes[victim]
 	}
+	if len(victims) == 0 {
+		return false
+	}
+	values := make([]any, len(victims))
+	names := make([]string, len(victims))
+	for i, v := range victims {
+		values[i], names[i] = s.results[v], s.g.Tasks[v].Name()
+	}
+	s.mu.Unlock()
+	metas := make([]*spillMeta, len(victims))
+	errs := make([]error, len(victims))
+	for i := range victims {
+		metas[i], errs[i] = s.spill.write(names[i], values[i])
+	}
+	s.mu.Lock()
+	for i, v := range victims {
+		delete(s.spilling, v)
+		switch {
+		case errs[i] != nil:
+			if s.err == nil {
+				s.err = fmt.Errorf("memory limit of %s: %w", formatBytes(s.limit), errs[i])
+			}
+		case s.results[v] == nil || s.pinned[v] > 0:
+			// Dropped by its last consumer, or taken up by a task, while being written:
+			// the file is not needed.
+			s.spill.discard(metas[i])
+		default:
+			s.spilled[v] = metas[i]
+			s.held -= metas[i].size
+			s.results[v], s.sizes[v] = nil, 0
+		}
+	}
+	s.cond.Broadcast()
+	return true
 }
 
 // nextUse is the priority of the first task still to run that reads result i (outputs
