@@ -295,22 +295,20 @@ func (s *spillStore) close() {
 	}
 }
 
-// The garbage collector is told about running computations: by default it lets the heap
-// grow to twice what is live before collecting, so a computation holding 3 GB of blocks
-// would reach 6 GB resident, with every new block in memory the kernel has to hand over
-// page by page. While computations run, the heap may grow by a quarter (blocks are
-// pointer-free, so collecting more often costs little) and a soft limit a little above
-// the tightest computation's own applies; freed blocks are collected and their memory
-// reused first. The program's own settings come back when the last computation ends.
+// The garbage collector is told about running computations' memory limits: by default it
+// lets the heap grow to twice what is live before collecting, so a computation holding
+// 3 GB of blocks would reach 6 GB resident, with every new block in memory the kernel
+// has to hand over page by page. With a soft limit a little above the computation's own,
+// freed blocks are collected and their memory reused before the heap grows past it.
+// (Collecting more often all the time, GOGC=25, costs a quarter more time on I/O-heavy
+// runs: the limit is the better tool.) Concurrent computations share the process: the
+// tightest of their limits applies, and the program's own setting comes back when the
+// last one ends.
 var gcLimits struct {
 	sync.Mutex
-	active          map[*int64]struct{}
-	original        int64
-	originalPercent int
+	active   map[*int64]struct{}
+	original int64
 }
-
-// gcPercentDuringRuns is the heap growth allowed while computations run (GOGC).
-const gcPercentDuringRuns = 25
 
 // holdGCLimit applies a soft memory limit for a computation limited to limit bytes of
 // held results and returns the function that lifts it.
@@ -322,10 +320,6 @@ func holdGCLimit(limit int64) (release func()) {
 	if len(gcLimits.active) == 0 {
 		gcLimits.active = map[*int64]struct{}{}
 		gcLimits.original = debug.SetMemoryLimit(-1)
-		gcLimits.originalPercent = debug.SetGCPercent(gcPercentDuringRuns)
-		if gcLimits.originalPercent < 0 || gcLimits.originalPercent < gcPercentDuringRuns {
-			debug.SetGCPercent(gcLimits.originalPercent) // off, or already tighter: keep it
-		}
 	}
 	gcLimits.active[want] = struct{}{}
 	applyGCLimit()
@@ -334,9 +328,6 @@ func holdGCLimit(limit int64) (release func()) {
 		defer gcLimits.Unlock()
 		delete(gcLimits.active, want)
 		applyGCLimit()
-		if len(gcLimits.active) == 0 {
-			debug.SetGCPercent(gcLimits.originalPercent)
-		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/linalg"
 	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/sched"
 )
 
 // peakRSS is the process's peak resident memory, from /proc.
@@ -33,6 +34,7 @@ func main() {
 	m := flag.Int("m", 2000000, "rows")
 	n := flag.Int("n", 100, "columns")
 	rows := flag.Int("rows", 100000, "rows per block")
+	mem := flag.String("mem", "0", "memory limit (0: half the machine's)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -46,10 +48,14 @@ func main() {
 	start := time.Now()
 	x := darray.NewRNG(1).Random([]int{*m, *n}, darray.ChunkSize(*rows, *n))
 	u, s, vt := darray.SVD(x)
-	res, err := darray.Compute(context.Background(), []*darray.Array{u.Sum(), s, vt})
+	limit, err := sched.ParseBytes(*mem)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := darray.Compute(context.Background(), []*darray.Array{u.Sum(), s, vt}, darray.MemoryLimit(limit))
 	if err != nil {
 		log.Fatal(err)
 	}
 	s0, _ := nd.At[float64](res[1], 0)
-	fmt.Printf("darray tsvd (%s) m=%d n=%d rows=%d seconds=%.2f s0=%.6f peak_rss=%s\n", linalg.Backend, *m, *n, *rows, time.Since(start).Seconds(), s0, peakRSS())
+	fmt.Printf("darray tsvd (%s) m=%d n=%d rows=%d limit=%s seconds=%.2f s0=%.6f peak_rss=%s\n", linalg.Backend, *m, *n, *rows, *mem, time.Since(start).Seconds(), s0, peakRSS())
 }
