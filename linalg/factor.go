@@ -124,7 +124,7 @@ func tallQR(a *nd.Array, leaf int) (q, r *nd.Array, err error) {
 	return q, r, nil
 }
 
-// lapackQR is QR by LAPACK's Householder factorization of the whole matrix.
+// lapackQR is QR by Householder reflections of the whole matrix (householderQR).
 func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 	g, err := matrix("qr", a)
 	if err != nil {
@@ -139,10 +139,7 @@ func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 		return q, r, nil
 	}
 	tau := make([]float64, k)
-	work := make([]float64, 1)
-	lapack64.Geqrf(g, tau, work, -1)
-	work = make([]float64, int(work[0]))
-	lapack64.Geqrf(g, tau, work, len(work))
+	householderQR(m, n, g.Data, g.Stride, tau)
 	rd := make([]float64, k*n)
 	for i := range k {
 		for j := i; j < n; j++ {
@@ -154,11 +151,7 @@ func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 	}
 	// Q's first k columns, formed in place over the reflectors.
 	qg := blas64.General{Rows: m, Cols: k, Stride: g.Stride, Data: g.Data}
-	lapack64.Orgqr(qg, tau, work, -1)
-	if need := int(work[0]); need > len(work) {
-		work = make([]float64, need)
-	}
-	lapack64.Orgqr(qg, tau, work, len(work))
+	householderQ(m, k, k, qg.Data, qg.Stride, tau)
 	if q, err = toArray(qg, m, k, dt); err != nil {
 		return nil, nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/darray-go/darray/nd"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
 // A matrix tall enough to be factored in pieces (tallQR) gives a q with
@@ -50,3 +52,56 @@ func TestTallQRInPieces(t *testing.T) {
 }
 
 var leafTest = leafRows(8)
+
+// The panel code (more columns than one panel) gives LAPACK's factorization: the same R,
+// and a Q with orthonormal columns that rebuilds the matrix. Wide matrices too.
+func TestHouseholderPanels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, shape := range [][2]int{{300, 70}, {97, 97}, {40, 150}} {
+		m, n := shape[0], shape[1]
+		data := make([]float64, m*n)
+		for i := range data {
+			data[i] = rng.NormFloat64()
+		}
+		a, _ := nd.FromSlice(data, m, n)
+		q, r, err := lapackQR(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := min(m, n)
+		g := blas64.General{Rows: m, Cols: n, Stride: n, Data: append([]float64{}, data...)}
+		tau := make([]float64, k)
+		work := make([]float64, 1)
+		lapack64.Geqrf(g, tau, work, -1)
+		work = make([]float64, int(work[0]))
+		lapack64.Geqrf(g, tau, work, len(work))
+		rv := nd.Values[float64](r)
+		for i := range k {
+			for j := range n {
+				want := 0.0
+				if j >= i {
+					want = g.Data[i*n+j]
+				}
+				if math.Abs(rv[i*n+j]-want) > 1e-10 {
+					t.Fatalf("%dx%d: r[%d,%d] = %v, LAPACK %v", m, n, i, j, rv[i*n+j], want)
+				}
+			}
+		}
+		qr, _ := Einsum("ik,kj->ij", q, r)
+		for i, v := range nd.Values[float64](qr) {
+			if math.Abs(v-data[i]) > 1e-10 {
+				t.Fatalf("%dx%d: q r differs from a at %d", m, n, i)
+			}
+		}
+		qtq, _ := Einsum("ki,kj->ij", q, q)
+		for i, v := range nd.Values[float64](qtq) {
+			id := 0.0
+			if i/k == i%k {
+				id = 1
+			}
+			if math.Abs(v-id) > 1e-12 {
+				t.Fatalf("%dx%d: qᵀq[%d] = %v", m, n, i, v)
+			}
+		}
+	}
+}
