@@ -146,7 +146,7 @@ func tsqr(a *Array) (q, r *Array) {
 type tsqrPlan struct {
 	first, q2, r *Array
 	rows         []int
-	n            int
+	m, n         int
 	dt           nd.DType
 	err          *Array
 }
@@ -170,7 +170,7 @@ func newTSQR(a *Array) tsqrPlan {
 	whole := tails.Rechunk(ChunkSize(-1, -1))
 	second := blockLayer(qrStackFunc, nil, []*Array{whole}, [][]int{{0, 1}}, []int{k*n + n, n}, graph.Chunks{{k*n + n}, {n}}, dt)
 	return tsqrPlan{
-		first: first, rows: rows, n: n, dt: dt,
+		first: first, rows: rows, m: m, n: n, dt: dt,
 		q2: second.IndexWith(nd.Slice(0, k*n, 1), nd.Whole()),
 		r:  second.IndexWith(nd.Slice(k*n, k*n+n, 1), nd.Whole()),
 	}
@@ -182,15 +182,7 @@ func newTSQR(a *Array) tsqrPlan {
 func (t tsqrPlan) q(small *Array) *Array {
 	k, c := len(t.rows), small.Shape()[1]
 	parts := small.Rechunk(ChunkSizes(slices.Repeat([]int{t.n}, k), []int{c}))
-	return blockLayer(tsqrQFunc, nil, []*Array{t.first, parts}, [][]int{{0, -1}, {0, 1}}, []int{sumInts(t.rows), c}, graph.Chunks{t.rows, {c}}, t.dt)
-}
-
-func sumInts(v []int) int {
-	s := 0
-	for _, x := range v {
-		s += x
-	}
-	return s
+	return blockLayer(tsqrQFunc, nil, []*Array{t.first, parts}, [][]int{{0, -1}, {0, 1}}, []int{t.m, c}, graph.Chunks{t.rows, {c}}, t.dt)
 }
 
 // rowsAtLeast merges neighbouring blocks until each is at least n long (the last may

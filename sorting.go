@@ -1,6 +1,7 @@
 package darray
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -256,11 +257,11 @@ func runTopK(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, e
 	var out *nd.Array
 	switch moved.DType() {
 	case nd.Float64:
-		out, err = topkLanes(moved, p, info, math.Inf(-1), math.NaN(), func(x, y float64) int { return compareF(x, y) })
+		out, err = topkLanes(moved, p, info, math.Inf(-1), math.NaN(), nd.CompareNaNLast[float64])
 	case nd.Int64:
-		out, err = topkLanes(moved, p, info, math.MinInt64, math.MaxInt64, func(x, y int64) int { return cmpOrdered(x, y) })
+		out, err = topkLanes(moved, p, info, math.MinInt64, math.MaxInt64, cmp.Compare[int64])
 	case nd.Uint64:
-		out, err = topkLanes(moved, p, info, 0, math.MaxUint64, func(x, y uint64) int { return cmpOrdered(x, y) })
+		out, err = topkLanes(moved, p, info, 0, math.MaxUint64, cmp.Compare[uint64])
 	default:
 		return nil, fmt.Errorf("topk: partial results of dtype %v", moved.DType())
 	}
@@ -272,16 +273,6 @@ func runTopK(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, e
 		return nil, err
 	}
 	return out.MoveAxis(out.NDim()-1, p.Axis)
-}
-
-func cmpOrdered[T int64 | uint64](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 type candidate[T any] struct {
@@ -343,7 +334,7 @@ func topkLanes[T int64 | uint64 | float64](moved *nd.Array, p topkParams, info g
 				c = -c
 			}
 			if c == 0 {
-				return cmpOrdered(x.idx, y.idx)
+				return cmp.Compare(x.idx, y.idx)
 			}
 			return c
 		})
@@ -626,28 +617,10 @@ func Digitize(x *Array, bins []float64, right bool) *Array {
 func searchSorted(sorted []float64, v float64, right bool) int {
 	return sort.Search(len(sorted), func(i int) bool {
 		if right {
-			return compareF(sorted[i], v) > 0
+			return nd.CompareNaNLast(sorted[i], v) > 0
 		}
-		return compareF(sorted[i], v) >= 0
+		return nd.CompareNaNLast(sorted[i], v) >= 0
 	})
-}
-
-// compareF orders floats with NaNs last.
-func compareF(x, y float64) int {
-	xn, yn := math.IsNaN(x), math.IsNaN(y)
-	switch {
-	case xn && yn:
-		return 0
-	case xn:
-		return 1
-	case yn:
-		return -1
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 func runDigitize(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {

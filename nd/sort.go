@@ -37,8 +37,8 @@ func normalizeAxis(op string, axis, n int) (int, error) {
 	return axis, nil
 }
 
-// compareNaNLast orders floats with NaNs after every number.
-func compareNaNLast[T float](x, y T) int {
+// CompareNaNLast orders floats as NumPy's sort does: NaNs after every number.
+func CompareNaNLast[T float](x, y T) int {
 	xn, yn := x != x, y != y
 	switch {
 	case xn && yn:
@@ -80,9 +80,9 @@ func Sort(a *Array, axis int) (*Array, error) {
 	if n > 0 {
 		switch d := c.data.(type) {
 		case []float64:
-			sortEach(d, n, size, compareNaNLast[float64])
+			sortEach(d, n, size, CompareNaNLast[float64])
 		case []float32:
-			sortEach(d, n, size, compareNaNLast[float32])
+			sortEach(d, n, size, CompareNaNLast[float32])
 		case []complex128:
 			sortEach(d, n, size, compareComplex[complex128])
 		case []complex64:
@@ -126,9 +126,9 @@ func ArgSort(a *Array, axis int) (*Array, error) {
 	if n > 0 {
 		switch d := c.data.(type) {
 		case []float64:
-			argsortEach(d, idx, n, compareNaNLast[float64])
+			argsortEach(d, idx, n, CompareNaNLast[float64])
 		case []float32:
-			argsortEach(d, idx, n, compareNaNLast[float32])
+			argsortEach(d, idx, n, CompareNaNLast[float32])
 		case []complex128:
 			argsortEach(d, idx, n, compareComplex[complex128])
 		case []complex64:
@@ -214,7 +214,7 @@ func quantiles(op string, a *Array, q []float64, axis int, median bool) (*Array,
 	out := make([]float64, len(q)*nl)
 	for l := range nl {
 		lane := d[l*n : (l+1)*n]
-		slices.SortFunc(lane, compareNaNLast[float64])
+		slices.SortFunc(lane, CompareNaNLast[float64])
 		for i, p := range q {
 			out[i*nl+l] = interpolate(lane, p, median)
 		}

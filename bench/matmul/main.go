@@ -7,40 +7,24 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"os"
-	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/bench/internal/proc"
 	"github.com/darray-go/darray/linalg"
 	"github.com/darray-go/darray/nd"
 )
-
-// peakRSS is the process's peak resident memory, from /proc.
-func peakRSS() string {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
-	}
-	return "?"
-}
 
 func main() {
 	n := flag.Int("n", 20000, "rows and columns")
 	chunk := flag.Int("chunk", 2000, "block rows and columns")
 	profile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			log.Fatal(err)
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	stop, err := proc.Profile(*profile)
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer stop()
 	start := time.Now()
 	rng := darray.NewRNG(1)
 	x := rng.Random([]int{*n, *n}, darray.ChunkSize(*chunk, *chunk))
@@ -51,5 +35,5 @@ func main() {
 	}
 	v, _ := nd.At[float64](s)
 	secs := time.Since(start).Seconds()
-	fmt.Printf("darray matmul (%s) n=%d chunk=%d seconds=%.2f gflops=%.1f sum=%.6g peak_rss=%s\n", linalg.Backend, *n, *chunk, secs, 2*float64(*n)*float64(*n)*float64(*n)/secs/1e9, v, peakRSS())
+	fmt.Printf("darray matmul (%s) n=%d chunk=%d seconds=%.2f gflops=%.1f sum=%.6g peak_rss=%s\n", linalg.Backend, *n, *chunk, secs, 2*float64(*n)*float64(*n)*float64(*n)/secs/1e9, v, proc.PeakRSS())
 }

@@ -7,11 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/bench/internal/proc"
 	"github.com/darray-go/darray/nd"
 )
 
@@ -41,17 +40,6 @@ func mean3x3(_ any, blocks []*nd.Array, info darray.BlockInfo) (*nd.Array, error
 	return nd.FromSlice(out, h, w)
 }
 
-// peakRSS is the process's peak resident memory, from /proc.
-func peakRSS() string {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
-	}
-	return "?"
-}
-
 func main() {
 	n := flag.Int("n", 20000, "rows and columns")
 	chunk := flag.Int("chunk", 2000, "block rows and columns")
@@ -66,5 +54,5 @@ func main() {
 		log.Fatal(err)
 	}
 	v, _ := nd.At[float64](m)
-	fmt.Printf("darray map_overlap n=%d chunk=%d seconds=%.2f mean=%.9f peak_rss=%s\n", *n, *chunk, time.Since(start).Seconds(), v, peakRSS())
+	fmt.Printf("darray map_overlap n=%d chunk=%d seconds=%.2f mean=%.9f peak_rss=%s\n", *n, *chunk, time.Since(start).Seconds(), v, proc.PeakRSS())
 }

@@ -10,24 +10,12 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/bench/internal/proc"
 	"github.com/darray-go/darray/sched"
 )
-
-// peakRSS is the process's peak resident memory, from /proc.
-func peakRSS() string {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
-	}
-	return "?"
-}
 
 func main() {
 	n := flag.Int("n", 20000, "rows and columns")
@@ -40,14 +28,11 @@ func main() {
 	compressor := flag.String("compressor", "", "the source's compressor with -make (\"\": none)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			log.Fatal(err)
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	stop, err := proc.Profile(*profile)
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer stop()
 	ctx := context.Background()
 	if *make {
 		x := darray.NewRNG(1).Random([]int{*n, *n}, darray.ChunkSize(*n, *from))
@@ -68,5 +53,5 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("darray rechunk %s n=%d (%d,%d)->(%d,%d) limit=%s seconds=%.2f tasks=%d peak_held=%dMB spilled=%dMB peak_rss=%s\n",
-		*src, *n, *n, *from, *to, *n, *mem, time.Since(start).Seconds(), st.Tasks, st.PeakBytes>>20, st.SpilledBytes>>20, peakRSS())
+		*src, *n, *n, *from, *to, *n, *mem, time.Since(start).Seconds(), st.Tasks, st.PeakBytes>>20, st.SpilledBytes>>20, proc.PeakRSS())
 }

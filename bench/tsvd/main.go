@@ -8,27 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"os"
-	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/bench/internal/proc"
 	"github.com/darray-go/darray/linalg"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/sched"
 )
-
-// peakRSS is the process's peak resident memory, from /proc.
-func peakRSS() string {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
-	}
-	return "?"
-}
 
 func main() {
 	m := flag.Int("m", 2000000, "rows")
@@ -37,14 +24,11 @@ func main() {
 	mem := flag.String("mem", "0", "memory limit (0: half the machine's)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			log.Fatal(err)
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	stop, err := proc.Profile(*profile)
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer stop()
 	start := time.Now()
 	x := darray.NewRNG(1).Random([]int{*m, *n}, darray.ChunkSize(*rows, *n))
 	u, s, vt := darray.SVD(x)
@@ -57,5 +41,5 @@ func main() {
 		log.Fatal(err)
 	}
 	s0, _ := nd.At[float64](res[1], 0)
-	fmt.Printf("darray tsvd (%s) m=%d n=%d rows=%d limit=%s seconds=%.2f s0=%.6f peak_rss=%s\n", linalg.Backend, *m, *n, *rows, *mem, time.Since(start).Seconds(), s0, peakRSS())
+	fmt.Printf("darray tsvd (%s) m=%d n=%d rows=%d limit=%s seconds=%.2f s0=%.6f peak_rss=%s\n", linalg.Backend, *m, *n, *rows, *mem, time.Since(start).Seconds(), s0, proc.PeakRSS())
 }
