@@ -124,7 +124,9 @@ func tallQR(a *nd.Array, leaf int) (q, r *nd.Array, err error) {
 	return q, r, nil
 }
 
-// lapackQR is QR by Householder reflections of the whole matrix (householderQR).
+// lapackQR is QR by LAPACK's Householder factorization of the whole matrix. (Blocking it
+// in panels below LAPACK's 128-column crossover was tried: no faster with OpenBLAS, and
+// slower with gonum's pure-Go products.)
 func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 	g, err := matrix("qr", a)
 	if err != nil {
@@ -139,7 +141,10 @@ func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 		return q, r, nil
 	}
 	tau := make([]float64, k)
-	householderQR(m, n, g.Data, g.Stride, tau)
+	work := make([]float64, 1)
+	lapack64.Geqrf(g, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqrf(g, tau, work, len(work))
 	rd := make([]float64, k*n)
 	for i := range k {
 		for j := i; j < n; j++ {
@@ -151,7 +156,11 @@ func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 	}
 	// Q's first k columns, formed in place over the reflectors.
 	qg := blas64.General{Rows: m, Cols: k, Stride: g.Stride, Data: g.Data}
-	householderQ(m, k, k, qg.Data, qg.Stride, tau)
+	lapack64.Orgqr(qg, tau, work, -1)
+	if need := int(work[0]); need > len(work) {
+		work = make([]float64, need)
+	}
+	lapack64.Orgqr(qg, tau, work, len(work))
 	if q, err = toArray(qg, m, k, dt); err != nil {
 		return nil, nil, err
 	}

@@ -53,9 +53,9 @@ func TestTallQRInPieces(t *testing.T) {
 
 var leafTest = leafRows(8)
 
-// The panel code (more columns than one panel) gives LAPACK's factorization: the same R,
-// and a Q with orthonormal columns that rebuilds the matrix. Wide matrices too.
-func TestHouseholderPanels(t *testing.T) {
+// Tall, square and wide matrices: LAPACK's R, and a Q with orthonormal columns that
+// rebuilds the matrix.
+func TestQRShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, shape := range [][2]int{{300, 70}, {97, 97}, {40, 150}} {
 		m, n := shape[0], shape[1]
