@@ -48,6 +48,8 @@ func format(a *Array) string {
 		}
 	case small.dtype.IsFloat():
 		strs = formatFloats(Values[float64](small), small.dtype)
+	case small.dtype.IsComplex():
+		strs = formatComplexes(Values[complex128](small), small.dtype)
 	default:
 		for i, v := range Values[complex128](small) {
 			strs[i] = formatElement(small.dtype, v)
@@ -61,8 +63,8 @@ func format(a *Array) string {
 	last := len(small.shape) - 1
 	var rec func(d, off int, indent string)
 	rec = func(d, off int, indent string) {
-		if d > last {
-			b.WriteString(strings.Repeat(" ", width-len(strs[off])) + strs[off])
+		if d == last {
+			b.WriteString(formatRow(strs, off, cs[d], small.shape[d], width, d, long[d]))
 			return
 		}
 		sep := " "
@@ -150,22 +152,29 @@ func formatFloats(vals []float64, dt DType) []string {
 	scientific := hi >= 1e8 || lo < 1e-4 || hi/lo > 1e3 && hi > 0
 	out := make([]string, len(vals))
 	if scientific {
+		// Every value with the digits the most demanding one needs (at most eight), as
+		// NumPy pads mantissas to a common precision: [1.5e-05 1.0e+03].
+		digits := 0
+		for _, v := range vals {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			m, _, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, bits), "e")
+			if dot := strings.IndexByte(m, '.'); dot >= 0 {
+				digits = max(digits, min(len(m)-dot-1, precision))
+			}
+		}
 		for i, v := range vals {
 			out[i] = formatFloat(v, bits)
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
-				out[i] = strings.Replace(strconv.FormatFloat(v, 'e', -1, bits), "e+0", "e+", 1)
-				out[i] = strings.Replace(out[i], "e-0", "e-", 1)
-				if m, e, ok := strings.Cut(out[i], "e"); ok {
-					if f, err := strconv.ParseFloat(m, 64); err == nil && len(m) > precision+2 {
-						m = strings.TrimRight(strconv.FormatFloat(f, 'f', precision, 64), "0")
-					}
-					if !strings.Contains(m, ".") {
-						m += "."
-					}
-					exp, _ := strconv.Atoi(e)
-					out[i] = m + fmt.Sprintf("e%+03d", exp)
-				}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
 			}
+			m, e, _ := strings.Cut(strconv.FormatFloat(v, 'e', digits, 64), "e")
+			if !strings.Contains(m, ".") {
+				m += "."
+			}
+			exp, _ := strconv.Atoi(e)
+			out[i] = m + fmt.Sprintf("e%+03d", exp)
 		}
 		return out
 	}
@@ -191,6 +200,79 @@ func formatFloats(vals []float64, dt DType) []string {
 		}
 	}
 	return out
+}
+
+// lineWidth is NumPy's default print line width.
+const lineWidth = 75
+
+// formatRow prints the innermost axis at depth d as NumPy does: elements right-aligned to
+// width, separated by spaces, wrapped before a line would pass the line width (less one
+// column per closing bracket), continuation lines indented past the opening bracket.
+func formatRow(strs []string, off, stride, n, width, d int, long bool) string {
+	hanging := strings.Repeat(" ", d+1)
+	limit := lineWidth - 1 - d
+	var b strings.Builder
+	line := hanging
+	extend := func(word string) {
+		if len(line)+len(word) > limit {
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+			line = hanging
+		}
+		line += word
+	}
+	for i := range n {
+		if long && i == edgeItems {
+			extend("...")
+			line += " "
+		}
+		s := strs[off+i*stride]
+		extend(strings.Repeat(" ", width-len(s)) + s)
+		if i < n-1 {
+			line += " "
+		}
+	}
+	b.WriteString(line)
+	return "[" + b.String()[d+1:] + "]"
+}
+
+// formatComplexes formats complex elements as NumPy does: the real parts as one column of
+// floats and the imaginary parts as another, always signed, each aligned on its own, with
+// the "j" before the imaginary part's padding.
+func formatComplexes(vals []complex128, dt DType) []string {
+	part := Float64
+	if dt == Complex64 {
+		part = Float32
+	}
+	re := make([]float64, len(vals))
+	im := make([]float64, len(vals))
+	for i, v := range vals {
+		re[i], im[i] = real(v), imag(v)
+	}
+	rs, is := formatFloats(re, part), formatFloats(im, part)
+	for i, s := range is {
+		if !strings.HasPrefix(s, "-") {
+			is[i] = "+" + s
+		}
+	}
+	alignLeft(rs)
+	alignLeft(is)
+	out := make([]string, len(vals))
+	for i := range vals {
+		body := strings.TrimRight(is[i], " ")
+		out[i] = rs[i] + body + "j" + is[i][len(body):]
+	}
+	return out
+}
+
+// alignLeft pads strings on the left to a common length.
+func alignLeft(strs []string) {
+	width := 0
+	for _, s := range strs {
+		width = max(width, len(s))
+	}
+	for i, s := range strs {
+		strs[i] = strings.Repeat(" ", width-len(s)) + s
+	}
 }
 
 // formatScalar prints a 0-d array as NumPy prints a scalar: Python's repr of the number.

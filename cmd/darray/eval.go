@@ -202,6 +202,14 @@ var binaryOps = map[string]nd.BinaryOp{"+": nd.Add, "-": nd.Subtract, "*": nd.Mu
 	">=": nd.GreaterEqual, "==": nd.Equal, "!=": nd.NotEqual, "&": nd.BitwiseAnd, "|": nd.BitwiseOr, "^": nd.BitwiseXor}
 
 func (e *evaluator) binary(x *binaryExpr, a, b any) (any, error) {
+	if x.op == "@" {
+		aa, err1 := arrayArg(a)
+		bb, err2 := arrayArg(b)
+		if err := firstErr(err1, err2); err != nil {
+			return nil, e.errAt(x, "@: %v", err)
+		}
+		return e.arrayResult(x, darray.Matmul(aa, bb))
+	}
 	op, ok := binaryOps[x.op]
 	if !ok {
 		return nil, e.errAt(x, "unknown operator %s", x.op)

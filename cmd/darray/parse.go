@@ -50,7 +50,7 @@ type token struct {
 
 func tokenize(src string) ([]token, error) {
 	var toks []token
-	ops := []string{"**", "//", "<=", ">=", "==", "!=", "+", "-", "*", "/", "%", "<", ">", "&", "|", "^", "~", "(", ")", "[", "]", ",", ":", ".", "=", "..."}
+	ops := []string{"**", "//", "<=", ">=", "==", "!=", "+", "-", "*", "/", "%", "@", "<", ">", "&", "|", "^", "~", "(", ")", "[", "]", ",", ":", ".", "=", "..."}
 	i := 0
 	depth := 0
 	for i < len(src) {
@@ -292,7 +292,7 @@ func (p *parser) tuple() (node, error) {
 	return &tupleExpr{at, items}, nil
 }
 
-var precedence = [][]string{{"|"}, {"^"}, {"&"}, {"<", "<=", ">", ">=", "==", "!="}, {"+", "-"}, {"*", "/", "//", "%"}}
+var precedence = [][]string{{"|"}, {"^"}, {"&"}, {"<", "<=", ">", ">=", "==", "!="}, {"+", "-"}, {"*", "/", "//", "%", "@"}}
 
 func (p *parser) expr() (node, error) { return p.binary(0) }
 

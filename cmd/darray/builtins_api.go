@@ -1,0 +1,452 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/darray-go/darray"
+)
+
+// defineArrayAPI adds the products, sorting, statistics and the linalg and fft modules
+// to the environment, by NumPy's names and keyword arguments.
+func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[string]any) (any, error))) {
+	inf := math.Inf(1)
+	env["inf"], env["nan"], env["pi"], env["e"] = inf, math.NaN(), math.Pi, math.E
+	two := func(name string, f func(a, b *darray.Array) *darray.Array) {
+		def(name, false, func(args []any, kw map[string]any) (any, error) {
+			a, b, err := twoArrays(args, kw, "a", "b")
+			if err != nil {
+				return nil, err
+			}
+			return f(a, b), nil
+		})
+	}
+	two("matmul", darray.Matmul)
+	two("dot", darray.Dot)
+	two("outer", darray.Outer)
+	def("einsum", false, func(args []any, kw map[string]any) (any, error) {
+		if len(args) < 2 {
+			return nil, fmt.Errorf("takes a subscripts string and at least one array")
+		}
+		spec, ok := args[0].(string)
+		if !ok {
+			return nil, fmt.Errorf("subscripts must be a string, not %s", describe(args[0]))
+		}
+		arrays := make([]*darray.Array, len(args)-1)
+		for i, v := range args[1:] {
+			a, err := arrayArg(v)
+			if err != nil {
+				return nil, err
+			}
+			arrays[i] = a
+		}
+		return darray.Einsum(spec, arrays...), nil
+	})
+	def("tensordot", false, func(args []any, kw map[string]any) (any, error) {
+		a, b, err := twoArrays(args, kw, "a", "b")
+		if err != nil {
+			return nil, err
+		}
+		axes := optional(args, 2, kw, "axes")
+		if axes == nil {
+			axes = int64(2)
+		}
+		switch x := axes.(type) {
+		case int64: // the last x axes of a with the first x of b
+			var aa, bb []int
+			for i := range int(x) {
+				aa = append(aa, a.NDim()-int(x)+i)
+				bb = append(bb, i)
+			}
+			return darray.Tensordot(a, b, aa, bb), nil
+		case []any:
+			if len(x) == 2 {
+				aa, err1 := intsArg([]any{x[0]}, nil)
+				bb, err2 := intsArg([]any{x[1]}, nil)
+				if err1 == nil && err2 == nil {
+					return darray.Tensordot(a, b, aa, bb), nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("axes must be an integer or a pair of axis lists, not %s", describe(axes))
+	})
+	axisMethod := func(name string, f func(a *darray.Array, axis int) *darray.Array) {
+		def(name, true, func(args []any, kw map[string]any) (any, error) {
+			if err := arity(args, 1, 2); err != nil {
+				return nil, err
+			}
+			a, err := arrayArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			ax, err := intOr(optional(args, 1, kw, "axis"), -1)
+			if err != nil {
+				return nil, err
+			}
+			return f(a, ax), nil
+		})
+	}
+	axisMethod("sort", (*darray.Array).Sort)
+	axisMethod("argsort", (*darray.Array).ArgSort)
+	def("median", true, func(args []any, kw map[string]any) (any, error) {
+		a, axes, err := arrayAndAxes(args, kw, 1)
+		if err != nil {
+			return nil, err
+		}
+		return a.Median(axes...), nil
+	})
+	quantile := func(name string, f func(a *darray.Array, q []float64, axes ...int) *darray.Array) {
+		def(name, false, func(args []any, kw map[string]any) (any, error) {
+			a, axes, err := arrayAndAxes(args, kw, 2)
+			if err != nil {
+				return nil, err
+			}
+			qv := optional(args, 1, kw, "q")
+			if list, ok := qv.([]any); ok {
+				q, err := floatsArg(list)
+				if err != nil {
+					return nil, err
+				}
+				return f(a, q, axes...), nil
+			}
+			q, err := numberArg(qv)
+			if err != nil {
+				return nil, fmt.Errorf("q: %w", err)
+			}
+			return f(a, []float64{real(q)}, axes...).Squeeze(0), nil // a scalar q: no q axis
+		})
+	}
+	quantile("quantile", (*darray.Array).Quantile)
+	quantile("percentile", (*darray.Array).Percentile)
+	def("cov", false, func(args []any, kw map[string]any) (any, error) {
+		m, err := arrayArg(optional(args, 0, kw, "m"))
+		if err != nil {
+			return nil, err
+		}
+		var y *darray.Array
+		if v := optional(args, 1, kw, "y"); v != nil {
+			if y, err = arrayArg(v); err != nil {
+				return nil, err
+			}
+		}
+		rowvar, err1 := boolOr(kw["rowvar"], true)
+		bias, err2 := boolOr(kw["bias"], false)
+		ddof, err3 := intOr(kw["ddof"], -1)
+		if err := firstErr(err1, err2, err3); err != nil {
+			return nil, err
+		}
+		return darray.Cov(m, y, rowvar, bias, ddof), nil
+	})
+	def("corrcoef", false, func(args []any, kw map[string]any) (any, error) {
+		x, err := arrayArg(optional(args, 0, kw, "x"))
+		if err != nil {
+			return nil, err
+		}
+		var y *darray.Array
+		if v := optional(args, 1, kw, "y"); v != nil {
+			if y, err = arrayArg(v); err != nil {
+				return nil, err
+			}
+		}
+		rowvar, err := boolOr(kw["rowvar"], true)
+		if err != nil {
+			return nil, err
+		}
+		return darray.Corrcoef(x, y, rowvar), nil
+	})
+	def("diagonal", true, func(args []any, kw map[string]any) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "a"))
+		if err != nil {
+			return nil, err
+		}
+		k, err1 := intOr(optional(args, 1, kw, "offset"), 0)
+		ax1, err2 := intOr(optional(args, 2, kw, "axis1"), 0)
+		ax2, err3 := intOr(optional(args, 3, kw, "axis2"), 1)
+		if err := firstErr(err1, err2, err3); err != nil {
+			return nil, err
+		}
+		return a.DiagonalAxes(k, ax1, ax2), nil
+	})
+	def("take", true, func(args []any, kw map[string]any) (any, error) {
+		a, idx, err := twoArrays(args, kw, "a", "indices")
+		if err != nil {
+			return nil, err
+		}
+		v := optional(args, 2, kw, "axis")
+		if v == nil { // NumPy: indices into the flattened array
+			return a.Ravel().TakeArray(idx, 0), nil
+		}
+		ax, err := intOr(v, 0)
+		if err != nil {
+			return nil, err
+		}
+		return a.TakeArray(idx, ax), nil
+	})
+	def("bincount", false, func(args []any, kw map[string]any) (any, error) {
+		x, err := arrayArg(optional(args, 0, kw, "x"))
+		if err != nil {
+			return nil, err
+		}
+		var w *darray.Array
+		if v := optional(args, 1, kw, "weights"); v != nil {
+			if w, err = arrayArg(v); err != nil {
+				return nil, err
+			}
+		}
+		n, err := intOr(kw["minlength"], 0)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("give minlength= (at least the largest value plus one): a lazy result's length is needed up front")
+		}
+		return darray.Bincount(x, w, n), nil
+	})
+	def("digitize", false, func(args []any, kw map[string]any) (any, error) {
+		x, err := arrayArg(optional(args, 0, kw, "x"))
+		if err != nil {
+			return nil, err
+		}
+		list, ok := optional(args, 1, kw, "bins").([]any)
+		if !ok {
+			return nil, fmt.Errorf("bins must be a list of numbers")
+		}
+		bins, err := floatsArg(list)
+		if err != nil {
+			return nil, err
+		}
+		right, err := boolOr(optional(args, 2, kw, "right"), false)
+		if err != nil {
+			return nil, err
+		}
+		return darray.Digitize(x, bins, right), nil
+	})
+	def("searchsorted", false, func(args []any, kw map[string]any) (any, error) {
+		a, v, err := twoArrays(args, kw, "a", "v")
+		if err != nil {
+			return nil, err
+		}
+		side, _ := optional(args, 2, kw, "side").(string)
+		if side != "" && side != "left" && side != "right" {
+			return nil, fmt.Errorf("side must be 'left' or 'right', not %q", side)
+		}
+		return darray.SearchSorted(a, v, side == "right"), nil
+	})
+	env["linalg"] = linalgModule()
+	env["fft"] = fftModule()
+}
+
+func linalgModule() module {
+	m := module{}
+	one := func(name string, f func(a *darray.Array) *darray.Array) {
+		m[name] = &fn{"linalg." + name, func(args []any, kw map[string]any) (any, error) {
+			if err := arity(args, 1, 1); err != nil {
+				return nil, err
+			}
+			a, err := arrayArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			return f(a), nil
+		}}
+	}
+	one("inv", darray.Inv)
+	one("cholesky", darray.Cholesky)
+	m["solve"] = &fn{"linalg.solve", func(args []any, kw map[string]any) (any, error) {
+		a, b, err := twoArrays(args, kw, "a", "b")
+		if err != nil {
+			return nil, err
+		}
+		return darray.Solve(a, b), nil
+	}}
+	m["norm"] = &fn{"linalg.norm", func(args []any, kw map[string]any) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "x"))
+		if err != nil {
+			return nil, err
+		}
+		ord := ""
+		switch o := optional(args, 1, kw, "ord").(type) {
+		case nil:
+		case string:
+			ord = o
+		case int64:
+			ord = strconv.FormatInt(o, 10)
+		case float64:
+			ord = strconv.FormatFloat(o, 'g', -1, 64) // inf and -inf print as +Inf, -Inf
+			if math.IsInf(o, 1) {
+				ord = "inf"
+			} else if math.IsInf(o, -1) {
+				ord = "-inf"
+			}
+		default:
+			return nil, fmt.Errorf("ord must be a number, inf, 'fro' or 'nuc', not %s", describe(o))
+		}
+		var axes []int
+		if v := optional(args, 2, kw, "axis"); v != nil {
+			if axes, err = intsArg([]any{v}, nil); err != nil {
+				return nil, err
+			}
+		}
+		return darray.Norm(a, ord, axes...), nil
+	}}
+	return m
+}
+
+func fftModule() module {
+	m := module{}
+	oneAxis := func(name string, f func(a *darray.Array, axis int, o darray.FFTOptions) *darray.Array) {
+		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+			a, err := arrayArg(optional(args, 0, kw, "a"))
+			if err != nil {
+				return nil, err
+			}
+			n, err1 := intOr(optional(args, 1, kw, "n"), 0)
+			ax, err2 := intOr(optional(args, 2, kw, "axis"), -1)
+			if err := firstErr(err1, err2); err != nil {
+				return nil, err
+			}
+			norm, _ := optional(args, 3, kw, "norm").(string)
+			return f(a, ax, darray.FFTOptions{N: n, Norm: norm}), nil
+		}}
+	}
+	oneAxis("fft", darray.FFT)
+	oneAxis("ifft", darray.IFFT)
+	oneAxis("rfft", darray.RFFT)
+	oneAxis("irfft", darray.IRFFT)
+	manyAxes := func(name string, defaultAxes []int, f func(a *darray.Array, s, axes []int, norm string) *darray.Array) {
+		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+			a, err := arrayArg(optional(args, 0, kw, "a"))
+			if err != nil {
+				return nil, err
+			}
+			var s, axes []int
+			if v := optional(args, 1, kw, "s"); v != nil {
+				if s, err = intsArg([]any{v}, nil); err != nil {
+					return nil, err
+				}
+			}
+			axes = defaultAxes
+			if v := optional(args, 2, kw, "axes"); v != nil {
+				if axes, err = intsArg([]any{v}, nil); err != nil {
+					return nil, err
+				}
+			}
+			norm, _ := optional(args, 3, kw, "norm").(string)
+			return f(a, s, axes, norm), nil
+		}}
+	}
+	last2 := []int{-2, -1}
+	manyAxes("fft2", last2, darray.FFTN)
+	manyAxes("ifft2", last2, darray.IFFTN)
+	manyAxes("rfft2", last2, darray.RFFTN)
+	manyAxes("irfft2", last2, darray.IRFFTN)
+	manyAxes("fftn", nil, darray.FFTN)
+	manyAxes("ifftn", nil, darray.IFFTN)
+	manyAxes("rfftn", nil, darray.RFFTN)
+	manyAxes("irfftn", nil, darray.IRFFTN)
+	freq := func(name string, f func(n int, d float64, c darray.ChunkSpec) *darray.Array) {
+		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+			n, err := intOr(optional(args, 0, kw, "n"), 0)
+			if err != nil {
+				return nil, err
+			}
+			d := 1.0
+			if v := optional(args, 1, kw, "d"); v != nil {
+				c, err := numberArg(v)
+				if err != nil {
+					return nil, err
+				}
+				d = real(c)
+			}
+			return f(n, d, darray.ChunkSize(-1)), nil
+		}}
+	}
+	freq("fftfreq", darray.FFTFreq)
+	freq("rfftfreq", darray.RFFTFreq)
+	shift := func(name string, f func(a *darray.Array, axes ...int) *darray.Array) {
+		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+			a, err := arrayArg(optional(args, 0, kw, "x"))
+			if err != nil {
+				return nil, err
+			}
+			var axes []int
+			if v := optional(args, 1, kw, "axes"); v != nil {
+				if axes, err = intsArg([]any{v}, nil); err != nil {
+					return nil, err
+				}
+			}
+			return f(a, axes...), nil
+		}}
+	}
+	shift("fftshift", darray.FFTShift)
+	shift("ifftshift", darray.IFFTShift)
+	return m
+}
+
+func twoArrays(args []any, kw map[string]any, n1, n2 string) (*darray.Array, *darray.Array, error) {
+	a, err := arrayArg(optional(args, 0, kw, n1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", n1, err)
+	}
+	b, err := arrayArg(optional(args, 1, kw, n2))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", n2, err)
+	}
+	return a, b, nil
+}
+
+// arrayAndAxes reads an array and an optional axis (positional at axisPos, or axis=).
+func arrayAndAxes(args []any, kw map[string]any, axisPos int) (*darray.Array, []int, error) {
+	a, err := arrayArg(optional(args, 0, kw, "a"))
+	if err != nil {
+		return nil, nil, err
+	}
+	v := optional(args, axisPos, kw, "axis")
+	if v == nil {
+		return a, nil, nil
+	}
+	ax, err := intOr(v, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, []int{ax}, nil
+}
+
+func intOr(v any, def int) (int, error) {
+	switch x := v.(type) {
+	case nil:
+		return def, nil
+	case int64:
+		return int(x), nil
+	}
+	return 0, fmt.Errorf("expected an integer, got %s", describe(v))
+}
+
+func boolOr(v any, def bool) (bool, error) {
+	switch x := v.(type) {
+	case nil:
+		return def, nil
+	case bool:
+		return x, nil
+	}
+	return false, fmt.Errorf("expected True or False, got %s", describe(v))
+}
+
+func floatsArg(list []any) ([]float64, error) {
+	out := make([]float64, len(list))
+	for i, v := range list {
+		c, err := numberArg(v)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = real(c)
+	}
+	return out, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
