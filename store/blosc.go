@@ -52,84 +52,130 @@ func (c bloscCodec) Decode(enc []byte, size int) ([]byte, error) {
 	return checkSize("blosc", raw, size)
 }
 
-func bloscDecode(enc []byte) ([]byte, error) {
+// bloscFrame is a Blosc frame's header: the decoded size, how it is cut into blocks and
+// how each block is stored. Blocks decode independently, which lets a reader decode only
+// the blocks holding the bytes it needs (bloscFrame.decodeBlock).
+type bloscFrame struct {
+	flags     byte
+	typesize  int
+	nbytes    int
+	blocksize int
+	cbytes    int
+}
+
+// parseBloscHeader reads the 16-byte header.
+func parseBloscHeader(enc []byte) (bloscFrame, error) {
 	if len(enc) < bloscHeader {
-		return nil, fmt.Errorf("frame of %d bytes is shorter than its header", len(enc))
+		return bloscFrame{}, fmt.Errorf("frame of %d bytes is shorter than its header", len(enc))
 	}
-	flags, typesize := enc[2], int(enc[3])
-	nbytes := int(binary.LittleEndian.Uint32(enc[4:]))
-	blocksize := int(binary.LittleEndian.Uint32(enc[8:]))
-	cbytes := int(binary.LittleEndian.Uint32(enc[12:]))
+	f := bloscFrame{flags: enc[2], typesize: int(enc[3]),
+		nbytes:    int(binary.LittleEndian.Uint32(enc[4:])),
+		blocksize: int(binary.LittleEndian.Uint32(enc[8:])),
+		cbytes:    int(binary.LittleEndian.Uint32(enc[12:]))}
 	if enc[0] == 0 || enc[0] > 4 {
-		return nil, fmt.Errorf("unsupported frame version %d", enc[0])
+		return bloscFrame{}, fmt.Errorf("unsupported frame version %d", enc[0])
 	}
-	if cbytes > len(enc) || cbytes < bloscHeader {
-		return nil, fmt.Errorf("frame says %d bytes, has %d", cbytes, len(enc))
+	if f.cbytes < bloscHeader {
+		return bloscFrame{}, fmt.Errorf("frame says %d bytes, less than its header", f.cbytes)
 	}
-	if nbytes > 1<<31-1 || typesize == 0 {
-		return nil, fmt.Errorf("bad header (decoded size %d, type size %d)", nbytes, typesize)
+	if f.nbytes > 1<<31-1 || f.typesize == 0 {
+		return bloscFrame{}, fmt.Errorf("bad header (decoded size %d, type size %d)", f.nbytes, f.typesize)
 	}
-	out := make([]byte, nbytes)
-	if flags&bloscMemcpyed != 0 {
-		if bloscHeader+nbytes > cbytes {
-			return nil, fmt.Errorf("stored frame of %d bytes cannot hold %d", cbytes, nbytes)
+	if f.flags&bloscMemcpyed == 0 && f.nbytes > 0 && f.blocksize <= 0 {
+		return bloscFrame{}, fmt.Errorf("block size %d", f.blocksize)
+	}
+	return f, nil
+}
+
+func (f bloscFrame) memcpyed() bool { return f.flags&bloscMemcpyed != 0 }
+
+func (f bloscFrame) nblocks() int {
+	if f.memcpyed() || f.nbytes == 0 {
+		return 0
+	}
+	return (f.nbytes + f.blocksize - 1) / f.blocksize
+}
+
+// blockSize is the decoded length of block b.
+func (f bloscFrame) blockSize(b int) int { return min(f.blocksize, f.nbytes-b*f.blocksize) }
+
+// decodeBlock decodes block b, whose stored bytes src runs from the block's start (to the
+// frame's end or further), into out (blockSize(b) long), using tmp (as long) for the
+// shuffled bytes.
+func (f bloscFrame) decodeBlock(b int, src, out, tmp []byte) error {
+	bsize := f.blockSize(b)
+	leftover := bsize < f.blocksize
+	nsplits := 1
+	if f.flags&bloscDontSplit == 0 && f.typesize <= bloscMaxSplits && bsize/f.typesize >= bloscMinSplit && !leftover {
+		nsplits = f.typesize
+	}
+	neblock := bsize / nsplits
+	dst := tmp[:bsize]
+	format := f.flags >> 5
+	for j := range nsplits {
+		if len(src) < 4 {
+			return fmt.Errorf("block %d truncated", b)
 		}
-		copy(out, enc[bloscHeader:bloscHeader+nbytes])
+		n := int(binary.LittleEndian.Uint32(src))
+		src = src[4:]
+		if n > len(src) || n < 0 {
+			return fmt.Errorf("block %d stream %d of %d bytes overruns the frame", b, j, n)
+		}
+		part := dst[j*neblock : (j+1)*neblock]
+		if n == neblock {
+			copy(part, src[:n])
+		} else if err := bloscDecompress(format, src[:n], part); err != nil {
+			return fmt.Errorf("block %d: %w", b, err)
+		}
+		src = src[n:]
+	}
+	switch {
+	case f.flags&bloscShuffle != 0 && f.typesize > 1:
+		unshuffleBytes(out[:bsize], dst, f.typesize)
+	case f.flags&bloscBitShuffle != 0:
+		return unshuffleBits(out[:bsize], dst, f.typesize)
+	default:
+		copy(out[:bsize], dst)
+	}
+	return nil
+}
+
+// blockStart reads where block b starts from the offsets that follow the header.
+func (f bloscFrame) blockStart(enc []byte, b int) (int, error) {
+	if bloscHeader+4*(b+1) > len(enc) {
+		return 0, fmt.Errorf("frame too short for the offset of block %d", b)
+	}
+	start := int(binary.LittleEndian.Uint32(enc[bloscHeader+4*b:]))
+	if start < bloscHeader || start > f.cbytes {
+		return 0, fmt.Errorf("block %d starts at %d, outside the frame", b, start)
+	}
+	return start, nil
+}
+
+func bloscDecode(enc []byte) ([]byte, error) {
+	f, err := parseBloscHeader(enc)
+	if err != nil {
+		return nil, err
+	}
+	if f.cbytes > len(enc) {
+		return nil, fmt.Errorf("frame says %d bytes, has %d", f.cbytes, len(enc))
+	}
+	out := make([]byte, f.nbytes)
+	if f.memcpyed() {
+		if bloscHeader+f.nbytes > f.cbytes {
+			return nil, fmt.Errorf("stored frame of %d bytes cannot hold %d", f.cbytes, f.nbytes)
+		}
+		copy(out, enc[bloscHeader:bloscHeader+f.nbytes])
 		return out, nil
 	}
-	if nbytes == 0 {
-		return out, nil
-	}
-	if blocksize <= 0 {
-		return nil, fmt.Errorf("block size %d", blocksize)
-	}
-	nblocks := (nbytes + blocksize - 1) / blocksize
-	if bloscHeader+4*nblocks > cbytes {
-		return nil, fmt.Errorf("frame too short for %d block offsets", nblocks)
-	}
-	format := flags >> 5
-	tmp := make([]byte, blocksize)
-	for b := range nblocks {
-		bsize := min(blocksize, nbytes-b*blocksize)
-		leftover := bsize < blocksize
-		start := int(binary.LittleEndian.Uint32(enc[bloscHeader+4*b:]))
-		if start < bloscHeader || start > cbytes {
-			return nil, fmt.Errorf("block %d starts at %d, outside the frame", b, start)
+	tmp := make([]byte, f.blocksize)
+	for b := range f.nblocks() {
+		start, err := f.blockStart(enc, b)
+		if err != nil {
+			return nil, err
 		}
-		nsplits := 1
-		if flags&bloscDontSplit == 0 && typesize <= bloscMaxSplits && bsize/typesize >= bloscMinSplit && !leftover {
-			nsplits = typesize
-		}
-		neblock := bsize / nsplits
-		dst := tmp[:bsize]
-		src := enc[start:cbytes]
-		for j := range nsplits {
-			if len(src) < 4 {
-				return nil, fmt.Errorf("block %d truncated", b)
-			}
-			n := int(binary.LittleEndian.Uint32(src))
-			src = src[4:]
-			if n > len(src) || n < 0 {
-				return nil, fmt.Errorf("block %d stream %d of %d bytes overruns the frame", b, j, n)
-			}
-			part := dst[j*neblock : (j+1)*neblock]
-			if n == neblock {
-				copy(part, src[:n])
-			} else if err := bloscDecompress(format, src[:n], part); err != nil {
-				return nil, fmt.Errorf("block %d: %w", b, err)
-			}
-			src = src[n:]
-		}
-		block := out[b*blocksize : b*blocksize+bsize]
-		switch {
-		case flags&bloscShuffle != 0 && typesize > 1:
-			unshuffleBytes(block, dst, typesize)
-		case flags&bloscBitShuffle != 0:
-			if err := unshuffleBits(block, dst, typesize); err != nil {
-				return nil, err
-			}
-		default:
-			copy(block, dst)
+		if err := f.decodeBlock(b, enc[start:f.cbytes], out[b*f.blocksize:], tmp); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

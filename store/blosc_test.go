@@ -39,3 +39,48 @@ func TestShuffleBytesMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+// Reading a byte range of a Blosc chunk decodes only its blocks and gives the bytes a
+// whole decode gives, for ranges inside one block, across blocks and at the ends.
+func TestBloscRanges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	kv := Dir{Root: t.TempDir()}
+	raw := make([]byte, 1<<20+136) // not a whole number of blocks
+	for i := range raw {
+		raw[i] = byte(i / 64 % 7)
+		if i%3 == 0 {
+			raw[i] = byte(rng.Uint32())
+		}
+	}
+	for _, c := range []bloscCodec{
+		{cname: "lz4", clevel: 5, shuffle: 1, typesize: 8, blocksize: 64 << 10},
+		{cname: "zstd", clevel: 3, shuffle: 2, typesize: 4, blocksize: 100 << 10},
+	} {
+		enc, err := c.Encode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := kv.Set("c", enc); err != nil {
+			t.Fatal(err)
+		}
+		r := newBloscRanges()
+		r.limit = 200 << 10 // small: blocks get dropped and decoded again
+		for range 200 {
+			lo := rng.IntN(len(raw))
+			n := rng.IntN(min(len(raw)-lo, 300<<10) + 1)
+			got, err := r.read(kv, "c", lo, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, raw[lo:lo+n]) {
+				t.Fatalf("%s: bytes [%d, %d) differ from the whole decode", c.cname, lo, lo+n)
+			}
+		}
+		if r.used > r.limit {
+			t.Errorf("%s: %d bytes of decoded blocks kept, limit %d", c.cname, r.used, r.limit)
+		}
+		if _, err := r.read(kv, "c", len(raw)-10, 11); err == nil {
+			t.Errorf("%s: a range past the end was read", c.cname)
+		}
+	}
+}

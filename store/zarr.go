@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
@@ -37,6 +38,8 @@ type Zarr struct {
 	dtype     nd.DType
 	bigEndian bool
 	codec     Codec
+	ranges    *bloscRanges // partial reads of Blosc chunks, made on first use
+	rangesMu  sync.Mutex
 	fill      complex128
 	fillNaN   bool
 }
@@ -202,15 +205,33 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 	return readChunked(w, z.Meta.Shape, z.Meta.Chunks, z.dtype, z.readChunk)
 }
 
-// ReadsPartialChunks reports whether a window costs only its own bytes rather than its
-// chunks' (uncompressed chunks in C order, whose rows can be read on their own).
+// ReadsPartialChunks reports whether a window costs about its own bytes rather than its
+// chunks' (C order, uncompressed, whose rows can be read on their own, or Blosc, whose
+// blocks can be decoded on their own).
 func (z *Zarr) ReadsPartialChunks() bool {
-	_, raw := z.codec.(rawCodec)
-	return raw && z.Meta.Order == "C"
+	if z.Meta.Order != "C" {
+		return false
+	}
+	switch z.codec.(type) {
+	case rawCodec, bloscCodec:
+		return true
+	}
+	return false
 }
 
-// readChunkRows reads rows [r0, r1) along the first axis of chunk c of an uncompressed
-// C-order array: one contiguous range of the chunk's bytes.
+// blosc returns the array's reader of Blosc chunk ranges.
+func (z *Zarr) blosc() *bloscRanges {
+	z.rangesMu.Lock()
+	defer z.rangesMu.Unlock()
+	if z.ranges == nil {
+		z.ranges = newBloscRanges()
+	}
+	return z.ranges
+}
+
+// readChunkRows reads rows [r0, r1) along the first axis of chunk c of a C-order array:
+// one contiguous range of the chunk's bytes, read directly when uncompressed, or from the
+// Blosc blocks that hold it.
 func (z *Zarr) readChunkRows(c []int, r0, r1 int) (*nd.Array, error) {
 	shape := slices.Clone(z.Meta.Chunks)
 	shape[0] = r1 - r0
@@ -219,7 +240,13 @@ func (z *Zarr) readChunkRows(c []int, r0, r1 int) (*nd.Array, error) {
 		rowBytes *= int64(s)
 	}
 	key := z.ChunkKey(c)
-	raw, err := z.KV.GetRange(key, int64(r0)*rowBytes, int64(r1-r0)*rowBytes)
+	var raw []byte
+	var err error
+	if _, ok := z.codec.(bloscCodec); ok {
+		raw, err = z.blosc().read(z.KV, key, r0*int(rowBytes), (r1-r0)*int(rowBytes))
+	} else {
+		raw, err = z.KV.GetRange(key, int64(r0)*rowBytes, int64(r1-r0)*rowBytes)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return nd.Full(z.dtype, z.fill, shape...)
 	}
