@@ -98,8 +98,9 @@ func BenchmarkMapOverlap(b *testing.B) {
 	}
 }
 
-// BenchmarkRechunkStrips re-cuts a compressed 4000 x 4000 Zarr array from column strips
-// to row strips (an intermediate cut; bench/rechunk.sh runs 20000 x 20000 against dask).
+// BenchmarkRechunkStrips re-cuts a Blosc-compressed 4000 x 4000 Zarr array from column
+// strips to row strips (partial Blosc reads; bench/rechunk.sh runs 20000 x 20000 against
+// dask).
 func BenchmarkRechunkStrips(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
