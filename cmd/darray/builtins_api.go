@@ -124,11 +124,9 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		if err != nil {
 			return nil, err
 		}
-		var y *darray.Array
-		if v := optional(args, 1, kw, "y"); v != nil {
-			if y, err = arrayArg(v); err != nil {
-				return nil, err
-			}
+		y, err := optionalArray(optional(args, 1, kw, "y"))
+		if err != nil {
+			return nil, err
 		}
 		rowvar, err1 := boolOr(kw["rowvar"], true)
 		bias, err2 := boolOr(kw["bias"], false)
@@ -143,11 +141,9 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		if err != nil {
 			return nil, err
 		}
-		var y *darray.Array
-		if v := optional(args, 1, kw, "y"); v != nil {
-			if y, err = arrayArg(v); err != nil {
-				return nil, err
-			}
+		y, err := optionalArray(optional(args, 1, kw, "y"))
+		if err != nil {
+			return nil, err
 		}
 		rowvar, err := boolOr(kw["rowvar"], true)
 		if err != nil {
@@ -188,11 +184,9 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		if err != nil {
 			return nil, err
 		}
-		var w *darray.Array
-		if v := optional(args, 1, kw, "weights"); v != nil {
-			if w, err = arrayArg(v); err != nil {
-				return nil, err
-			}
+		w, err := optionalArray(optional(args, 1, kw, "weights"))
+		if err != nil {
+			return nil, err
 		}
 		n, err := intOr(kw["minlength"], 0)
 		if err != nil || n < 1 {
@@ -408,6 +402,14 @@ func arrayAndAxes(args []any, kw map[string]any, axisPos int) (*darray.Array, []
 		return nil, nil, err
 	}
 	return a, []int{ax}, nil
+}
+
+// optionalArray is an array argument that may be absent (nil).
+func optionalArray(v any) (*darray.Array, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return arrayArg(v)
 }
 
 func intOr(v any, def int) (int, error) {
