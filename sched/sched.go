@@ -218,22 +218,33 @@ func newRun(g *graph.Graph) *state {
 func order(g *graph.Graph, dependents [][]int32) []int32 {
 	n := len(g.Tasks)
 	prio := make([]int32, n)
+	unnumbered := make([]int32, n) // per task: its inputs not yet numbered
+	inBytes := make([]int64, n)    // per task: the size of its inputs
 	for i := range prio {
 		prio[i] = -1
+		unnumbered[i] = int32(len(g.Tasks[i].Deps))
+		for _, d := range g.Tasks[i].Deps {
+			inBytes[i] += g.Tasks[d].Bytes
+		}
 	}
 	next := int32(0)
-	var pending []int // numbered tasks whose dependents are still to be looked at
-	number := func(t int) {
+	assign := func(t int) {
 		prio[t] = next
 		next++
+		for _, c := range dependents[t] {
+			unnumbered[c]--
+		}
+	}
+	var pending []int // numbered tasks whose dependents are still to be looked at
+	number := func(t int) {
+		assign(t)
 		pending = append(pending[:0], t)
 		for len(pending) > 0 {
 			p := pending[len(pending)-1]
 			pending = pending[:len(pending)-1]
 			for _, c := range dependents[p] {
-				if prio[c] == -1 && allNumbered(prio, g.Tasks[c].Deps) && g.Tasks[c].Bytes < inputBytes(g, c) {
-					prio[c] = next
-					next++
+				if prio[c] == -1 && unnumbered[c] == 0 && g.Tasks[c].Bytes < inBytes[c] {
+					assign(int(c))
 					pending = append(pending, int(c))
 				}
 			}
@@ -275,24 +286,6 @@ func order(g *graph.Graph, dependents [][]int32) []int32 {
 		}
 	}
 	return prio
-}
-
-// inputBytes is the size of task t's inputs.
-func inputBytes(g *graph.Graph, t int32) int64 {
-	var n int64
-	for _, d := range g.Tasks[t].Deps {
-		n += g.Tasks[d].Bytes
-	}
-	return n
-}
-
-func allNumbered(prio []int32, deps []int) bool {
-	for _, d := range deps {
-		if prio[d] < 0 {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
