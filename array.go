@@ -159,14 +159,15 @@ func FormatBytes(n int64) string {
 	return fmt.Sprintf("%.2f %s", f, units[u])
 }
 
-// HTML is the summary as an HTML table, for notebooks.
+// HTML is the notebook summary: a table of the array's and a chunk's sizes beside the
+// picture of its chunk grid (SVG).
 func (a *Array) HTML() string {
 	if a.err != nil {
 		return "<pre>" + htmlEscape(a.err.Error()) + "</pre>"
 	}
 	layers, tasks := a.layerStats()
 	var b strings.Builder
-	b.WriteString(`<table class="darray"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>`)
+	b.WriteString(`<table><tr><td><table class="darray"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>`)
 	row := func(name, whole, chunk string) {
 		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td><td>%s</td></tr>", name, htmlEscape(whole), htmlEscape(chunk))
 	}
@@ -174,7 +175,9 @@ func (a *Array) HTML() string {
 	row("Shape", nd.ShapeString(a.layer.Shape), nd.ShapeString(a.chunkSize()))
 	row("Dtype", a.layer.DType.String(), a.layer.DType.String())
 	fmt.Fprintf(&b, `<tr><th>Count</th><td colspan="2">%d chunks in %d graph layers, %d tasks before optimization</td></tr>`, a.NumBlocks(), layers, tasks)
-	b.WriteString("</tbody></table>")
+	b.WriteString("</tbody></table></td><td>")
+	b.WriteString(a.SVG())
+	b.WriteString("</td></tr></table>")
 	return b.String()
 }
 

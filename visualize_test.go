@@ -28,6 +28,10 @@ func TestVisualize(t *testing.T) {
 	if err != nil || !strings.HasPrefix(text2, "digraph layers") || strings.Count(text2, "->") > 5 {
 		t.Errorf("large graph: %v %.300s", err, text2)
 	}
+	// Layers are coloured by what they do: the generator green, the reduction orange.
+	if !strings.Contains(text2, `fillcolor="#c7e9c0"`) || !strings.Contains(text2, `fillcolor="#fdae6b"`) {
+		t.Errorf("layer colours missing: %.400s", text2)
+	}
 	if _, err := exec.LookPath("dot"); err == nil {
 		svg := filepath.Join(dir, "g.svg")
 		if err := darray.Visualize(svg, z); err != nil {

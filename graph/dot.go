@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strings"
 )
 
@@ -34,16 +35,38 @@ func (g *Graph) DOT() string {
 }
 
 // LayersDOT renders the high-level graph: one node per layer with its shape and block
-// count, readable however many blocks the arrays have.
+// count, readable however many blocks the arrays have, coloured by what the layer does.
 func LayersDOT(targets ...*Layer) string {
 	var b strings.Builder
 	b.WriteString("digraph layers {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#deebf7\", fontname=\"Helvetica\", fontsize=10];\n")
 	WalkLayers(targets, func(l *Layer) {
-		fmt.Fprintf(&b, "  %q [label=%q];\n", l.Name, fmt.Sprintf("%s\nshape %v, %v\n%d blocks", l.Name, l.Shape, l.DType, l.Chunks.TotalBlocks()))
+		fmt.Fprintf(&b, "  %q [label=%q, fillcolor=%q];\n", l.Name, fmt.Sprintf("%s\nshape %v, %v\n%d blocks", l.Name, l.Shape, l.DType, l.Chunks.TotalBlocks()), layerColor(l))
 		for _, in := range l.Inputs {
 			fmt.Fprintf(&b, "  %q -> %q;\n", in.Name, l.Name)
 		}
 	})
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// layerColor groups layers by what they do: sources, element-wise work, views, data
+// movement, reductions, and user block functions (each its own shade of one hue).
+func layerColor(l *Layer) string {
+	switch op := l.Op.(type) {
+	case Gen, Read, Data:
+		return "#c7e9c0" // sources: green
+	case Elementwise:
+		return "#9ecae1" // element-wise: blue
+	case Transpose, Select, UnitReshape, BroadcastTo, Concat:
+		return "#deebf7" // views: pale blue
+	case Rechunk, Overlap, Take:
+		return "#d9d9d9" // data movement: grey
+	case Reduce, Cumulative:
+		return "#fdae6b" // reductions: orange
+	case Blockwise:
+		h := fnv.New32a()
+		h.Write([]byte(op.Func))
+		return fmt.Sprintf("#%02x%02x%02x", 0xe0+h.Sum32()%0x20, 0xc0+(h.Sum32()>>8)%0x30, 0xe0+(h.Sum32()>>16)%0x20) // block functions: mauves
+	}
+	return "#ffffff"
 }
