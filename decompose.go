@@ -333,7 +333,11 @@ func Inv(a *Array) *Array {
 }
 
 // Cholesky is numpy.linalg.cholesky: the lower-triangular l with l lᵀ = a, for a
-// symmetric positive-definite a (gathered into one block).
+// symmetric positive-definite a (only its lower triangle is read). A matrix in one block
+// is factored there; one in several is factored block by block (right-looking blocked
+// Cholesky): each diagonal block, less the products of the blocks left of it, is
+// factored on its own, and each block below it is solved against that factor, so no task
+// holds more than a few blocks.
 func Cholesky(a *Array) *Array {
 	if bad := checkMatrix("cholesky", a); bad != nil {
 		return bad
@@ -342,7 +346,44 @@ func Cholesky(a *Array) *Array {
 	if a.Shape()[1] != n {
 		return failf("cholesky", "matrix of shape %s is not square", nd.ShapeString(a.Shape()))
 	}
-	return blockLayer(choleskyFunc, nil, []*Array{whole(a)}, [][]int{{0, 1}}, []int{n, n}, graph.Chunks{{n}, {n}}, factorDType(a.DType()))
+	dt := factorDType(a.DType())
+	// Square diagonal blocks: the rows' and columns' cuts, merged.
+	cuts := graph.Refine(a.layer.Chunks[0], a.layer.Chunks[1])
+	if len(cuts) <= 1 {
+		return blockLayer(choleskyFunc, nil, []*Array{whole(a)}, [][]int{{0, 1}}, []int{n, n}, graph.Chunks{{n}, {n}}, dt)
+	}
+	a = a.AsType(dt).Rechunk(ChunkSizes(cuts, cuts))
+	nb := len(cuts)
+	off := make([]int, nb+1)
+	for i, c := range cuts {
+		off[i+1] = off[i] + c
+	}
+	blockOf := func(i, j int) *Array {
+		return a.IndexWith(nd.Slice(off[i], off[i+1], 1), nd.Slice(off[j], off[j+1], 1))
+	}
+	l := make([][]*Array, nb)
+	for i := range l {
+		l[i] = make([]*Array, nb)
+	}
+	for k := range nb {
+		s := blockOf(k, k)
+		for j := range k {
+			s = s.Sub(Matmul(l[k][j], l[k][j].T()))
+		}
+		l[k][k] = blockLayer(choleskyFunc, nil, []*Array{s}, [][]int{{0, 1}}, []int{cuts[k], cuts[k]}, graph.Chunks{{cuts[k]}, {cuts[k]}}, dt)
+		for i := k + 1; i < nb; i++ {
+			b := blockOf(i, k)
+			for j := range k {
+				b = b.Sub(Matmul(l[i][j], l[k][j].T()))
+			}
+			// l_ik l_kkᵀ = b, so l_kk l_ikᵀ = bᵀ.
+			l[i][k] = SolveTriangular(l[k][k], b.T(), false).T()
+		}
+		for j := k + 1; j < nb; j++ {
+			l[k][j] = Zeros([]int{cuts[k], cuts[j]}, dt, ChunkSize(-1))
+		}
+	}
+	return Block(l...)
 }
 
 // Lstsq is numpy.linalg.lstsq for a tall matrix a of full column rank: x minimizing

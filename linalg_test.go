@@ -95,3 +95,18 @@ func sameWithin(t *testing.T, label string, got, want *nd.Array, atol float64) {
 		}
 	}
 }
+
+// The blocked Cholesky (a matrix in several blocks, cut unevenly and differently along
+// rows and columns) gives the one-block factor.
+func TestBlockedCholesky(t *testing.T) {
+	m := darray.NewRNG(9).Normal(0, 1, []int{60, 60}, darray.ChunkSize(-1))
+	spd := darray.Matmul(m, m.T()).Add(darray.Eye(60, 60, 0, nd.Float64, darray.ChunkSize(-1)).Mul(60.0))
+	want := compute(t, darray.Cholesky(spd))
+	blocked := spd.Rechunk(darray.ChunkSizes([]int{13, 20, 7, 20}, []int{25, 25, 10}))
+	got := compute(t, darray.Cholesky(blocked))
+	sameWithin(t, "blocked cholesky", got, want, 1e-10)
+	notPD := darray.Eye(6, 6, 0, nd.Float64, darray.ChunkSize(2)).Neg()
+	if _, err := darray.Cholesky(notPD).Compute(context.Background()); err == nil || !strings.Contains(err.Error(), "not positive definite") {
+		t.Errorf("blocked cholesky of a negative definite matrix: %v", err)
+	}
+}
