@@ -303,7 +303,44 @@ func SolveTriangular(r, b *Array, upper bool) *Array {
 	if r.Shape()[1] != n || b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != n {
 		return failf("solve_triangular", "r of shape %s must be square and b (shape %s) a vector or matrix with as many rows", nd.ShapeString(r.Shape()), nd.ShapeString(b.Shape()))
 	}
-	return solveWith(triSolveFunc, upper, r, b)
+	cuts := graph.Refine(r.layer.Chunks[0], r.layer.Chunks[1])
+	if len(cuts) <= 1 {
+		return solveWith(triSolveFunc, upper, r, b)
+	}
+	// Block substitution: each block of x solves its diagonal block against b's block less
+	// the blocks of x already found, times the blocks of r beside it.
+	dt := factorDType(nd.ResultType(r.DType(), b.DType()))
+	nb := len(cuts)
+	off := make([]int, nb+1)
+	for i, c := range cuts {
+		off[i+1] = off[i] + c
+	}
+	rows := func(a *Array, i int) *Array {
+		idx := []nd.Index{nd.Slice(off[i], off[i+1], 1)}
+		if a.NDim() == 2 {
+			idx = append(idx, nd.Whole())
+		}
+		return a.IndexWith(idx...)
+	}
+	rb := func(i, j int) *Array {
+		return r.IndexWith(nd.Slice(off[i], off[i+1], 1), nd.Slice(off[j], off[j+1], 1))
+	}
+	x := make([]*Array, nb)
+	order := make([]int, nb)
+	for i := range order {
+		order[i] = i
+		if upper {
+			order[i] = nb - 1 - i
+		}
+	}
+	for step, i := range order {
+		rhs := rows(b, i).AsType(dt)
+		for _, j := range order[:step] {
+			rhs = rhs.Sub(Matmul(rb(i, j), x[j]))
+		}
+		x[i] = solveWith(triSolveFunc, upper, rb(i, i), rhs)
+	}
+	return Concatenate(x, 0)
 }
 
 func solveWith(fn string, params any, a, b *Array) *Array {

@@ -110,3 +110,22 @@ func TestBlockedCholesky(t *testing.T) {
 		t.Errorf("blocked cholesky of a negative definite matrix: %v", err)
 	}
 }
+
+// Triangular solves block by block (uneven cuts; vector and matrix right-hand sides;
+// lower and upper) give the one-block solution.
+func TestBlockedSolveTriangular(t *testing.T) {
+	rng := darray.NewRNG(10)
+	m := rng.Normal(0, 1, []int{50, 50}, darray.ChunkSize(-1)).Add(darray.Eye(50, 50, 0, nd.Float64, darray.ChunkSize(-1)).Mul(20.0))
+	for _, upper := range []bool{false, true} {
+		tri := m.Tril(0)
+		if upper {
+			tri = m.Triu(0)
+		}
+		for _, b := range []*darray.Array{rng.Normal(0, 1, []int{50}, darray.ChunkSize(-1)), rng.Normal(0, 1, []int{50, 3}, darray.ChunkSize(-1))} {
+			want := compute(t, darray.SolveTriangular(tri, b, upper))
+			blocked := tri.Rechunk(darray.ChunkSizes([]int{11, 30, 9}, []int{20, 20, 10}))
+			got := compute(t, darray.SolveTriangular(blocked, b.Rechunk(darray.ChunkSize(7)), upper))
+			sameWithin(t, "blocked triangular solve", got, want, 1e-10)
+		}
+	}
+}
