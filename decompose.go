@@ -22,6 +22,8 @@ const (
 	triSolveFunc = "darray.solve-triangular"
 	choleskyFunc = "darray.cholesky"
 	invFunc      = "darray.inv"
+	luPanelFunc  = "darray.lu-panel" // a column panel -> [its LU factors | the row permutation]
+	permuteFunc  = "darray.permute-rows"
 )
 
 func init() {
@@ -71,6 +73,29 @@ func init() {
 	})
 	reg(invFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.Inv(blocks[0])
+	})
+	reg(permuteFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		idx := make([]nd.Index, blocks[0].NDim())
+		for d := range idx {
+			idx[d] = nd.Whole()
+		}
+		idx[0] = nd.Take(blocks[1])
+		return blocks[0].Index(idx...)
+	})
+	reg(luPanelFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		lu, perm, err := linalg.LUPanel(blocks[0])
+		if err != nil {
+			return nil, err
+		}
+		p := make([]float64, len(perm))
+		for i, v := range perm {
+			p[i] = float64(v)
+		}
+		col, err := nd.FromSlice(p, len(p), 1)
+		if err != nil {
+			return nil, err
+		}
+		return nd.Concatenate([]*nd.Array{lu, col}, 1)
 	})
 }
 
@@ -287,7 +312,87 @@ func Solve(a, b *Array) *Array {
 	if a.Shape()[1] != n || b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != n {
 		return failf("solve", "a of shape %s must be square and b (shape %s) a vector or matrix with as many rows", nd.ShapeString(a.Shape()), nd.ShapeString(b.Shape()))
 	}
-	return solveWith(solveFunc, nil, a, b)
+	cuts := graph.Refine(a.layer.Chunks[0], a.layer.Chunks[1])
+	if len(cuts) <= 1 {
+		return solveWith(solveFunc, nil, a, b)
+	}
+	return blockedSolve(a, b, cuts)
+}
+
+// permuteRows reorders x's rows by perm (row i of the result is row perm[i] of x): one
+// task per strip of columns, each holding the strip whole.
+func permuteRows(x, perm *Array) *Array {
+	m := x.Shape()[0]
+	sizes := slices.Clone([][]int(x.layer.Chunks))
+	sizes[0] = []int{m}
+	strips := x.Rechunk(ChunkSizes(slices.Clone(sizes)...))
+	axes := [][]int{make([]int, x.NDim()), {0}}
+	for d := range axes[0] {
+		axes[0][d] = d
+	}
+	return blockLayer(permuteFunc, nil, []*Array{strips, perm.Rechunk(ChunkSize(-1))}, axes, x.Shape(), sizes, x.DType())
+}
+
+// blockedSolve solves a x = b by LU with partial pivoting, a column panel at a time (as
+// LAPACK's right-looking getrf): the panel below the diagonal is factored in one task
+// (pivoting over all its rows), its row permutation is applied lazily to the rest of the
+// matrix and to b, a row of U and a block of the forward substitution follow, and the
+// rest of the matrix is updated; x comes from back substitution over the blocks of U.
+// A task holds at most a column panel.
+func blockedSolve(a, b *Array, cuts []int) *Array {
+	dt := factorDType(nd.ResultType(a.DType(), b.DType()))
+	nb := len(cuts)
+	off := make([]int, nb+1)
+	for i, c := range cuts {
+		off[i+1] = off[i] + c
+	}
+	n := off[nb]
+	rest := a.AsType(dt).Rechunk(ChunkSizes(cuts, cuts)) // the part still to factor
+	rhs := b.AsType(dt)                                   // its right-hand side, permuted as it goes
+	all := func(x *Array, lo, hi int) *Array {            // rows [lo, hi) of x
+		idx := []nd.Index{nd.Slice(lo, hi, 1)}
+		for range x.NDim() - 1 {
+			idx = append(idx, nd.Whole())
+		}
+		return x.IndexWith(idx...)
+	}
+	uRows := make([]*Array, nb) // row k of U: blocks k.. of it, as one strip
+	y := make([]*Array, nb)     // the forward substitution's blocks
+	for k := range nb {
+		c, m := cuts[k], n-off[k] // rest is m x m
+		panel := rest.IndexWith(nd.Whole(), nd.Slice(0, c, 1)).Rechunk(ChunkSize(-1, -1))
+		f := blockLayer(luPanelFunc, nil, []*Array{panel}, [][]int{{0, 1}}, []int{m, c + 1}, graph.Chunks{{m}, {c + 1}}, nd.Float64)
+		perm := f.IndexWith(nd.Whole(), nd.Slice(c, c+1, 1)).Reshape(m).AsType(nd.Int64)
+		lu := f.IndexWith(nd.Whole(), nd.Slice(0, c, 1)).AsType(dt)
+		lkk := lu.IndexWith(nd.Slice(0, c, 1), nd.Whole()).Tril(-1).Add(Eye(c, c, 0, dt, ChunkSize(-1)))
+		ukk := lu.IndexWith(nd.Slice(0, c, 1), nd.Whole()).Triu(0)
+		permuted := permuteRows(rest, perm)
+		rhsP := permuteRows(rhs, perm)
+		y[k] = SolveTriangular(lkk, all(rhsP, 0, c), false)
+		if k == nb-1 {
+			uRows[k] = ukk
+			break
+		}
+		right := permuted.IndexWith(nd.Slice(0, c, 1), nd.Slice(c, m, 1))
+		ukRest := SolveTriangular(lkk, right, false)
+		uRows[k] = Concatenate([]*Array{ukk, ukRest}, 1)
+		below := lu.IndexWith(nd.Slice(c, m, 1), nd.Whole())
+		rest = permuted.IndexWith(nd.Slice(c, m, 1), nd.Slice(c, m, 1)).Sub(Matmul(below, ukRest))
+		rest = rest.Rechunk(ChunkSizes(cuts[k+1:], cuts[k+1:]))
+		rhs = all(rhsP, c, m).Sub(Matmul(below, y[k]))
+	}
+	// Back substitution: x_k = u_kk⁻¹ (y_k - Σ_{j>k} u_kj x_j).
+	x := make([]*Array, nb)
+	for k := nb - 1; k >= 0; k-- {
+		c := cuts[k]
+		acc := y[k]
+		for j := k + 1; j < nb; j++ {
+			ukj := uRows[k].IndexWith(nd.Whole(), nd.Slice(off[j]-off[k], off[j+1]-off[k], 1))
+			acc = acc.Sub(Matmul(ukj, x[j]))
+		}
+		x[k] = SolveTriangular(uRows[k].IndexWith(nd.Whole(), nd.Slice(0, c, 1)), acc, true)
+	}
+	return Concatenate(x, 0)
 }
 
 // SolveTriangular solves r x = b for an upper-triangular (upper) or lower-triangular
@@ -365,6 +470,10 @@ func Inv(a *Array) *Array {
 	n := a.Shape()[0]
 	if a.Shape()[1] != n {
 		return failf("inv", "matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	cuts := graph.Refine(a.layer.Chunks[0], a.layer.Chunks[1])
+	if len(cuts) > 1 { // a x = I, block by block
+		return blockedSolve(a, Eye(n, n, 0, factorDType(a.DType()), ChunkSizes(cuts, cuts)), cuts)
 	}
 	return blockLayer(invFunc, nil, []*Array{whole(a)}, [][]int{{0, 1}}, []int{n, n}, graph.Chunks{{n}, {n}}, factorDType(a.DType()))
 }

@@ -129,3 +129,17 @@ func TestBlockedSolveTriangular(t *testing.T) {
 		}
 	}
 }
+
+// Solve and Inv block by block (LU with partial pivoting over column panels; a matrix that
+// needs pivoting, cut unevenly) give the one-block results.
+func TestBlockedSolveAndInv(t *testing.T) {
+	rng := darray.NewRNG(11)
+	a := rng.Normal(0, 1, []int{60, 60}, darray.ChunkSize(-1))
+	a = a.Mul(darray.Tri(60, 60, 0, nd.Float64, darray.ChunkSize(-1)).Sub(0.5)) // small pivots early on
+	b := rng.Normal(0, 1, []int{60, 2}, darray.ChunkSize(-1))
+	blocked := a.Rechunk(darray.ChunkSizes([]int{7, 25, 28}, []int{30, 30}))
+	sameWithin(t, "blocked solve", compute(t, darray.Solve(blocked, b.Rechunk(darray.ChunkSize(9)))), compute(t, darray.Solve(a, b)), 1e-9)
+	sameWithin(t, "blocked solve of a vector", compute(t, darray.Solve(blocked, b.IndexWith(nd.Whole(), nd.Slice(0, 1, 1)).Reshape(60))),
+		compute(t, darray.Solve(a, b.IndexWith(nd.Whole(), nd.Slice(0, 1, 1)).Reshape(60))), 1e-9)
+	sameWithin(t, "blocked inverse", compute(t, darray.Inv(blocked)), compute(t, darray.Inv(a)), 1e-9)
+}

@@ -333,3 +333,27 @@ func SolveTriangular(r, b *nd.Array, upper bool) (*nd.Array, error) {
 	}
 	return x.Reshape(n)
 }
+
+// LUPanel factors a tall m x c panel with partial pivoting, as LAPACK's getrf: it returns
+// the factors in one m x c array (U on and above the diagonal of the top c x c, L below
+// it, its unit diagonal implied) and the permutation: row i of P·a is row perm[i] of a.
+func LUPanel(a *nd.Array) (lu *nd.Array, perm []int, err error) {
+	g, err := matrix("lu", a)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, c := g.Rows, g.Cols
+	ipiv := make([]int, min(m, c))
+	if !lapack64.Getrf(g, ipiv) {
+		return nil, nil, fmt.Errorf("lu: %w", ErrSingular)
+	}
+	perm = make([]int, m)
+	for i := range perm {
+		perm[i] = i
+	}
+	for i, p := range ipiv { // LAPACK's interchanges, in order
+		perm[i], perm[p] = perm[p], perm[i]
+	}
+	lu, err = toArray(g, m, c, nd.Float64)
+	return lu, perm, err
+}
