@@ -348,8 +348,8 @@ func blockedSolve(a, b *Array, cuts []int) *Array {
 	}
 	n := off[nb]
 	rest := a.AsType(dt).Rechunk(ChunkSizes(cuts, cuts)) // the part still to factor
-	rhs := b.AsType(dt)                                   // its right-hand side, permuted as it goes
-	all := func(x *Array, lo, hi int) *Array {            // rows [lo, hi) of x
+	rhs := b.AsType(dt)                                  // its right-hand side, permuted as it goes
+	all := func(x *Array, lo, hi int) *Array {           // rows [lo, hi) of x
 		idx := []nd.Index{nd.Slice(lo, hi, 1)}
 		for range x.NDim() - 1 {
 			idx = append(idx, nd.Whole())
