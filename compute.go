@@ -44,6 +44,12 @@ func WithProgress(p sched.Progress) ComputeOption {
 	return func(c *computeConfig) { c.opts.Progress = p }
 }
 
+// WithObserver reports every task's run and the memory held to o (a dashboard: package
+// dashboard).
+func WithObserver(o sched.Observer) ComputeOption {
+	return func(c *computeConfig) { c.opts.Observer = o }
+}
+
 // WithExecutor runs the graph on another executor (a cluster) instead of the local scheduler.
 func WithExecutor(e sched.Executor) ComputeOption { return func(c *computeConfig) { c.executor = e } }
 

@@ -42,6 +42,7 @@ type Options struct {
 	Workers     int      // goroutines running tasks; 0 means runtime.GOMAXPROCS(0)
 	Synchronous bool     // run every task in the calling goroutine, in order (for debugging)
 	Progress    Progress // optional
+	Observer    Observer // optional: every task's run and the memory held, for dashboards
 
 	// MemoryLimit bounds the bytes of results held plus the working sets of running tasks
 	// (0: DefaultMemoryLimit; negative: no limit). A task starts only when it fits; held
@@ -115,9 +116,20 @@ func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 	if s.limit > 0 {
 		defer holdGCLimit(s.limit)()
 	}
+	if s.observer = opt.Observer; s.observer != nil {
+		s.id = computationIDs.Add(1)
+		ops := map[string]int{}
+		for i := range g.Tasks {
+			ops[g.Tasks[i].Op]++
+		}
+		s.observer.Begin(Computation{ID: s.id, Started: time.Now(), Tasks: len(g.Tasks), Ops: ops, Workers: workers, Limit: s.limit})
+	}
 	err := s.run(ctx, workers, opt.Synchronous)
 	if err == nil {
 		err = s.loadOutputs()
+	}
+	if s.observer != nil {
+		s.observer.End(s.id, err)
 	}
 	if opt.Stats != nil {
 		*opt.Stats = Stats{Tasks: len(g.Tasks), PeakBytes: s.peak, SpilledBytes: s.spill.bytes, SpillFiles: s.spill.files, Limit: s.limit}
@@ -144,6 +156,9 @@ type state struct {
 	dependents [][]int32
 	priority   []int32
 	progress   Progress
+	observer   Observer
+	id         uint64 // the computation's number, for the observer
+	onDisk     int64  // bytes of results spilled now
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -305,7 +320,7 @@ func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
 			t, _ := s.next() // alone, the next task always starts
 			s.mu.Unlock()
 			if t >= 0 {
-				s.execute(t)
+				s.execute(t, 0)
 			}
 		}
 	}
@@ -319,11 +334,11 @@ func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
 	})
 	defer stop()
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.worker()
+			s.worker(w)
 		}()
 	}
 	wg.Wait()
@@ -333,7 +348,7 @@ func (s *state) run(ctx context.Context, workers int, synchronous bool) error {
 	return s.err
 }
 
-func (s *state) worker() {
+func (s *state) worker(id int) {
 	s.mu.Lock()
 	for {
 		if s.err != nil || s.left == 0 {
@@ -347,7 +362,7 @@ func (s *state) worker() {
 		}
 		s.mu.Unlock()
 		if t >= 0 {
-			s.execute(t)
+			s.execute(t, id)
 		}
 		s.mu.Lock()
 	}
@@ -389,6 +404,7 @@ func (s *state) next() (int, bool) {
 				return -1, true
 			}
 			delete(s.spilled, d)
+			s.onDisk -= m.size
 			s.results[d], s.sizes[d] = v, m.size
 			s.held += m.size
 		}
@@ -466,6 +482,7 @@ func (s *state) makeRoom(t int, want int64) (unlocked bool) {
 			s.spill.discard(metas[i])
 		default:
 			s.spilled[v] = metas[i]
+			s.onDisk += metas[i].size
 			s.held -= metas[i].size
 			s.results[v], s.sizes[v] = nil, 0
 		}
@@ -510,8 +527,8 @@ func (s *state) loadOutputs() error {
 	return nil
 }
 
-// execute runs task t (whose inputs all exist) and records its result.
-func (s *state) execute(t int) {
+// execute runs task t (whose inputs all exist) on worker w and records its result.
+func (s *state) execute(t, w int) {
 	task := &s.g.Tasks[t]
 	s.mu.Lock()
 	inputs := make([]any, len(task.Deps))
@@ -529,6 +546,12 @@ func (s *state) execute(t int) {
 	s.reserved -= workingSet(task)
 	for _, d := range task.Deps {
 		s.pinned[d]--
+	}
+	if s.observer != nil {
+		s.observer.TaskDone(TaskEvent{Computation: s.id, Task: task.Name(), Op: task.Op, Worker: w, Start: start, End: start.Add(elapsed), Bytes: task.Bytes, Err: err})
+		defer func() { // after the results are accounted
+			s.observer.Memory(MemorySample{Computation: s.id, At: time.Now(), Held: s.held + s.reserved, Spilled: s.onDisk, Limit: s.limit})
+		}()
 	}
 	if err != nil {
 		s.fail(task, err)

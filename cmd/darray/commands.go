@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/dashboard"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/sched"
@@ -128,6 +129,8 @@ type computeFlags struct {
 	progress    bool
 	noProgress  bool
 	verbose     bool
+	dashboard   string
+	server      *dashboard.Server
 }
 
 func (c *computeFlags) register(fs *flag.FlagSet) {
@@ -137,6 +140,7 @@ func (c *computeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.progress, "progress", false, "draw a progress bar on standard error")
 	fs.BoolVar(&c.noProgress, "no-progress", false, "never draw a progress bar (default: draw one when standard error is a terminal)")
 	fs.BoolVar(&c.verbose, "v", false, "print the elapsed time, task count and peak memory at the end")
+	fs.StringVar(&c.dashboard, "dashboard", "", "serve a live dashboard of the computation at this address, such as 127.0.0.1:8787 (loopback unless told otherwise)")
 }
 
 func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
@@ -172,6 +176,16 @@ func (c *computeFlags) options(stderr io.Writer, st *sched.Stats) ([]darray.Comp
 	if c.workers > 0 {
 		opts = append(opts, darray.Workers(c.workers))
 	}
+	if c.dashboard != "" {
+		d := dashboard.New()
+		srv, err := d.Serve(c.dashboard)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		c.server = srv
+		fmt.Fprintf(stderr, "dashboard: %s\n", srv.URL)
+		opts = append(opts, darray.WithObserver(d))
+	}
 	switch {
 	case c.progress:
 		opts = append(opts, darray.WithProgress(sched.NewBar(stderr)))
@@ -184,6 +198,9 @@ func (c *computeFlags) options(stderr io.Writer, st *sched.Stats) ([]darray.Comp
 }
 
 func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats) {
+	if c.server != nil {
+		c.server.Close()
+	}
 	if c.verbose {
 		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held %s, spilled %s\n",
 			formatDuration(time.Since(start)), st.Tasks, darray.FormatBytes(st.PeakBytes), darray.FormatBytes(st.SpilledBytes))

@@ -1,0 +1,330 @@
+// Package dashboard shows computations as they run, in a web page served over HTTP: the
+// progress of each computation and of each operation in it, a task stream (which worker
+// ran what, when), the memory held and spilled over time, throughput, and the errors with
+// the keys of the tasks that failed. A Dashboard is a sched.Observer: pass it to a
+// computation (darray.WithObserver) and serve it (Serve, or Handler in a server of your
+// own). The page updates live from server-sent events; its files are embedded, so it
+// works offline; /api/status gives the same data as JSON. It is read-only, and Serve binds
+// to loopback unless given another address.
+package dashboard
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/darray-go/darray/sched"
+)
+
+//go:embed static
+var static embed.FS
+
+// How much history a dashboard keeps.
+const (
+	streamLength  = 2000 // task runs, the most recent
+	memoryLength  = 2000 // memory samples per computation (thinned as they come)
+	errorsLength  = 100
+	computationsN = 20 // the most recent computations
+)
+
+// Dashboard collects what computations report. The zero value is not usable: use New.
+type Dashboard struct {
+	mu      sync.Mutex
+	version uint64 // bumped on every change, for the event stream
+	comps   []*computation
+	stream  []TaskRun // a ring of the most recent task runs
+	next    int       // where the ring writes next
+	errs    []TaskError
+	origin  time.Time
+}
+
+type computation struct {
+	Computation
+	memory  []Sample
+	lastMem time.Time
+}
+
+// Computation is one computation's progress, as /api/status reports it.
+type Computation struct {
+	ID        uint64             `json:"id"`
+	Started   time.Time          `json:"started"`
+	Elapsed   float64            `json:"elapsed"` // seconds
+	State     string             `json:"state"`   // running, done or failed
+	Error     string             `json:"error,omitempty"`
+	Tasks     int                `json:"tasks"`
+	Done      int                `json:"done"`
+	Failed    int                `json:"failed"`
+	Bytes     int64              `json:"bytes"` // made by the tasks done
+	Workers   int                `json:"workers"`
+	Limit     int64              `json:"limit"`
+	Ops       map[string]*OpStat `json:"ops"`
+	PerSecond float64            `json:"per_second"` // tasks a second over the last second
+	recent    []time.Time
+}
+
+// OpStat counts one operation's tasks.
+type OpStat struct {
+	Total int     `json:"total"`
+	Done  int     `json:"done"`
+	Time  float64 `json:"time"` // seconds spent in its tasks
+}
+
+// TaskRun is one task's run in the task stream; times are seconds since the dashboard
+// started.
+type TaskRun struct {
+	Computation uint64  `json:"computation"`
+	Task        string  `json:"task"`
+	Op          string  `json:"op"`
+	Worker      int     `json:"worker"`
+	Start       float64 `json:"start"`
+	End         float64 `json:"end"`
+	Failed      bool    `json:"failed,omitempty"`
+}
+
+// Sample is the memory a computation held at a time (seconds since the dashboard started).
+type Sample struct {
+	T       float64 `json:"t"`
+	Held    int64   `json:"held"`
+	Spilled int64   `json:"spilled"`
+}
+
+// TaskError is a failed task.
+type TaskError struct {
+	Computation uint64 `json:"computation"`
+	Task        string `json:"task"`
+	Error       string `json:"error"`
+}
+
+// Status is everything /api/status returns.
+type Status struct {
+	Now          float64             `json:"now"` // seconds since the dashboard started
+	Computations []Computation       `json:"computations"`
+	Stream       []TaskRun           `json:"stream"`
+	Memory       map[uint64][]Sample `json:"memory"`
+	Errors       []TaskError         `json:"errors"`
+}
+
+// New returns an empty dashboard.
+func New() *Dashboard { return &Dashboard{origin: time.Now()} }
+
+var _ sched.Observer = (*Dashboard)(nil)
+
+func (d *Dashboard) since(t time.Time) float64 { return t.Sub(d.origin).Seconds() }
+
+func (d *Dashboard) find(id uint64) *computation {
+	for i := len(d.comps) - 1; i >= 0; i-- {
+		if d.comps[i].ID == id {
+			return d.comps[i]
+		}
+	}
+	return nil
+}
+
+// Begin records a computation starting (sched.Observer).
+func (d *Dashboard) Begin(c sched.Computation) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ops := map[string]*OpStat{}
+	for op, n := range c.Ops {
+		ops[op] = &OpStat{Total: n}
+	}
+	d.comps = append(d.comps, &computation{Computation: Computation{ID: c.ID, Started: c.Started, State: "running",
+		Tasks: c.Tasks, Workers: c.Workers, Limit: c.Limit, Ops: ops}})
+	if len(d.comps) > computationsN {
+		d.comps = d.comps[len(d.comps)-computationsN:]
+	}
+	d.version++
+}
+
+// TaskDone records a task's run (sched.Observer).
+func (d *Dashboard) TaskDone(e sched.TaskEvent) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	run := TaskRun{Computation: e.Computation, Task: e.Task, Op: e.Op, Worker: e.Worker, Start: d.since(e.Start), End: d.since(e.End), Failed: e.Err != nil}
+	if len(d.stream) < streamLength {
+		d.stream = append(d.stream, run)
+	} else {
+		d.stream[d.next] = run
+	}
+	d.next = (d.next + 1) % streamLength
+	if c := d.find(e.Computation); c != nil {
+		op := c.Ops[e.Op]
+		if op == nil {
+			op = &OpStat{}
+			c.Ops[e.Op] = op
+		}
+		if e.Err != nil {
+			c.Failed++
+		} else {
+			c.Done++
+			op.Done++
+			c.Bytes += e.Bytes
+		}
+		op.Time += e.End.Sub(e.Start).Seconds()
+		c.recent = append(c.recent, e.End)
+		for len(c.recent) > 0 && e.End.Sub(c.recent[0]) > time.Second {
+			c.recent = c.recent[1:]
+		}
+	}
+	if e.Err != nil && len(d.errs) < errorsLength {
+		d.errs = append(d.errs, TaskError{Computation: e.Computation, Task: e.Task, Error: e.Err.Error()})
+	}
+	d.version++
+}
+
+// Memory records a memory sample (sched.Observer); samples closer than 10 ms to the
+// previous one are skipped, and the history is thinned to memoryLength.
+func (d *Dashboard) Memory(m sched.MemorySample) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.find(m.Computation)
+	if c == nil || m.At.Sub(c.lastMem) < 10*time.Millisecond {
+		return
+	}
+	c.lastMem = m.At
+	c.memory = append(c.memory, Sample{T: d.since(m.At), Held: m.Held, Spilled: m.Spilled})
+	if len(c.memory) > memoryLength { // keep every other sample: the picture stays whole
+		thin := c.memory[:0]
+		for i, s := range c.memory {
+			if i%2 == 0 {
+				thin = append(thin, s)
+			}
+		}
+		c.memory = thin
+	}
+	d.version++
+}
+
+// End records a computation ending (sched.Observer).
+func (d *Dashboard) End(id uint64, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c := d.find(id); c != nil {
+		c.State = "done"
+		c.Elapsed = time.Since(c.Started).Seconds()
+		if err != nil {
+			c.State, c.Error = "failed", err.Error()
+		}
+	}
+	d.version++
+}
+
+// Status returns a copy of everything the dashboard holds.
+func (d *Dashboard) Status() Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st, _ := d.statusLocked()
+	return st
+}
+
+func (d *Dashboard) statusLocked() (Status, uint64) {
+	now := time.Now()
+	st := Status{Now: d.since(now), Memory: map[uint64][]Sample{}, Errors: append([]TaskError{}, d.errs...)}
+	for _, c := range d.comps {
+		cc := c.Computation
+		cc.Ops = map[string]*OpStat{}
+		for k, v := range c.Ops {
+			o := *v
+			cc.Ops[k] = &o
+		}
+		if cc.State == "running" {
+			cc.Elapsed = now.Sub(c.Started).Seconds()
+		}
+		for _, t := range c.recent {
+			if now.Sub(t) <= time.Second {
+				cc.PerSecond++
+			}
+		}
+		cc.recent = nil
+		st.Computations = append(st.Computations, cc)
+		st.Memory[c.ID] = append([]Sample{}, c.memory...)
+	}
+	// The stream oldest first.
+	if len(d.stream) < streamLength {
+		st.Stream = append(st.Stream, d.stream...)
+	} else {
+		st.Stream = append(append(st.Stream, d.stream[d.next:]...), d.stream[:d.next]...)
+	}
+	return st, d.version
+}
+
+// Handler serves the page ("/"), the status as JSON ("/api/status") and the status as a
+// stream of server-sent events, sent when it changes, at most every 200 ms
+// ("/api/events").
+func (d *Dashboard) Handler() http.Handler {
+	mux := http.NewServeMux()
+	files, _ := fs.Sub(static, "static")
+	mux.Handle("GET /", http.FileServerFS(files))
+	mux.HandleFunc("GET /api/status", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(d.Status())
+	})
+	mux.HandleFunc("GET /api/events", d.events)
+	return mux
+}
+
+func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	sent := ^uint64(0)
+	for {
+		d.mu.Lock()
+		st, v := d.statusLocked()
+		d.mu.Unlock()
+		if v != sent {
+			b, err := json.Marshal(st)
+			if err != nil {
+				return
+			}
+			if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
+				return
+			}
+			flusher.Flush()
+			sent = v
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Server is a dashboard being served.
+type Server struct {
+	URL string
+	srv *http.Server
+}
+
+// DefaultAddr is where Serve listens when given no address: loopback only.
+const DefaultAddr = "127.0.0.1:8787"
+
+// Serve serves the dashboard on addr ("" is DefaultAddr; port 0 picks a free one) until
+// Close.
+func (d *Dashboard) Serve(addr string) (*Server, error) {
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	s := &Server{URL: "http://" + ln.Addr().String() + "/", srv: &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 5 * time.Second}}
+	go s.srv.Serve(ln) // returns http.ErrServerClosed once closed
+	return s, nil
+}
+
+// Close stops serving and closes open connections (event streams included).
+func (s *Server) Close() error { return s.srv.Close() }

@@ -1,0 +1,143 @@
+package dashboard_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/dashboard"
+	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/sched"
+)
+
+func status(t *testing.T, url string) dashboard.Status {
+	t.Helper()
+	resp, err := http.Get(url + "/api/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st dashboard.Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// The JSON endpoint agrees with the scheduler's own counts: tasks, tasks per operation,
+// the stream of task runs, memory samples, and a failing computation's error and task.
+func TestStatusMatchesTheScheduler(t *testing.T) {
+	d := dashboard.New()
+	srv := httptest.NewServer(d.Handler())
+	defer srv.Close()
+	ctx := context.Background()
+	x := darray.NewRNG(1).Random([]int{400, 400}, darray.ChunkSize(50))
+	var stats sched.Stats
+	if _, err := x.Add(x.T()).Rechunk(darray.ChunkSize(70)).Sum(darray.Axis(0)).Compute(ctx, darray.WithObserver(d), darray.WithStats(&stats)); err != nil {
+		t.Fatal(err)
+	}
+	st := status(t, srv.URL)
+	if len(st.Computations) != 1 {
+		t.Fatalf("%d computations", len(st.Computations))
+	}
+	c := st.Computations[0]
+	if c.State != "done" || c.Tasks != stats.Tasks || c.Done != stats.Tasks || c.Failed != 0 {
+		t.Errorf("computation %+v, scheduler ran %d tasks", c, stats.Tasks)
+	}
+	total, done := 0, 0
+	for _, o := range c.Ops {
+		total += o.Total
+		done += o.Done
+	}
+	if total != stats.Tasks || done != stats.Tasks || len(c.Ops) < 3 {
+		t.Errorf("per operation: %d of %d tasks in %d operations, scheduler %d", done, total, len(c.Ops), stats.Tasks)
+	}
+	if len(st.Stream) != stats.Tasks {
+		t.Errorf("stream of %d runs for %d tasks", len(st.Stream), stats.Tasks)
+	}
+	for _, r := range st.Stream {
+		if r.End < r.Start || r.Worker < 0 || r.Worker >= c.Workers || r.Task == "" {
+			t.Fatalf("bad run %+v", r)
+		}
+	}
+	if len(st.Memory[c.ID]) == 0 {
+		t.Error("no memory samples")
+	}
+	// A failing computation: its state, its error, and the failed task's key.
+	bad := darray.Bincount(darray.Arange(0, 10, 1, nd.Int64, darray.ChunkSize(4)), nil, 5)
+	if _, err := bad.Compute(ctx, darray.WithObserver(d)); err == nil {
+		t.Fatal("bincount beyond its length succeeded")
+	}
+	st = status(t, srv.URL)
+	last := st.Computations[len(st.Computations)-1]
+	if last.State != "failed" || !strings.Contains(last.Error, "outside [0, 5)") || last.Failed == 0 {
+		t.Errorf("failed computation reported as %+v", last)
+	}
+	if len(st.Errors) == 0 || st.Errors[0].Task == "" || !strings.Contains(st.Errors[0].Error, "outside") {
+		t.Errorf("errors: %+v", st.Errors)
+	}
+}
+
+// The page and its live updates: the page is served from the embedded files, and the
+// event stream sends the status as it changes, while a computation runs.
+func TestPageAndEvents(t *testing.T) {
+	d := dashboard.New()
+	s, err := d.Serve("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
+		t.Errorf("served at %s, not on loopback", s.URL)
+	}
+	resp, err := http.Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "EventSource") {
+		t.Fatalf("page: %d %.200s", resp.StatusCode, page)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"api/events", nil)
+	ev, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Body.Close()
+	if ct := ev.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Errorf("content type %q", ct)
+	}
+	go func() {
+		x := darray.NewRNG(2).Random([]int{300, 300}, darray.ChunkSize(30))
+		x.Mul(2).Sum().Compute(context.Background(), darray.WithObserver(d))
+	}()
+	lines := bufio.NewScanner(ev.Body)
+	lines.Buffer(make([]byte, 1<<20), 1<<24)
+	for lines.Scan() {
+		data, ok := strings.CutPrefix(lines.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var st dashboard.Status
+		if err := json.Unmarshal([]byte(data), &st); err != nil {
+			t.Fatalf("event is not the status: %v", err)
+		}
+		if len(st.Computations) == 1 && st.Computations[0].State == "done" {
+			if st.Computations[0].Done != st.Computations[0].Tasks {
+				t.Errorf("done with %d of %d tasks", st.Computations[0].Done, st.Computations[0].Tasks)
+			}
+			return // the stream followed the computation to its end
+		}
+	}
+	t.Fatalf("the event stream ended before the computation did: %v", lines.Err())
+}

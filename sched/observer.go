@@ -1,0 +1,50 @@
+package sched
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Observer watches computations closely, for a dashboard: what each task did, on which
+// worker and when, and the memory held and spilled as it goes. Its methods are called by
+// the scheduler's workers while they hold the scheduler's lock: they must be quick and
+// safe for concurrent use (record and return).
+type Observer interface {
+	Begin(c Computation)
+	TaskDone(e TaskEvent)
+	Memory(m MemorySample)
+	End(id uint64, err error)
+}
+
+// Computation describes a computation as it starts.
+type Computation struct {
+	ID      uint64
+	Started time.Time
+	Tasks   int
+	Ops     map[string]int // tasks per operation
+	Workers int
+	Limit   int64 // memory limit in bytes (negative: none)
+}
+
+// TaskEvent is one task's run (or failure).
+type TaskEvent struct {
+	Computation uint64
+	Task        string // its key, as errors name it
+	Op          string
+	Worker      int
+	Start, End  time.Time
+	Bytes       int64
+	Err         error // the task failed with this
+}
+
+// MemorySample is the memory a computation holds right after a task.
+type MemorySample struct {
+	Computation uint64
+	At          time.Time
+	Held        int64 // results in memory plus running tasks' working sets
+	Spilled     int64 // results on disk now
+	Limit       int64
+}
+
+// computationIDs numbers computations in this process.
+var computationIDs atomic.Uint64
