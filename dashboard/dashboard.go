@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/sched"
 )
 
@@ -37,10 +38,16 @@ type Dashboard struct {
 	mu      sync.Mutex
 	version uint64 // bumped on every change, for the event stream
 	comps   []*computation
-	stream  []TaskRun // a ring of the most recent task runs
+	stream  []run // a ring of the most recent task runs
 	next    int       // where the ring writes next
 	errs    []TaskError
 	origin  time.Time
+}
+
+// run is a task run as kept: its name is made only when the status is asked for.
+type run struct {
+	TaskRun
+	task *graph.Task
 }
 
 type computation struct {
@@ -145,11 +152,11 @@ func (d *Dashboard) Begin(c sched.Computation) {
 func (d *Dashboard) TaskDone(e sched.TaskEvent) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	run := TaskRun{Computation: e.Computation, Task: e.Task, Op: e.Op, Worker: e.Worker, Start: d.since(e.Start), End: d.since(e.End), Failed: e.Err != nil}
+	r := run{TaskRun{Computation: e.Computation, Op: e.Op, Worker: e.Worker, Start: d.since(e.Start), End: d.since(e.End), Failed: e.Err != nil}, e.Task}
 	if len(d.stream) < streamLength {
-		d.stream = append(d.stream, run)
+		d.stream = append(d.stream, r)
 	} else {
-		d.stream[d.next] = run
+		d.stream[d.next] = r
 	}
 	d.next = (d.next + 1) % streamLength
 	if c := d.find(e.Computation); c != nil {
@@ -172,7 +179,7 @@ func (d *Dashboard) TaskDone(e sched.TaskEvent) {
 		}
 	}
 	if e.Err != nil && len(d.errs) < errorsLength {
-		d.errs = append(d.errs, TaskError{Computation: e.Computation, Task: e.Task, Error: e.Err.Error()})
+		d.errs = append(d.errs, TaskError{Computation: e.Computation, Task: e.Task.Name(), Error: e.Err.Error()})
 	}
 	d.version++
 }
@@ -245,10 +252,14 @@ func (d *Dashboard) statusLocked() (Status, uint64) {
 		st.Memory[c.ID] = append([]Sample{}, c.memory...)
 	}
 	// The stream oldest first.
-	if len(d.stream) < streamLength {
-		st.Stream = append(st.Stream, d.stream...)
-	} else {
-		st.Stream = append(append(st.Stream, d.stream[d.next:]...), d.stream[:d.next]...)
+	ordered := d.stream
+	if len(d.stream) == streamLength {
+		ordered = append(append([]run{}, d.stream[d.next:]...), d.stream[:d.next]...)
+	}
+	st.Stream = make([]TaskRun, len(ordered))
+	for i, r := range ordered {
+		st.Stream[i] = r.TaskRun
+		st.Stream[i].Task = r.task.Name()
 	}
 	return st, d.version
 }

@@ -3,6 +3,8 @@ package sched
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/darray-go/darray/graph"
 )
 
 // Observer watches computations closely, for a dashboard: what each task did, on which
@@ -29,7 +31,7 @@ type Computation struct {
 // TaskEvent is one task's run (or failure).
 type TaskEvent struct {
 	Computation uint64
-	Task        string // its key, as errors name it
+	Task        *graph.Task // Task.Name() is its key, as errors name it
 	Op          string
 	Worker      int
 	Start, End  time.Time
@@ -37,7 +39,8 @@ type TaskEvent struct {
 	Err         error // the task failed with this
 }
 
-// MemorySample is the memory a computation holds right after a task.
+// MemorySample is the memory a computation holds right after a task (at most one every
+// MemoryInterval).
 type MemorySample struct {
 	Computation uint64
 	At          time.Time
@@ -45,6 +48,9 @@ type MemorySample struct {
 	Spilled     int64 // results on disk now
 	Limit       int64
 }
+
+// MemoryInterval is the least time between two memory samples of a computation.
+const MemoryInterval = 10 * time.Millisecond
 
 // computationIDs numbers computations in this process.
 var computationIDs atomic.Uint64

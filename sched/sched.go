@@ -159,6 +159,7 @@ type state struct {
 	observer   Observer
 	id         uint64 // the computation's number, for the observer
 	onDisk     int64  // bytes of results spilled now
+	lastSample time.Time
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -548,10 +549,14 @@ func (s *state) execute(t, w int) {
 		s.pinned[d]--
 	}
 	if s.observer != nil {
-		s.observer.TaskDone(TaskEvent{Computation: s.id, Task: task.Name(), Op: task.Op, Worker: w, Start: start, End: start.Add(elapsed), Bytes: task.Bytes, Err: err})
-		defer func() { // after the results are accounted
-			s.observer.Memory(MemorySample{Computation: s.id, At: time.Now(), Held: s.held + s.reserved, Spilled: s.onDisk, Limit: s.limit})
-		}()
+		end := start.Add(elapsed)
+		s.observer.TaskDone(TaskEvent{Computation: s.id, Task: task, Op: task.Op, Worker: w, Start: start, End: end, Bytes: task.Bytes, Err: err})
+		if end.Sub(s.lastSample) >= MemoryInterval {
+			s.lastSample = end
+			defer func() { // after the results are accounted
+				s.observer.Memory(MemorySample{Computation: s.id, At: end, Held: s.held + s.reserved, Spilled: s.onDisk, Limit: s.limit})
+			}()
+		}
 	}
 	if err != nil {
 		s.fail(task, err)
