@@ -39,7 +39,7 @@ type Dashboard struct {
 	version uint64 // bumped on every change, for the event stream
 	comps   []*computation
 	stream  []run // a ring of the most recent task runs
-	next    int       // where the ring writes next
+	next    int   // where the ring writes next
 	errs    []TaskError
 	origin  time.Time
 }
