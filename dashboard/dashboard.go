@@ -15,6 +15,9 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +34,7 @@ const (
 	memoryLength  = 2000 // memory samples per computation (thinned as they come)
 	errorsLength  = 100
 	computationsN = 20 // the most recent computations
+	graphsKept    = 3  // of which the task graphs, for the graph picture
 )
 
 // Dashboard collects what computations report. The zero value is not usable: use New.
@@ -54,6 +58,8 @@ type computation struct {
 	Computation
 	memory  []Sample
 	lastMem time.Time
+	graph   *graph.Graph
+	layers  map[*graph.Layer]*graph.LayerProgress
 }
 
 // Computation is one computation's progress, as /api/status reports it.
@@ -140,10 +146,24 @@ func (d *Dashboard) Begin(c sched.Computation) {
 	for op, n := range c.Ops {
 		ops[op] = &OpStat{Total: n}
 	}
+	layers := map[*graph.Layer]*graph.LayerProgress{}
+	if c.Graph != nil {
+		for i := range c.Graph.Tasks {
+			if l := c.Graph.Tasks[i].Layer; l != nil {
+				if layers[l] == nil {
+					layers[l] = &graph.LayerProgress{}
+				}
+				layers[l].Total++
+			}
+		}
+	}
 	d.comps = append(d.comps, &computation{Computation: Computation{ID: c.ID, Started: c.Started, State: "running",
-		Tasks: c.Tasks, Workers: c.Workers, Limit: c.Limit, Ops: ops}})
+		Tasks: c.Tasks, Workers: c.Workers, Limit: c.Limit, Ops: ops}, graph: c.Graph, layers: layers})
 	if len(d.comps) > computationsN {
 		d.comps = d.comps[len(d.comps)-computationsN:]
+	}
+	for _, old := range d.comps[:max(0, len(d.comps)-graphsKept)] {
+		old.graph, old.layers = nil, nil // task graphs can be large: keep the newest few
 	}
 	d.version++
 }
@@ -171,6 +191,9 @@ func (d *Dashboard) TaskDone(e sched.TaskEvent) {
 			c.Done++
 			op.Done++
 			c.Bytes += e.Bytes
+			if p := c.layers[e.Task.Layer]; p != nil {
+				p.Done++
+			}
 		}
 		op.Time += e.End.Sub(e.Start).Seconds()
 		c.recent = append(c.recent, e.End)
@@ -276,7 +299,66 @@ func (d *Dashboard) Handler() http.Handler {
 		json.NewEncoder(w).Encode(d.Status())
 	})
 	mux.HandleFunc("GET /api/events", d.events)
+	mux.HandleFunc("GET /api/graph.dot", func(w http.ResponseWriter, r *http.Request) {
+		text, ok := d.GraphDOT(r.URL.Query().Get("id"))
+		if !ok {
+			http.Error(w, "no such computation", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/vnd.graphviz")
+		fmt.Fprint(w, text)
+	})
+	mux.HandleFunc("GET /api/graph.svg", func(w http.ResponseWriter, r *http.Request) {
+		text, ok := d.GraphDOT(r.URL.Query().Get("id"))
+		if !ok {
+			http.Error(w, "no such computation", http.StatusNotFound)
+			return
+		}
+		dot, err := exec.LookPath("dot")
+		if err != nil {
+			http.Error(w, "Graphviz's dot is not installed: see /api/graph.dot", http.StatusNotImplemented)
+			return
+		}
+		cmd := exec.CommandContext(r.Context(), dot, "-Tsvg")
+		cmd.Stdin = strings.NewReader(text)
+		svg, err := cmd.Output()
+		if err != nil {
+			http.Error(w, "dot failed: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Write(svg)
+	})
 	return mux
+}
+
+// GraphDOT is the layer graph of computation id ("" or "latest": the newest), coloured by
+// each layer's progress.
+func (d *Dashboard) GraphDOT(id string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var c *computation
+	if id == "" || id == "latest" {
+		if len(d.comps) > 0 {
+			c = d.comps[len(d.comps)-1]
+		}
+	} else if n, err := strconv.ParseUint(id, 10, 64); err == nil {
+		c = d.find(n)
+	}
+	if c == nil || c.graph == nil {
+		return "", false
+	}
+	progress := map[*graph.Layer]graph.LayerProgress{}
+	var targets []*graph.Layer
+	for l, p := range c.layers {
+		progress[l] = *p
+	}
+	for _, o := range c.graph.Outputs {
+		if o.Layer != nil {
+			targets = append(targets, o.Layer)
+		}
+	}
+	return graph.LayersStateDOT(targets, progress), true
 }
 
 func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {

@@ -141,3 +141,32 @@ func TestPageAndEvents(t *testing.T) {
 	}
 	t.Fatalf("the event stream ended before the computation did: %v", lines.Err())
 }
+
+// The layer graph of a computation, coloured by progress: after it ends every layer with
+// tasks is done; unknown computations are 404.
+func TestGraphByState(t *testing.T) {
+	d := dashboard.New()
+	srv := httptest.NewServer(d.Handler())
+	defer srv.Close()
+	x := darray.NewRNG(1).Random([]int{100, 100}, darray.ChunkSize(25))
+	if _, err := x.Add(x.T()).Sum().Compute(context.Background(), darray.WithObserver(d)); err != nil {
+		t.Fatal(err)
+	}
+	text, ok := d.GraphDOT("latest")
+	if !ok || !strings.Contains(text, "tasks done") || strings.Contains(text, "#fee391") || strings.Contains(text, "#e0e0e0") {
+		t.Errorf("graph after the computation:\n%s", text)
+	}
+	if n := strings.Count(text, "#a1d99b"); n < 2 {
+		t.Errorf("%d layers shown done:\n%s", n, text)
+	}
+	for path, want := range map[string]int{"/api/graph.dot": 200, "/api/graph.dot?id=99": 404} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}

@@ -36,11 +36,32 @@ func (g *Graph) DOT() string {
 
 // LayersDOT renders the high-level graph: one node per layer with its shape and block
 // count, readable however many blocks the arrays have, coloured by what the layer does.
-func LayersDOT(targets ...*Layer) string {
+func LayersDOT(targets ...*Layer) string { return LayersStateDOT(targets, nil) }
+
+// LayerProgress is how many of a layer's tasks a computation has, and has finished.
+type LayerProgress struct{ Done, Total int }
+
+// LayersStateDOT is LayersDOT during a computation: layers with tasks are coloured by
+// their state instead (grey waiting, yellow under way, green done) and labelled with
+// their progress; progress may be nil.
+func LayersStateDOT(targets []*Layer, progress map[*Layer]LayerProgress) string {
 	var b strings.Builder
 	b.WriteString("digraph layers {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#deebf7\", fontname=\"Helvetica\", fontsize=10];\n")
 	WalkLayers(targets, func(l *Layer) {
-		fmt.Fprintf(&b, "  %q [label=%q, fillcolor=%q];\n", l.Name, fmt.Sprintf("%s\nshape %v, %v\n%d blocks", l.Name, l.Shape, l.DType, l.Chunks.TotalBlocks()), layerColor(l))
+		label := fmt.Sprintf("%s\nshape %v, %v\n%d blocks", l.Name, l.Shape, l.DType, l.Chunks.TotalBlocks())
+		color := layerColor(l)
+		if p, ok := progress[l]; ok && p.Total > 0 {
+			label += fmt.Sprintf("\n%d/%d tasks done", p.Done, p.Total)
+			switch {
+			case p.Done == p.Total:
+				color = "#a1d99b" // done
+			case p.Done > 0:
+				color = "#fee391" // under way
+			default:
+				color = "#e0e0e0" // waiting
+			}
+		}
+		fmt.Fprintf(&b, "  %q [label=%q, fillcolor=%q];\n", l.Name, label, color)
 		for _, in := range l.Inputs {
 			fmt.Fprintf(&b, "  %q -> %q;\n", in.Name, l.Name)
 		}

@@ -25,7 +25,8 @@ type Computation struct {
 	Tasks   int
 	Ops     map[string]int // tasks per operation
 	Workers int
-	Limit   int64 // memory limit in bytes (negative: none)
+	Limit   int64        // memory limit in bytes (negative: none)
+	Graph   *graph.Graph // what it runs (tasks know their layers)
 }
 
 // TaskEvent is one task's run (or failure).

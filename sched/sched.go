@@ -122,7 +122,7 @@ func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 		for i := range g.Tasks {
 			ops[g.Tasks[i].Op]++
 		}
-		s.observer.Begin(Computation{ID: s.id, Started: time.Now(), Tasks: len(g.Tasks), Ops: ops, Workers: workers, Limit: s.limit})
+		s.observer.Begin(Computation{ID: s.id, Started: time.Now(), Tasks: len(g.Tasks), Ops: ops, Workers: workers, Limit: s.limit, Graph: g})
 	}
 	err := s.run(ctx, workers, opt.Synchronous)
 	if err == nil {
