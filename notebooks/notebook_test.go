@@ -1,0 +1,102 @@
+package notebooks
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTutorialNotebook executes tutorial.ipynb with jupyter nbconvert and the GoNB kernel
+// and checks what it shows: the array's summary table with its chunk picture, the task
+// graph as an SVG, the computed result, and no errors.
+func TestTutorialNotebook(t *testing.T) {
+	jupyter, err := exec.LookPath("jupyter")
+	if err != nil {
+		t.Skip("jupyter is not installed (Debian: jupyter-nbconvert python3-nbclient jupyter-client): the notebook is not run")
+	}
+	if _, err := exec.LookPath("gonb"); err != nil {
+		t.Skip("GoNB is not installed (bash tools/gonb/install.sh, with its bin directory on PATH): the notebook is not run")
+	}
+	if _, err := exec.LookPath("dot"); err != nil {
+		t.Skip("Graphviz is not installed: the notebook's graph cell cannot render")
+	}
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "tutorial.out.ipynb")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, jupyter, "nbconvert", "--to", "notebook", "--execute", "--output", out, "tutorial.ipynb")
+	cmd.Env = append(os.Environ(), "DARRAY_REPO="+repo)
+	if log, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nbconvert: %v\n%s", err, tail(string(log), 3000))
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				Type string         `json:"output_type"`
+				Data map[string]any `json:"data"`
+				Text any            `json:"text"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatal(err)
+	}
+	var html, text strings.Builder
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.Type == "error" {
+				t.Errorf("a cell failed: %s", joined(o.Data))
+			}
+			html.WriteString(joined(o.Data["text/html"]))
+			text.WriteString(joined(o.Text))
+		}
+	}
+	h := html.String()
+	for _, want := range []string{`<table class="darray">`, "(10000, 10000)", "<svg", `<div id="graph">`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("the notebook shows no %q", want)
+		}
+	}
+	if strings.Count(h, "<svg") < 2 {
+		t.Errorf("want the chunk picture and the graph: %d SVGs", strings.Count(h, "<svg"))
+	}
+	if !strings.Contains(text.String(), "z has shape [5000]") {
+		t.Errorf("the result is not printed: %q", text.String())
+	}
+}
+
+// joined flattens a notebook field that is a string or a list of strings.
+func joined(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		var b strings.Builder
+		for _, s := range x {
+			if str, ok := s.(string); ok {
+				b.WriteString(str)
+			}
+		}
+		return b.String()
+	}
+	return ""
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
