@@ -77,7 +77,33 @@ type Computation struct {
 	Limit     int64              `json:"limit"`
 	Ops       map[string]*OpStat `json:"ops"`
 	PerSecond float64            `json:"per_second"` // tasks a second over the last second
-	recent    []time.Time
+	recent    rate
+}
+
+// rate counts events in the last second, in ten buckets of 100 ms.
+type rate struct {
+	counts [10]int
+	slot   [10]int64 // which 100 ms each bucket counts
+}
+
+func (r *rate) add(t time.Time) {
+	s := t.UnixMilli() / 100
+	i := s % 10
+	if r.slot[i] != s {
+		r.slot[i], r.counts[i] = s, 0
+	}
+	r.counts[i]++
+}
+
+func (r *rate) lastSecond(now time.Time) int {
+	s := now.UnixMilli() / 100
+	n := 0
+	for i, slot := range r.slot {
+		if s-slot < 10 {
+			n += r.counts[i]
+		}
+	}
+	return n
 }
 
 // OpStat counts one operation's tasks.
@@ -196,10 +222,7 @@ func (d *Dashboard) TaskDone(e sched.TaskEvent) {
 			}
 		}
 		op.Time += e.End.Sub(e.Start).Seconds()
-		c.recent = append(c.recent, e.End)
-		for len(c.recent) > 0 && e.End.Sub(c.recent[0]) > time.Second {
-			c.recent = c.recent[1:]
-		}
+		c.recent.add(e.End)
 	}
 	if e.Err != nil && len(d.errs) < errorsLength {
 		d.errs = append(d.errs, TaskError{Computation: e.Computation, Task: e.Task.Name(), Error: e.Err.Error()})
@@ -265,12 +288,8 @@ func (d *Dashboard) statusLocked() (Status, uint64) {
 		if cc.State == "running" {
 			cc.Elapsed = now.Sub(c.Started).Seconds()
 		}
-		for _, t := range c.recent {
-			if now.Sub(t) <= time.Second {
-				cc.PerSecond++
-			}
-		}
-		cc.recent = nil
+		cc.PerSecond = float64(c.recent.lastSecond(now))
+		cc.recent = rate{}
 		st.Computations = append(st.Computations, cc)
 		st.Memory[c.ID] = append([]Sample{}, c.memory...)
 	}

@@ -9,8 +9,8 @@ import (
 
 // Observer watches computations closely, for a dashboard: what each task did, on which
 // worker and when, and the memory held and spilled as it goes. Its methods are called by
-// the scheduler's workers while they hold the scheduler's lock: they must be quick and
-// safe for concurrent use (record and return).
+// the scheduler's workers, several at once (not under the scheduler's lock): they must
+// be quick and safe for concurrent use (record and return).
 type Observer interface {
 	Begin(c Computation)
 	TaskDone(e TaskEvent)

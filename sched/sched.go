@@ -540,6 +540,17 @@ func (s *state) execute(t, w int) {
 	start := time.Now()
 	result, err := safeExecute(task, inputs)
 	elapsed := time.Since(start)
+	end := start.Add(elapsed)
+	var sample *MemorySample // taken under the lock, reported after it (defers run last first)
+	if s.observer != nil {
+		// Reported outside the scheduler's lock: observers take their own.
+		s.observer.TaskDone(TaskEvent{Computation: s.id, Task: task, Op: task.Op, Worker: w, Start: start, End: end, Bytes: task.Bytes, Err: err})
+		defer func() {
+			if sample != nil {
+				s.observer.Memory(*sample)
+			}
+		}()
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -548,15 +559,11 @@ func (s *state) execute(t, w int) {
 	for _, d := range task.Deps {
 		s.pinned[d]--
 	}
-	if s.observer != nil {
-		end := start.Add(elapsed)
-		s.observer.TaskDone(TaskEvent{Computation: s.id, Task: task, Op: task.Op, Worker: w, Start: start, End: end, Bytes: task.Bytes, Err: err})
-		if end.Sub(s.lastSample) >= MemoryInterval {
-			s.lastSample = end
-			defer func() { // after the results are accounted
-				s.observer.Memory(MemorySample{Computation: s.id, At: end, Held: s.held + s.reserved, Spilled: s.onDisk, Limit: s.limit})
-			}()
-		}
+	if s.observer != nil && end.Sub(s.lastSample) >= MemoryInterval {
+		s.lastSample = end
+		defer func() { // after the results are accounted, still under the lock
+			sample = &MemorySample{Computation: s.id, At: end, Held: s.held + s.reserved, Spilled: s.onDisk, Limit: s.limit}
+		}()
 	}
 	if err != nil {
 		s.fail(task, err)
