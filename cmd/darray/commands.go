@@ -28,6 +28,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("demo", "", "Runs the dask tutorial workflow with timings.", stderr)
 	n := fs.Int("n", 10000, "the array is n x n")
 	chunk := fs.Int("chunk", 1000, "square chunks of this side")
+	var cf computeFlags
+	cf.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,8 +47,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "optimized graph: %d tasks (culled, fused, slices pushed into the generator)\n", len(g.Tasks))
 	var st sched.Stats
+	opts, err := cf.options(stderr, &st)
+	if err != nil {
+		return err
+	}
 	start = time.Now()
-	res, err := z.Compute(ctx, darray.WithStats(&st))
+	defer cf.report(stderr, start, &st)
+	res, err := z.Compute(ctx, opts...)
 	if err != nil {
 		return err
 	}
