@@ -436,6 +436,18 @@ func init() {
 	}
 	apiCases["unique_values"], apiCases["unique_counts"] = unique(0), unique(1)
 	apiCases["unique_nan_values"], apiCases["unique_nan_counts"] = unique(0), unique(1)
+	inMemory := func(a *darray.Array) *nd.Array {
+		v, err := a.Compute(context.Background())
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	apiCases["index_bool_2d"] = two(func(a, m *darray.Array) *darray.Array { return a.IndexWith(nd.Take(inMemory(m))) })
+	apiCases["index_bool_2d_after_slice"] = two(func(a, m *darray.Array) *darray.Array {
+		return a.IndexWith(nd.Slice(1, nd.Omit, 1), nd.Take(inMemory(m)))
+	})
+	apiCases["index_int_2d"] = two(func(a, i *darray.Array) *darray.Array { return a.IndexWith(nd.Whole(), nd.Take(inMemory(i))) })
 	apiCases["blockwise_matmul"] = func(in []*darray.Array) *darray.Array {
 		return darray.Blockwise("test-matmul", "ij,jk->ik", in)
 	}

@@ -1,6 +1,7 @@
 package darray
 
 import (
+	"slices"
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 )
@@ -237,6 +238,40 @@ func (a *Array) IndexWith(idx ...nd.Index) *Array {
 	for range a.layer.NDim() - consumed - countEllipsisFill(idx, a.layer.NDim()-consumed) {
 		full = append(full, nd.Whole())
 	}
+	// A boolean mask over several axes selects along those axes merged into one: merge
+	// them (a lazy reshape) and gather the flat positions of its true elements.
+	axis := 0
+	for j, ix := range full {
+		if isTake(ix) && ix.Array().DType() == nd.Bool && ix.Array().NDim() > 1 {
+			mask := ix.Array()
+			k := mask.NDim()
+			if !slices.Equal(mask.Shape(), a.layer.Shape[axis:axis+k]) {
+				return failf("index", "boolean index of shape %s does not match the indexed array's axes %d to %d of shape %s", nd.ShapeString(mask.Shape()), axis, axis+k-1, nd.ShapeString(a.layer.Shape))
+			}
+			var positions []int64
+			for i, b := range nd.Values[bool](mask) {
+				if b {
+					positions = append(positions, int64(i))
+				}
+			}
+			flat, _ := nd.FromSlice(positions, len(positions))
+			merged := append(slices.Clone(a.layer.Shape[:axis]), mask.Size())
+			merged = append(merged, a.layer.Shape[axis+k:]...)
+			rest := append(slices.Clone(full[:j]), nd.Take(flat))
+			rest = append(rest, full[j+1:]...)
+			b := a.Reshape(merged...)
+			if b.err != nil {
+				return b
+			}
+			return b.applyIndex(rest)
+		}
+		switch {
+		case ix.IsSlice(), isInt(ix):
+			axis++
+		case isTake(ix):
+			axis += takeAxes(ix)
+		}
+	}
 	return a.applyIndex(full)
 }
 
@@ -405,8 +440,17 @@ func (a *Array) take(axis int, index *nd.Array) *Array {
 		}
 		index, _ = nd.FromSlice(positions)
 	}
-	if index.NDim() != 1 {
-		return failf("index", "integer index arrays on lazy arrays must be one-dimensional, not of shape %s", nd.ShapeString(index.Shape()))
+	if index.NDim() != 1 { // gather the flattened positions, then lay them out in its shape
+		flat, err := index.Contiguous().Reshape(index.Size())
+		if err != nil {
+			return failed("index", err)
+		}
+		taken := a.take(axis, flat)
+		if taken.err != nil {
+			return taken
+		}
+		shape := append(slices.Clone(l.Shape[:axis]), index.Shape()...)
+		return taken.Reshape(append(shape, l.Shape[axis+1:]...)...)
 	}
 	positions = nd.Values[int64](index)
 	for i, p := range positions {

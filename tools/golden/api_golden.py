@@ -227,3 +227,8 @@ nanny = rng.integers(0, 4, size=(5, 5)).astype(float)
 nanny[1, 1] = nanny[3, 2] = np.nan
 case("unique_nan_values", lambda a: np.unique(a), nanny)
 case("unique_nan_counts", lambda a: np.unique(a, return_counts=True)[1], nanny)
+
+# In-memory index arrays of several dimensions (views.go).
+case("index_bool_2d", lambda a, m: a[m], normal(5, 6, 3), rng.random((5, 6)) < 0.4)
+case("index_bool_2d_after_slice", lambda a, m: a[1:, m], normal(4, 5, 6), rng.random((5, 6)) < 0.4)
+case("index_int_2d", lambda a, i: a[:, i], normal(4, 9), rng.integers(-9, 9, size=(2, 3)))
