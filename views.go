@@ -1,9 +1,10 @@
 package darray
 
 import (
+	"slices"
+
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
-	"slices"
 )
 
 // Transpose permutes the axes (reverses them when none are given).
