@@ -33,11 +33,7 @@ func init() {
 		}
 	}
 	reg(qrStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		q, r, err := linalg.QR(blocks[0])
-		if err != nil {
-			return nil, err
-		}
-		return nd.Concatenate([]*nd.Array{q, r}, 0)
+		return linalg.QRStacked(blocks[0])
 	})
 	reg(svdStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		u, s, vt, err := linalg.SVD(blocks[0])

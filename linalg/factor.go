@@ -69,7 +69,7 @@ func QR(a *nd.Array) (q, r *nd.Array, err error) {
 	if a.NDim() == 2 {
 		m, n := a.Shape()[0], a.Shape()[1]
 		if leaf := leafRows(n); m >= 2*leaf && n > 0 && !a.DType().IsComplex() {
-			return tallQR(a, leaf)
+			return tallQR(a, leaf, 0)
 		}
 	}
 	return lapackQR(a)
@@ -82,8 +82,9 @@ func leafRows(n int) int { return max(2*n, (1<<16)/max(n, 1)) }
 
 // tallQR factors a tall matrix by TSQR within the block: pieces of leaf rows are factored
 // on their own, their R factors stacked and factored (recursively), and each piece's Q
-// multiplied by its part of the second Q.
-func tallQR(a *nd.Array, leaf int) (q, r *nd.Array, err error) {
+// multiplied by its part of the second Q. The Q it returns has extra rows of zeros at the
+// end (room for QRStacked to put R in without copying Q).
+func tallQR(a *nd.Array, leaf, extra int) (q, r *nd.Array, err error) {
 	m, n := a.Shape()[0], a.Shape()[1]
 	pieces := m / leaf // the last piece takes the remainder: every piece has >= n rows
 	qs := make([]*nd.Array, pieces)
@@ -109,19 +110,60 @@ func tallQR(a *nd.Array, leaf int) (q, r *nd.Array, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	dt := qs[0].DType()
+	out, err := nd.New(dt, m+extra, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	row := 0
 	for i := range qs {
 		part, err := q2.Index(nd.Slice(i*n, (i+1)*n, 1), nd.Whole())
 		if err != nil {
 			return nil, nil, err
 		}
-		if qs[i], err = Einsum("ik,kj->ij", qs[i], part); err != nil {
-			return nil, nil, err
+		rows := qs[i].Shape()[0]
+		dst, _ := out.Index(nd.Slice(row, row+rows, 1), nd.Whole())
+		if dt == nd.Float64 { // straight into place
+			qd, _ := nd.Data[float64](qs[i])
+			pd, _ := nd.Data[float64](part.Contiguous())
+			od, _ := nd.Data[float64](dst)
+			gemm64(rows, n, n, qd, pd, od)
+		} else {
+			prod, err := Einsum("ik,kj->ij", qs[i], part)
+			if err != nil {
+				return nil, nil, err
+			}
+			if err := dst.Assign(prod); err != nil {
+				return nil, nil, err
+			}
+		}
+		row += rows
+	}
+	return out, r, nil
+}
+
+// QRStacked is QR with q and r stacked in one (m+k) x n array (k = min(m, n)), the layout
+// the TSQR stages pass between tasks, made without copying q into it afterwards.
+func QRStacked(a *nd.Array) (*nd.Array, error) {
+	if a.NDim() == 2 {
+		m, n := a.Shape()[0], a.Shape()[1]
+		if leaf := leafRows(n); m >= 2*leaf && n > 0 && !a.DType().IsComplex() {
+			q, r, err := tallQR(a, leaf, n)
+			if err != nil {
+				return nil, err
+			}
+			tail, _ := q.Index(nd.Slice(m, m+n, 1), nd.Whole())
+			if err := tail.Assign(r); err != nil {
+				return nil, err
+			}
+			return q, nil
 		}
 	}
-	if q, err = nd.Concatenate(qs, 0); err != nil {
-		return nil, nil, err
+	q, r, err := QR(a)
+	if err != nil {
+		return nil, err
 	}
-	return q, r, nil
+	return nd.Concatenate([]*nd.Array{q, r}, 0)
 }
 
 // lapackQR is QR by LAPACK's Householder factorization of the whole matrix. (Blocking it

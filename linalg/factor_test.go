@@ -3,6 +3,7 @@ package linalg
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/darray-go/darray/nd"
@@ -101,6 +102,38 @@ func TestQRShapes(t *testing.T) {
 			}
 			if math.Abs(v-id) > 1e-12 {
 				t.Fatalf("%dx%d: qᵀq[%d] = %v", m, n, i, v)
+			}
+		}
+	}
+}
+
+// QRStacked gives QR's q and r one above the other, for tall matrices factored in pieces
+// and for small ones alike.
+func TestQRStacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, shape := range [][2]int{{3*leafRows(6) + 5, 6}, {20, 6}} {
+		m, n := shape[0], shape[1]
+		data := make([]float64, m*n)
+		for i := range data {
+			data[i] = rng.NormFloat64()
+		}
+		a, _ := nd.FromSlice(data, m, n)
+		q, r, err := QR(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := nd.Concatenate([]*nd.Array{q, r}, 0)
+		got, err := QRStacked(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Shape(), want.Shape()) {
+			t.Fatalf("%dx%d: shape %v, want %v", m, n, got.Shape(), want.Shape())
+		}
+		w := nd.Values[float64](want)
+		for i, v := range nd.Values[float64](got) {
+			if math.Abs(v-w[i]) > 1e-12 {
+				t.Fatalf("%dx%d: element %d is %v, want %v", m, n, i, v, w[i])
 			}
 		}
 	}
