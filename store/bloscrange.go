@@ -46,33 +46,49 @@ func newBloscRanges() *bloscRanges {
 	return &bloscRanges{limit: bloscCacheBytes, order: list.New(), blocks: map[blockKey]*list.Element{}, frames: map[string]*frameIndex{}}
 }
 
-// read returns n decoded bytes from offset lo of the chunk stored under key.
-func (r *bloscRanges) read(kv KV, key string, lo, n int) ([]byte, error) {
+// read fills out with the decoded bytes from offset lo of the chunk stored under key.
+func (r *bloscRanges) read(kv KV, key string, lo int, out []byte) error {
+	n := len(out)
 	f, err := r.frame(kv, key)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if lo < 0 || n < 0 || lo+n > f.nbytes {
-		return nil, fmt.Errorf("bytes [%d, %d) outside the %d a chunk decodes to", lo, lo+n, f.nbytes)
+	if lo < 0 || lo+n > f.nbytes {
+		return fmt.Errorf("bytes [%d, %d) outside the %d a chunk decodes to", lo, lo+n, f.nbytes)
 	}
 	if f.memcpyed() {
-		return kv.GetRange(key, int64(bloscHeader+lo), int64(n))
+		return readRangeInto(kv, key, int64(bloscHeader+lo), out)
 	}
-	out := make([]byte, n)
 	if n == 0 {
-		return out, nil
+		return nil
 	}
 	b0, b1 := lo/f.blocksize, (lo+n-1)/f.blocksize
 	blocks, err := r.blocksOf(kv, key, f, b0, b1)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for b := b0; b <= b1; b++ {
 		from := max(lo, b*f.blocksize)
 		to := min(lo+n, b*f.blocksize+f.blockSize(b))
 		copy(out[from-lo:to-lo], blocks[b-b0][from-b*f.blocksize:])
 	}
-	return out, nil
+	return nil
+}
+
+// readRangeInto fills buf with the bytes from off of key: straight into it when the store
+// reads ranges into buffers (a directory does), else through GetRange.
+func readRangeInto(kv KV, key string, off int64, buf []byte) error {
+	if rr, ok := kv.(interface {
+		ReadRange(key string, off int64, buf []byte) error
+	}); ok {
+		return rr.ReadRange(key, off, buf)
+	}
+	b, err := kv.GetRange(key, off, int64(len(buf)))
+	if err != nil {
+		return err
+	}
+	copy(buf, b)
+	return nil
 }
 
 // frame reads (once) a chunk's header and block offsets.

@@ -50,6 +50,27 @@ func (d Dir) Get(key string) ([]byte, error) {
 	return b, err
 }
 
+// ReadRange fills buf with the bytes of key from off (readers use it to read straight
+// into arrays).
+func (d Dir) ReadRange(key string, off int64, buf []byte) error {
+	p, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", p, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.ReadAt(buf, off); err != nil && !(errors.Is(err, io.EOF) && len(buf) == 0) {
+		return fmt.Errorf("%s: reading %d bytes at %d: %w", p, len(buf), off, err)
+	}
+	return nil
+}
+
 func (d Dir) GetRange(key string, off, n int64) ([]byte, error) {
 	p, err := d.path(key)
 	if err != nil {

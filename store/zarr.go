@@ -235,25 +235,21 @@ func (z *Zarr) blosc() *bloscRanges {
 func (z *Zarr) readChunkRows(c []int, r0, r1 int) (*nd.Array, error) {
 	shape := slices.Clone(z.Meta.Chunks)
 	shape[0] = r1 - r0
-	rowBytes := int64(z.dtype.Size())
+	rowBytes := z.dtype.Size()
 	for _, s := range shape[1:] {
-		rowBytes *= int64(s)
+		rowBytes *= s
 	}
 	key := z.ChunkKey(c)
-	var raw []byte
-	var err error
-	if _, ok := z.codec.(bloscCodec); ok {
-		raw, err = z.blosc().read(z.KV, key, r0*int(rowBytes), (r1-r0)*int(rowBytes))
-	} else {
-		raw, err = z.KV.GetRange(key, int64(r0)*rowBytes, int64(r1-r0)*rowBytes)
-	}
+	// Read into a borrowed buffer (no zeroing); readChunkedRows recycles it.
+	a, err := nd.FromReader(z.dtype, z.bigEndian, shape, func(raw []byte) error {
+		if _, ok := z.codec.(bloscCodec); ok {
+			return z.blosc().read(z.KV, key, r0*rowBytes, raw)
+		}
+		return readRangeInto(z.KV, key, int64(r0*rowBytes), raw)
+	})
 	if errors.Is(err, ErrNotFound) {
 		return nd.Full(z.dtype, z.fill, shape...)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("chunk %s: %w", key, err)
-	}
-	a, err := nd.WrapBytes(z.dtype, raw, z.bigEndian, shape...)
 	if err != nil {
 		return nil, fmt.Errorf("chunk %s: %w", key, err)
 	}
@@ -335,10 +331,12 @@ func readChunkedRows(w graph.Window, shape, chunks []int, dt nd.DType, readChunk
 		}
 		var chunk, s, t *nd.Array
 		if readRows != nil && n > 0 && rows[1]-rows[0] < chunks[0] {
-			// Only these rows: read them, and index them from the first one read.
+			// Only these rows: read them, and index them from the first one read; the
+			// rows' buffer is ours alone, and goes back to the pool once copied out.
 			if chunk, err = readRows(c, rows[0], rows[1]); err != nil {
 				return
 			}
+			defer chunk.Recycle()
 			start, stop, step := first0-rows[0], stop0-rows[0], w.Step[0]
 			if stop0 == nd.Omit || stop < 0 {
 				stop = nd.Omit
