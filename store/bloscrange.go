@@ -162,12 +162,14 @@ func (r *bloscRanges) blocksOf(kv KV, key string, f *frameIndex, b0, b1 int) ([]
 	for _, b := range missing {
 		lo, hi = min(lo, f.start[b]), max(hi, f.end[b])
 	}
-	stored, err := kv.GetRange(key, int64(lo), int64(hi-lo))
-	if err != nil {
+	sb := storedPool.get(hi - lo)
+	defer storedPool.put(sb)
+	stored := (*sb)[:hi-lo]
+	if err := readRangeInto(kv, key, int64(lo), stored); err != nil {
 		return nil, err
 	}
-	tmp := scratch(f.blocksize)
-	defer scratchPool.Put(tmp)
+	tmp := scratchPool.get(f.blocksize)
+	defer scratchPool.put(tmp)
 	for _, b := range missing {
 		data := make([]byte, f.blockSize(b))
 		if err := f.decodeBlock(b, stored[f.start[b]-lo:f.end[b]-lo], data, (*tmp)[:f.blocksize]); err != nil {
@@ -197,14 +199,19 @@ func (r *bloscRanges) keep(k blockKey, data []byte) {
 	}
 }
 
-// scratchPool recycles the buffers blocks are decompressed into before unshuffling: one
-// per block read would be zeroed by the allocator every time.
-var scratchPool sync.Pool
+// Buffers used only within one read are recycled rather than allocated (and zeroed) for
+// every block: the stored bytes of the blocks read, and the blocks' shuffled bytes before
+// unshuffling.
+var scratchPool, storedPool bufferPool
 
-func scratch(n int) *[]byte {
-	if p, ok := scratchPool.Get().(*[]byte); ok && cap(*p) >= n {
-		return p
+type bufferPool struct{ sync.Pool }
+
+func (p *bufferPool) get(n int) *[]byte {
+	if b, ok := p.Get().(*[]byte); ok && cap(*b) >= n {
+		return b
 	}
 	b := make([]byte, n)
 	return &b
 }
+
+func (p *bufferPool) put(b *[]byte) { p.Put(b) }
