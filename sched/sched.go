@@ -392,8 +392,8 @@ func (s *state) next() (int, bool) {
 		if s.err != nil {
 			return -1, true
 		}
-		if s.held+s.reserved+need > s.limit && s.running > 0 {
-			return 0, false // wait for running tasks to finish and free memory
+		if s.held+s.reserved+need > s.limit && (s.running > 0 || len(s.spilling) > 0) {
+			return 0, false // wait for running tasks, or spills under way, to free memory
 		}
 	}
 	heap.Pop(&s.ready)
