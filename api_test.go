@@ -356,6 +356,7 @@ func init() {
 	apiCases["ifftshift_axis"] = one(func(a *darray.Array) *darray.Array { return darray.IFFTShift(a, 1) })
 	apiCases["moment_3_axis0"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 3, 0, 0) })
 	apiCases["moment_2_all_ddof"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 2, 1) })
+	apiCases["moment_0"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 0, 0, 0) })
 	apiCases["moment_1"] = one(func(a *darray.Array) *darray.Array { return darray.Moment(a, 1, 0, 0) })
 	apiCases["cov_rows"] = one(func(a *darray.Array) *darray.Array { return darray.Cov(a, nil, true, false, -1) })
 	apiCases["cov_cols_y_bias"] = two(func(a, b *darray.Array) *darray.Array { return darray.Cov(a, b, false, true, -1) })

@@ -82,18 +82,23 @@ func Einsum(spec string, arrays ...*Array) *Array {
 	blockOut := sp.Output + string(summed)
 	opts := []MapOption{Params(einsumParams{Spec: strings.Join(sp.Inputs, ",") + "->" + sp.Output}), OutDType(dt)}
 	if len(summed) > 0 {
-		// The summed letters' axes have one element per block.
-		probe := Blockwise(einsumFunc, strings.Join(sp.Inputs, ",")+"->"+blockOut, arrays, opts...)
-		if probe.err != nil {
-			return failed("einsum", probe.err)
-		}
-		chunks := probe.layer.Chunks
-		out := make([][]int, len(chunks))
-		for d := range chunks {
-			out[d] = chunks[d]
-			if d >= len(sp.Output) {
-				out[d] = slices.Repeat([]int{1}, len(chunks[d]))
+		// The output letters keep their blocks (the operands' cuts merged, as Blockwise
+		// does); the summed letters' axes have one element per block.
+		out := make([][]int, 0, len(blockOut))
+		for i, r := range blockOut {
+			var cuts [][]int
+			for k, in := range sp.Inputs {
+				for d, q := range in {
+					if q == r {
+						cuts = append(cuts, arrays[k].layer.Chunks[d])
+					}
+				}
 			}
+			c := graph.Refine(cuts...)
+			if i >= len(sp.Output) {
+				c = slices.Repeat([]int{1}, len(c))
+			}
+			out = append(out, c)
 		}
 		opts = append(opts, OutChunks(out...))
 	}

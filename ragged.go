@@ -29,10 +29,10 @@ type ragged struct {
 
 // Block functions of the selections of unknown length.
 const (
-	compressFunc   = "darray.compress"   // x, mask -> x[mask]
-	countTrueFunc  = "darray.count-true" // mask -> [number of trues]
-	nonzeroFunc    = "darray.nonzero"    // x -> global positions of its non-zero elements
-	countNonzero   = "darray.count-nonzero"
+	compressFunc   = "darray.compress"      // x, mask -> x[mask]
+	countTrueFunc  = "darray.count-true"    // mask -> [number of trues]
+	nonzeroFunc    = "darray.nonzero"       // x -> global positions of its non-zero elements
+	countNonzero   = "darray.count-nonzero" // x (or a mask) -> [number of non-zeros]
 	uniqueFunc     = "darray.unique"        // x -> its sorted distinct values
 	uniqueCountsFn = "darray.unique-counts" // x -> how often each distinct value occurs
 	countUniqueFn  = "darray.count-unique"  // x -> [number of distinct values]
@@ -46,15 +46,6 @@ func init() {
 	}
 	reg(compressFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return blocks[0].Index(nd.Take(blocks[1]))
-	})
-	reg(countTrueFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		n := int64(0)
-		for _, v := range nd.Values[bool](blocks[0]) {
-			if v {
-				n++
-			}
-		}
-		return nd.FromSlice([]int64{n}, 1)
 	})
 	reg(countNonzero, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		truth, err := blocks[0].AsType(nd.Bool)
@@ -133,7 +124,7 @@ func (a *Array) SelectMask(mask *Array) *Array {
 	if m.err != nil {
 		return m
 	}
-	return raggedArray(&ragged{inputs: []*graph.Layer{x.layer, m.layer}, fn: compressFunc, count: countTrueFunc, counted: 1, dtype: a.DType()})
+	return raggedArray(&ragged{inputs: []*graph.Layer{x.layer, m.layer}, fn: compressFunc, count: countNonzero, counted: 1, dtype: a.DType()})
 }
 
 // FlatNonzero is numpy.flatnonzero: the positions, in the flattened array, of the

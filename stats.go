@@ -190,7 +190,7 @@ func Moment(a *Array, order, ddof int, axes ...int) *Array {
 	mean := a.Mean(append(over, KeepDims())...)
 	switch order {
 	case 0:
-		return mean.Mul(0).Add(1).Sum(over...).Div(float64(n)) // ones of the result's shape
+		return mean.Mul(0).Add(1).Sum(over...) // ones of the result's shape
 	case 1:
 		return mean.Mul(0).Sum(over...) // exactly zero, as scipy's and dask's
 	}

@@ -16,11 +16,7 @@ import (
 func TestTallQRInPieces(t *testing.T) {
 	m, n := 3*leafTest+17, 8
 	rng := rand.New(rand.NewPCG(1, 2))
-	data := make([]float64, m*n)
-	for i := range data {
-		data[i] = rng.NormFloat64()
-	}
-	a, _ := nd.FromSlice(data, m, n)
+	a, _ := randomMatrix(rng, m, n)
 	q, r, err := QR(a)
 	if err != nil {
 		t.Fatal(err)
@@ -60,11 +56,7 @@ func TestQRShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, shape := range [][2]int{{300, 70}, {97, 97}, {40, 150}} {
 		m, n := shape[0], shape[1]
-		data := make([]float64, m*n)
-		for i := range data {
-			data[i] = rng.NormFloat64()
-		}
-		a, _ := nd.FromSlice(data, m, n)
+		a, data := randomMatrix(rng, m, n)
 		q, r, err := lapackQR(a)
 		if err != nil {
 			t.Fatal(err)
@@ -113,11 +105,7 @@ func TestQRStacked(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, shape := range [][2]int{{3*leafRows(6) + 5, 6}, {20, 6}} {
 		m, n := shape[0], shape[1]
-		data := make([]float64, m*n)
-		for i := range data {
-			data[i] = rng.NormFloat64()
-		}
-		a, _ := nd.FromSlice(data, m, n)
+		a, _ := randomMatrix(rng, m, n)
 		q, r, err := QR(a)
 		if err != nil {
 			t.Fatal(err)
@@ -137,4 +125,14 @@ func TestQRStacked(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomMatrix is an m x n matrix of standard normal values, and its data.
+func randomMatrix(rng *rand.Rand, m, n int) (*nd.Array, []float64) {
+	data := make([]float64, m*n)
+	for i := range data {
+		data[i] = rng.NormFloat64()
+	}
+	a, _ := nd.FromSlice(data, m, n)
+	return a, data
 }
