@@ -26,17 +26,17 @@ func FromHDF5(path, dataset string, chunks ChunkSpec) *Array {
 		chunks = ChunkSize(ds.Chunks...)
 	}
 	if ds.Chunks == nil { // contiguous or compact: any window reads just its bytes
-		return fromSource("from hdf5", contiguous{ds}, ds.Shape, ds.DType, chunks)
+		return fromSource("from hdf5", contiguous{DS: ds}, ds.Shape, ds.DType, chunks)
 	}
 	return fromSource("from hdf5", ds, ds.Shape, ds.DType, chunks)
 }
 
 // contiguous shows an unchunked dataset as a plain graph.Source (not a chunked one), so
 // that reductions over it read cache-sized slabs like any flat file.
-type contiguous struct{ ds *store.HDF5Dataset }
+type contiguous struct{ DS *store.HDF5Dataset }
 
-func (c contiguous) Read(w graph.Window) (*nd.Array, error) { return c.ds.Read(w) }
-func (c contiguous) Describe() string                       { return c.ds.Describe() }
+func (c contiguous) Read(w graph.Window) (*nd.Array, error) { return c.DS.Read(w) }
+func (c contiguous) Describe() string                       { return c.DS.Describe() }
 
 // HDF5Options describe an HDF5 dataset to write.
 type HDF5Options struct {

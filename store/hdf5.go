@@ -772,7 +772,7 @@ type HDF5Dataset struct {
 	offSz      int
 	lenSz      int
 
-	once  sync.Once
+	once  *sync.Once // shared by copies: see UnmarshalBinary
 	index map[string]chunkRef
 	err   error
 }
@@ -791,7 +791,7 @@ type chunkRef struct {
 }
 
 func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
-	ds := &HDF5Dataset{File: h.Path, Name: "/" + path, offSz: h.offsetSz, lenSz: h.lengthSz}
+	ds := &HDF5Dataset{File: h.Path, Name: "/" + path, offSz: h.offsetSz, lenSz: h.lengthSz, once: new(sync.Once)}
 	var haveType, haveSpace, haveLayout bool
 	var fillRaw []byte
 	for _, m := range msgs {

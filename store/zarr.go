@@ -46,18 +46,23 @@ type Zarr struct {
 
 // OpenZarr reads an array's metadata.
 func OpenZarr(kv KV, path string) (*Zarr, error) {
-	raw, err := kv.Get(joinKey(path, ".zarray"))
-	if err != nil {
-		return nil, fmt.Errorf("zarr array %q: %w", path, err)
-	}
 	z := &Zarr{KV: kv, Path: path}
+	return z, z.load()
+}
+
+// load reads the metadata of the array at z.KV, z.Path.
+func (z *Zarr) load() error {
+	raw, err := z.KV.Get(joinKey(z.Path, ".zarray"))
+	if err != nil {
+		return fmt.Errorf("zarr array %q: %w", z.Path, err)
+	}
 	if err := json.Unmarshal(raw, &z.Meta); err != nil {
-		return nil, fmt.Errorf("zarr array %q: bad .zarray: %w", path, err)
+		return fmt.Errorf("zarr array %q: bad .zarray: %w", z.Path, err)
 	}
 	if err := z.init(); err != nil {
-		return nil, fmt.Errorf("zarr array %q: %w", path, err)
+		return fmt.Errorf("zarr array %q: %w", z.Path, err)
 	}
-	return z, nil
+	return nil
 }
 
 func joinKey(path, name string) string {

@@ -83,18 +83,23 @@ var v3DataTypes = map[string]nd.DType{"bool": nd.Bool, "int8": nd.Int8, "int16":
 
 // OpenZarr3 reads a v3 array's metadata.
 func OpenZarr3(kv KV, path string) (*Zarr3, error) {
-	raw, err := kv.Get(joinKey(path, "zarr.json"))
-	if err != nil {
-		return nil, fmt.Errorf("zarr array %q: %w", path, err)
-	}
 	z := &Zarr3{KV: kv, Path: path}
+	return z, z.load()
+}
+
+// load reads the metadata of the array at z.KV, z.Path.
+func (z *Zarr3) load() error {
+	raw, err := z.KV.Get(joinKey(z.Path, "zarr.json"))
+	if err != nil {
+		return fmt.Errorf("zarr array %q: %w", z.Path, err)
+	}
 	if err := json.Unmarshal(raw, &z.Meta); err != nil {
-		return nil, fmt.Errorf("zarr array %q: bad zarr.json: %w", path, err)
+		return fmt.Errorf("zarr array %q: bad zarr.json: %w", z.Path, err)
 	}
 	if err := z.init(); err != nil {
-		return nil, fmt.Errorf("zarr array %q: %w", path, err)
+		return fmt.Errorf("zarr array %q: %w", z.Path, err)
 	}
-	return z, nil
+	return nil
 }
 
 func (z *Zarr3) init() error {
