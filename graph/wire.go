@@ -225,7 +225,9 @@ func (e *layerEncoder) ref(l *Layer) int32 {
 	return i
 }
 
-func (e *layerEncoder) blockRef(r BlockRef) wireRef { return wireRef{Layer: e.ref(r.Layer), Block: r.Block} }
+func (e *layerEncoder) blockRef(r BlockRef) wireRef {
+	return wireRef{Layer: e.ref(r.Layer), Block: r.Block}
+}
 
 func (e *layerEncoder) assemble(a *AssembleTask) wireAssembleTask {
 	w := wireAssembleTask{Shape: a.Shape, DType: a.DType, Pieces: make([]wirePiece, len(a.Pieces))}
