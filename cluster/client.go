@@ -1,0 +1,809 @@
+package cluster
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/sched"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ClientOptions configure a client.
+type ClientOptions struct {
+	ConnectOptions
+	Progress sched.Progress // optional: the same events the local scheduler gives
+	Observer sched.Observer // optional: per-task events for a dashboard
+	// A worker silent for DeadAfter is taken for dead (0: 3 s).
+	DeadAfter time.Duration
+	// Execute waits up to WorkerWait for a first worker (0: 30 s).
+	WorkerWait time.Duration
+	// A task running on this many workers that died fails the computation (0: 3).
+	AllowedKills int
+}
+
+// Client schedules graphs on a cluster's workers. It is a sched.Executor: pass it to
+// darray.WithExecutor. One client runs one computation at a time; several clients may
+// share a cluster.
+type Client struct {
+	o      ClientOptions
+	id     string
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	n      names
+	graphs jetstream.ObjectStore
+	stream jetstream.Stream
+	httpc  *http.Client
+	done   chan *nats.Msg
+	subs   []*nats.Subscription
+
+	mu      sync.Mutex
+	workers map[string]*workerInfo
+	errs    []error // workers refused (version mismatch)
+	running sync.Mutex
+}
+
+type workerInfo struct {
+	hb   heartbeat
+	seen time.Time
+	dead bool
+}
+
+var clientSeq atomic.Uint64
+
+// Connect opens a client of the cluster behind o.URL.
+func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
+	if o.DeadAfter <= 0 {
+		o.DeadAfter = 3 * time.Second
+	}
+	if o.WorkerWait <= 0 {
+		o.WorkerWait = 30 * time.Second
+	}
+	if o.AllowedKills <= 0 {
+		o.AllowedKills = 3
+	}
+	if o.Name == "" {
+		o.Name = "darray client"
+	}
+	nc, js, n, err := connect(ctx, o.ConnectOptions)
+	if err != nil {
+		return nil, err
+	}
+	graphs, err := ensureStreams(ctx, js, n, 1)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	stream, err := js.Stream(ctx, n.taskStream())
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("cluster: task stream: %w", err)
+	}
+	c := &Client{
+		o: o, nc: nc, js: js, n: n, graphs: graphs, stream: stream,
+		id:      strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.FormatUint(clientSeq.Add(1), 36),
+		httpc:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		done:    make(chan *nats.Msg, 1<<16),
+		workers: map[string]*workerInfo{},
+	}
+	hb, err := nc.Subscribe(n.heartbeats(), c.heartbeat)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	done, err := nc.ChanSubscribe(n.done(c.id), c.done)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	for _, s := range []*nats.Subscription{hb, done} {
+		s.SetPendingLimits(-1, -1) // a slow moment must not drop completions
+	}
+	c.subs = []*nats.Subscription{hb, done}
+	return c, nil
+}
+
+func (c *Client) heartbeat(m *nats.Msg) {
+	var hb heartbeat
+	if json.Unmarshal(m.Data, &hb) != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hb.Version != ProtocolVersion {
+		if _, seen := c.workers[hb.ID]; !seen {
+			c.errs = append(c.errs, versionError("worker "+hb.ID, hb.Version))
+			c.workers[hb.ID] = &workerInfo{hb: hb, seen: time.Now(), dead: true}
+		}
+		return
+	}
+	w, ok := c.workers[hb.ID]
+	if !ok {
+		w = &workerInfo{}
+		c.workers[hb.ID] = w
+	}
+	if w.dead {
+		return // a worker taken for dead stays so: its results were written off
+	}
+	w.hb, w.seen = hb, time.Now()
+}
+
+// WorkerStatus is what a client knows of a worker.
+type WorkerStatus struct {
+	ID       string
+	Addr     string
+	Threads  int
+	Limit    int64
+	Held     int64
+	Spilled  int64
+	Running  int
+	Computed int
+	Alive    bool
+}
+
+// Workers lists the workers this client has heard from, live ones first.
+func (c *Client) Workers() []WorkerStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []WorkerStatus
+	for _, w := range c.workers {
+		out = append(out, WorkerStatus{ID: w.hb.ID, Addr: w.hb.Addr, Threads: w.hb.Threads, Limit: w.hb.Limit,
+			Held: w.hb.Held, Spilled: w.hb.Spilled, Running: len(w.hb.Running), Computed: w.hb.Computed,
+			Alive: !w.dead && time.Since(w.seen) < c.o.DeadAfter && !w.hb.Leaving})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Alive != out[j].Alive {
+			return out[i].Alive
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// WaitForWorkers waits until n workers are alive.
+func (c *Client) WaitForWorkers(ctx context.Context, n int) error {
+	for {
+		alive := 0
+		for _, w := range c.Workers() {
+			if w.Alive {
+				alive++
+			}
+		}
+		if alive >= n {
+			return nil
+		}
+		c.mu.Lock()
+		errs := c.errs
+		c.mu.Unlock()
+		if len(errs) > 0 {
+			return errs[0]
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster: %d of %d workers after waiting: %w", alive, n, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Close disconnects the client (the cluster goes on).
+func (c *Client) Close() {
+	for _, s := range c.subs {
+		s.Unsubscribe()
+	}
+	c.nc.Close()
+}
+
+// Execute runs g on the cluster and returns its outputs' results.
+func (c *Client) Execute(ctx context.Context, g *graph.Graph) ([][]any, error) {
+	c.running.Lock()
+	defer c.running.Unlock()
+	wctx, cancel := context.WithTimeout(ctx, c.o.WorkerWait)
+	err := c.WaitForWorkers(wctx, 1)
+	cancel()
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRun(c, g)
+	if err != nil {
+		return nil, err
+	}
+	defer r.cleanup()
+	return r.loop(ctx)
+}
+
+// Task states, as the client sees them.
+const (
+	waiting  = iota // for inputs
+	ready           // in the ready queue
+	queued          // published to a worker
+	done            // its result is on Holders
+	released        // its result was dropped: nothing needs it
+)
+
+type taskState struct {
+	state    uint8
+	waitFor  int32 // inputs not yet available
+	left     int32 // consumers not yet done
+	worker   string
+	holders  []string
+	kills    int
+	fetching bool
+	started  time.Time
+}
+
+type run struct {
+	c        *Client
+	g        *graph.Graph
+	comp     string
+	id       uint64
+	tasks    []taskState
+	users    [][]int32 // consumers of each task
+	output   []bool
+	results  map[int]any
+	outLeft  int
+	ready    intHeap
+	load     map[string]int // tasks queued per worker
+	release  map[string][]int
+	fetched  chan fetchResult
+	futures  []pubFuture
+	finished int
+	started  time.Time
+}
+
+type fetchResult struct {
+	t   int
+	v   any
+	err error
+}
+
+type pubFuture struct {
+	f    jetstream.PubAckFuture
+	subj string
+	data []byte
+}
+
+func newRun(c *Client, g *graph.Graph) (*run, error) {
+	r := &run{
+		c: c, g: g, tasks: make([]taskState, len(g.Tasks)), users: make([][]int32, len(g.Tasks)),
+		output: make([]bool, len(g.Tasks)), results: map[int]any{}, load: map[string]int{},
+		release: map[string][]int{}, fetched: make(chan fetchResult, 64), started: time.Now(),
+	}
+	r.comp = c.id + "-" + strconv.FormatUint(clientSeq.Add(1), 36)
+	for i := range g.Tasks {
+		for _, d := range g.Tasks[i].Deps {
+			if d >= i {
+				return nil, fmt.Errorf("cluster: task %d depends on later task %d", i, d)
+			}
+			r.users[d] = append(r.users[d], int32(i))
+		}
+	}
+	for _, o := range g.Outputs {
+		for _, t := range o.Tasks {
+			if !r.output[t] {
+				r.output[t] = true
+				r.outLeft++
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := graph.EncodeGraph(&buf, g); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := c.graphs.PutBytes(ctx, r.comp, buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("cluster: store graph: %w", err)
+	}
+	r.recount()
+	return r, nil
+}
+
+// cleanup tells the workers the computation is over and forgets its graph.
+func (r *run) cleanup() {
+	data, _ := json.Marshal(endMsg{C: r.comp})
+	r.c.nc.Publish(r.c.n.end(), data)
+	r.c.nc.Flush()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r.c.graphs.Delete(ctx, r.comp)
+}
+
+func (r *run) available(t int) bool {
+	return r.tasks[t].state == done && len(r.tasks[t].holders) > 0
+}
+
+// recount works out, from what is available now, which tasks are needed and which are
+// ready: at the start, and again whenever results were lost with a worker. A needed task
+// whose result is gone is computed again, and so, recursively, are the inputs it needs.
+func (r *run) recount() {
+	n := len(r.tasks)
+	needed := make([]bool, n)
+	for t := n - 1; t >= 0; t-- {
+		if r.output[t] && r.results[t] == nil {
+			needed[t] = true
+		}
+		if needed[t] && !r.available(t) {
+			for _, d := range r.g.Tasks[t].Deps {
+				needed[d] = true
+			}
+		}
+	}
+	r.ready = r.ready[:0]
+	for t := range r.tasks {
+		ts := &r.tasks[t]
+		ts.left = 0
+		for _, u := range r.users[t] {
+			if needed[u] && !r.available(int(u)) {
+				ts.left++
+			}
+		}
+		if r.available(t) {
+			continue
+		}
+		if !needed[t] {
+			if ts.state == done || ts.state == waiting || ts.state == ready {
+				ts.state = released
+			}
+			continue
+		}
+		if ts.state == queued {
+			continue // its worker still has it; lost inputs come back as Missing
+		}
+		ts.state, ts.waitFor = waiting, 0
+		for _, d := range r.g.Tasks[t].Deps {
+			if !r.available(d) {
+				ts.waitFor++
+			}
+		}
+		if ts.waitFor == 0 {
+			ts.state = ready
+			r.ready = append(r.ready, int32(t))
+		}
+	}
+	heap.Init(&r.ready)
+}
+
+func (r *run) loop(ctx context.Context) ([][]any, error) {
+	c := r.c
+	r.id = uint64(time.Now().UnixNano())
+	var bytesTotal int64
+	ops := map[string]int{}
+	for i := range r.g.Tasks {
+		bytesTotal += r.g.Tasks[i].Bytes
+		ops[r.g.Tasks[i].Op]++
+	}
+	if c.o.Progress != nil {
+		c.o.Progress.Start(len(r.g.Tasks), bytesTotal)
+	}
+	if c.o.Observer != nil {
+		c.o.Observer.Begin(sched.Computation{ID: r.id, Started: r.started, Tasks: len(r.g.Tasks), Ops: ops,
+			Workers: r.threads(), Limit: -1, Graph: r.g})
+	}
+	err := r.drive(ctx)
+	if c.o.Progress != nil {
+		c.o.Progress.Finish(err)
+	}
+	if c.o.Observer != nil {
+		c.o.Observer.End(r.id, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]any, len(r.g.Outputs))
+	for i, o := range r.g.Outputs {
+		out[i] = make([]any, len(o.Tasks))
+		for k, t := range o.Tasks {
+			out[i][k] = r.results[t]
+		}
+	}
+	return out, nil
+}
+
+func (r *run) threads() int {
+	n := 0
+	for _, w := range r.c.Workers() {
+		if w.Alive {
+			n += w.Threads
+		}
+	}
+	return n
+}
+
+func (r *run) drive(ctx context.Context) error {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for r.outLeft > 0 {
+		if err := r.assign(); err != nil {
+			return err
+		}
+		r.flushReleases()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case m := <-r.c.done:
+			if err := r.onDone(m); err != nil {
+				return err
+			}
+			// take every completion already here before assigning again
+			for more := true; more; {
+				select {
+				case m := <-r.c.done:
+					if err := r.onDone(m); err != nil {
+						return err
+					}
+				default:
+					more = false
+				}
+			}
+		case f := <-r.fetched:
+			r.onFetched(f)
+		case <-tick.C:
+			if err := r.checkWorkers(); err != nil {
+				return err
+			}
+			if err := r.checkPublished(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// live lists the workers that may be given tasks, with their free capacity.
+func (r *run) live() map[string]*workerInfo {
+	c := r.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]*workerInfo{}
+	for id, w := range c.workers {
+		if !w.dead && !w.hb.Leaving && !w.hb.Paused && time.Since(w.seen) < c.o.DeadAfter {
+			out[id] = w
+		}
+	}
+	return out
+}
+
+// assign publishes ready tasks, in priority order, to workers with room: the worker
+// holding the most bytes of a task's inputs if it has room, else the least loaded.
+func (r *run) assign() error {
+	if len(r.ready) == 0 {
+		return nil
+	}
+	workers := r.live()
+	room := func(id string) int { return 2*workers[id].hb.Threads - r.load[id] }
+	for len(r.ready) > 0 {
+		t := int(r.ready[0])
+		best, bestBytes := "", int64(-1)
+		held := map[string]int64{}
+		for _, d := range r.g.Tasks[t].Deps {
+			for _, h := range r.tasks[d].holders {
+				held[h] += r.g.Tasks[d].Bytes
+			}
+		}
+		for id, b := range held {
+			if _, ok := workers[id]; ok && room(id) > 0 && b > bestBytes {
+				best, bestBytes = id, b
+			}
+		}
+		if best == "" {
+			for id := range workers {
+				if room(id) > 0 && (best == "" || room(id) > room(best) || (room(id) == room(best) && id < best)) {
+					best = id
+				}
+			}
+		}
+		if best == "" {
+			return nil // everyone is busy
+		}
+		heap.Pop(&r.ready)
+		if err := r.publish(t, best, workers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) publish(t int, worker string, workers map[string]*workerInfo) error {
+	ts := &r.tasks[t]
+	tm := taskMsg{C: r.comp, Client: r.c.id, T: t}
+	r.c.mu.Lock()
+	for _, d := range r.g.Tasks[t].Deps {
+		h := r.tasks[d].holders[0]
+		for _, cand := range r.tasks[d].holders {
+			if cand == worker {
+				h = cand
+			}
+		}
+		tm.In = append(tm.In, input{T: d, From: h, Addr: r.c.workers[h].hb.Addr})
+	}
+	r.c.mu.Unlock()
+	data, _ := json.Marshal(tm)
+	subj := r.c.n.taskSubject(worker)
+	f, err := r.c.js.PublishAsync(subj, data)
+	if err != nil {
+		return fmt.Errorf("cluster: publish task: %w", err)
+	}
+	r.futures = append(r.futures, pubFuture{f, subj, data})
+	ts.state, ts.worker, ts.started = queued, worker, time.Now()
+	r.load[worker]++
+	return nil
+}
+
+// checkPublished republishes tasks JetStream did not take (a server lost mid-flight).
+func (r *run) checkPublished() error {
+	keep := r.futures[:0]
+	for _, p := range r.futures {
+		select {
+		case <-p.f.Ok():
+		case err := <-p.f.Err():
+			_ = err
+			f, err := r.c.js.PublishAsync(p.subj, p.data)
+			if err != nil {
+				return fmt.Errorf("cluster: publish task: %w", err)
+			}
+			keep = append(keep, pubFuture{f, p.subj, p.data})
+		default:
+			keep = append(keep, p)
+		}
+	}
+	r.futures = keep
+	return nil
+}
+
+func (r *run) onDone(m *nats.Msg) error {
+	var d doneMsg
+	if json.Unmarshal(m.Data, &d) != nil || d.C != r.comp || d.T < 0 || d.T >= len(r.tasks) {
+		return nil
+	}
+	ts := &r.tasks[d.T]
+	if ts.state == queued && ts.worker == d.Worker {
+		r.load[d.Worker]--
+	}
+	if ts.state != queued || ts.worker != d.Worker {
+		// A duplicate, or the answer of a worker we gave up on: keep nothing of it.
+		if d.Err == "" && len(d.Missing) == 0 && !r.holds(d.T, d.Worker) {
+			r.release[d.Worker] = append(r.release[d.Worker], d.T)
+		}
+		return nil
+	}
+	if d.Err != "" {
+		return fmt.Errorf("cluster: %s (on worker %s)", d.Err, d.Worker)
+	}
+	if len(d.Missing) > 0 {
+		// Inputs whose holder is gone: forget those copies and compute them again.
+		for _, dep := range d.Missing {
+			r.dropHolder(dep, r.inputHolder(dep, d.Worker))
+		}
+		ts.state = waiting
+		r.recount()
+		return nil
+	}
+	ts.state, ts.holders, ts.worker = done, []string{d.Worker}, ""
+	r.finished++
+	task := &r.g.Tasks[d.T]
+	if r.c.o.Progress != nil {
+		r.c.o.Progress.TaskDone(task, d.End.Sub(d.Start))
+	}
+	if r.c.o.Observer != nil {
+		r.c.o.Observer.TaskDone(sched.TaskEvent{Computation: r.id, Task: task, Op: task.Op, Worker: r.workerIndex(d.Worker),
+			Start: d.Start, End: d.End, Bytes: d.Bytes})
+	}
+	for _, u := range r.users[d.T] {
+		us := &r.tasks[u]
+		if us.state == waiting {
+			if us.waitFor--; us.waitFor == 0 {
+				us.state = ready
+				heap.Push(&r.ready, u)
+			}
+		}
+	}
+	for _, dep := range task.Deps {
+		ds := &r.tasks[dep]
+		if ds.left--; ds.left == 0 && !r.output[dep] && ds.state == done {
+			r.drop(dep)
+		}
+	}
+	if r.output[d.T] {
+		r.startFetch(d.T)
+	} else if ts.left == 0 {
+		r.drop(d.T)
+	}
+	return nil
+}
+
+// inputHolder is the worker a task was told to fetch dep from: the first holder that is
+// not the task's own worker, or that one.
+func (r *run) inputHolder(dep int, worker string) string {
+	hs := r.tasks[dep].holders
+	for _, h := range hs {
+		if h == worker {
+			return h
+		}
+	}
+	if len(hs) > 0 {
+		return hs[0]
+	}
+	return ""
+}
+
+func (r *run) holds(t int, w string) bool {
+	for _, h := range r.tasks[t].holders {
+		if h == w {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) dropHolder(t int, w string) {
+	hs := r.tasks[t].holders[:0]
+	for _, h := range r.tasks[t].holders {
+		if h != w {
+			hs = append(hs, h)
+		}
+	}
+	r.tasks[t].holders = hs
+}
+
+// drop releases a result nothing needs any more, on every worker holding it.
+func (r *run) drop(t int) {
+	ts := &r.tasks[t]
+	for _, h := range ts.holders {
+		r.release[h] = append(r.release[h], t)
+	}
+	ts.holders, ts.state = nil, released
+}
+
+func (r *run) flushReleases() {
+	for w, ts := range r.release {
+		data, _ := json.Marshal(releaseMsg{C: r.comp, Tasks: ts})
+		r.c.nc.Publish(r.c.n.release(w), data)
+		delete(r.release, w)
+	}
+}
+
+func (r *run) workerIndex(id string) int {
+	ids := make([]string, 0, 8)
+	r.c.mu.Lock()
+	for w := range r.c.workers {
+		ids = append(ids, w)
+	}
+	r.c.mu.Unlock()
+	sort.Strings(ids)
+	return sort.SearchStrings(ids, id)
+}
+
+// startFetch brings an output's result to the client.
+func (r *run) startFetch(t int) {
+	ts := &r.tasks[t]
+	if ts.fetching || len(ts.holders) == 0 {
+		return
+	}
+	ts.fetching = true
+	h := ts.holders[0]
+	r.c.mu.Lock()
+	addr := r.c.workers[h].hb.Addr
+	r.c.mu.Unlock()
+	ref := taskRef{r.comp, t}
+	go func() {
+		v, err := fetch(r.c.httpc, addr, ref)
+		r.fetched <- fetchResult{t, v, err}
+	}()
+}
+
+func (r *run) onFetched(f fetchResult) {
+	ts := &r.tasks[f.t]
+	ts.fetching = false
+	if f.err != nil {
+		// Its holder went away: compute it again.
+		if len(ts.holders) > 0 {
+			r.dropHolder(f.t, ts.holders[0])
+		}
+		if len(ts.holders) == 0 {
+			r.recount()
+		} else {
+			r.startFetch(f.t)
+		}
+		return
+	}
+	if _, had := r.results[f.t]; !had {
+		r.results[f.t] = f.v
+		r.outLeft--
+	}
+	if ts.left == 0 {
+		r.drop(f.t)
+	}
+}
+
+// checkWorkers writes off workers that went silent: their queued tasks go elsewhere, the
+// results only they held are computed again, and a task running on too many workers that
+// died fails the computation.
+func (r *run) checkWorkers() error {
+	c := r.c
+	var gone []string
+	var killed []taskRef
+	c.mu.Lock()
+	for id, w := range c.workers {
+		if !w.dead && time.Since(w.seen) > c.o.DeadAfter {
+			w.dead = true
+			gone = append(gone, id)
+			killed = append(killed, w.hb.Running...)
+		}
+	}
+	c.mu.Unlock()
+	if len(gone) == 0 {
+		return nil
+	}
+	for _, k := range killed {
+		if k.C != r.comp || k.T < 0 || k.T >= len(r.tasks) {
+			continue
+		}
+		if r.tasks[k.T].kills++; r.tasks[k.T].kills >= c.o.AllowedKills {
+			return fmt.Errorf("cluster: task %s was running on %d workers that died", r.g.Tasks[k.T].Name(), r.tasks[k.T].kills)
+		}
+	}
+	for _, w := range gone {
+		r.forget(w)
+		delete(r.load, w)
+		go c.removeQueue(w)
+	}
+	for t := range r.tasks {
+		ts := &r.tasks[t]
+		if ts.state == queued && contains(gone, ts.worker) {
+			ts.state, ts.worker = waiting, ""
+		}
+	}
+	r.recount()
+	return nil
+}
+
+func (r *run) forget(w string) {
+	for t := range r.tasks {
+		if r.holds(t, w) {
+			r.dropHolder(t, w)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// removeQueue deletes a dead worker's queue and the tasks still in it.
+func (c *Client) removeQueue(w string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c.js.DeleteConsumer(ctx, c.n.taskStream(), c.n.consumer(w))
+	c.stream.Purge(ctx, jetstream.WithPurgeSubject(c.n.taskSubject(w)))
+}
+
+// intHeap is a min-heap of task indices: lower indices (deps first, depth-first in
+// lowering order) run first.
+type intHeap []int32
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int32)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

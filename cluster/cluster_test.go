@@ -1,0 +1,108 @@
+package cluster_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/cluster"
+	"github.com/darray-go/darray/nd"
+)
+
+// The test binary is also the workers' program: LocalCluster starts it again as a worker.
+func TestMain(m *testing.M) {
+	cluster.MaybeRunWorker()
+	os.Exit(m.Run())
+}
+
+// workloads are the expressions the cluster must compute exactly as the local scheduler.
+func workloads() map[string]*darray.Array {
+	rng := darray.NewRNG(42)
+	x := rng.Random([]int{2000, 2000}, darray.ChunkSize(500, 500))
+	y := x.Add(x.T())
+	data, _ := nd.Arange(nd.Float64, 0, 600*400, 1)
+	data, _ = data.Reshape(600, 400)
+	d := darray.FromArray(data, darray.ChunkSize(100, 400))
+	return map[string]*darray.Array{
+		// the tutorial: fused generators, partial means merged across workers
+		"tutorial": y.Index("::2, 1000:").Mean(darray.Axis(1)),
+		// blocks that move between workers: a rechunk, then a reduction of the pieces
+		"rechunk": d.Rechunk(darray.ChunkSize(600, 50)).Mul(2).Sum(darray.Axis(0)),
+		// a cumulative sum chains block to block
+		"cumsum": d.CumSum(0).Index("::7, ::9"),
+	}
+}
+
+func localResults(t *testing.T) map[string]*nd.Array {
+	out := map[string]*nd.Array{}
+	for name, a := range workloads() {
+		v, err := a.Compute(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = v
+	}
+	return out
+}
+
+func same(a, b *nd.Array) bool {
+	return a.DType() == b.DType() && nd.EqualShapes(a.Shape(), b.Shape()) && bytes.Equal(a.Bytes(false), b.Bytes(false))
+}
+
+// A LocalCluster of two worker processes gives exactly the local scheduler's results, and
+// leaves no process or file behind.
+func TestLocalClusterMatchesLocalScheduler(t *testing.T) {
+	ctx := context.Background()
+	want := localResults(t)
+	lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: 2, ThreadsPerWorker: 2, MemoryLimit: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(lc)
+	pids := lc.Pids()
+	if len(pids) != 2 {
+		t.Errorf("%d worker processes, want 2", len(pids))
+	}
+	for name, a := range workloads() {
+		got, err := a.Compute(ctx, darray.WithExecutor(lc.Client()))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !same(got, want[name]) {
+			t.Errorf("%s: cluster result differs from the local one", name)
+		}
+	}
+	busy := 0
+	for _, w := range lc.Client().Workers() {
+		if w.Computed > 0 {
+			busy++
+		}
+	}
+	if busy != 2 {
+		t.Errorf("%d of 2 workers ran tasks", busy)
+	}
+	if err := lc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range pids {
+		if processAlive(pid) {
+			t.Errorf("worker %d still running after Close", pid)
+		}
+	}
+}
+
+func processAlive(pid int) bool {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil || bytes.Contains(raw, []byte(") Z ")) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}

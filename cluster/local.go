@@ -1,0 +1,326 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/darray-go/darray/dashboard"
+)
+
+// LocalOptions shape a LocalCluster, as dask's LocalCluster(n_workers, threads_per_worker,
+// memory_limit).
+type LocalOptions struct {
+	Workers          int   // worker processes; 0 is 2
+	ThreadsPerWorker int   // 0 is 1
+	MemoryLimit      int64 // bytes per worker; 0 is 1 GiB. A worker past it is restarted.
+	// Dashboard is the dashboard's address: "" is 127.0.0.1 on a free port, "off" none.
+	Dashboard string
+	// Command starts a worker; it gets its settings in the environment. nil runs this
+	// program again (which must call NewLocalCluster or MaybeRunWorker early in main, before
+	// anything with side effects); {"darray", "worker"} runs the darray command.
+	Command []string
+}
+
+// LocalCluster is an embedded NATS server and worker processes on this machine, supervised:
+// a worker that dies or passes its memory limit is started again.
+type LocalCluster struct {
+	o        LocalOptions
+	server   *Server
+	dir      string // spill files of every worker, removed by Close
+	client   *Client
+	dash     *dashboard.Dashboard
+	dashSrv  *dashboard.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	procs    map[int]*os.Process // slot -> running worker
+	restarts int
+	closed   bool
+	signals  chan os.Signal
+}
+
+// workerEnv carries a worker process's settings from the cluster that starts it.
+const workerEnv = "DARRAY_CLUSTER_WORKER"
+
+type workerSpec struct {
+	URL         string
+	Threads     int
+	MemoryLimit int64
+	SpillDir    string
+}
+
+// MaybeRunWorker turns this process into a worker and exits, if a LocalCluster started it
+// as one; otherwise it returns at once. NewLocalCluster calls it; call it yourself first
+// thing in main (or TestMain) if main does anything before.
+func MaybeRunWorker() {
+	spec := os.Getenv(workerEnv)
+	if spec == "" {
+		return
+	}
+	var s workerSpec
+	if err := json.Unmarshal([]byte(spec), &s); err != nil {
+		fmt.Fprintln(os.Stderr, "darray worker: bad", workerEnv, err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	err := RunWorker(ctx, WorkerOptions{ConnectOptions: ConnectOptions{URL: s.URL}, Threads: s.Threads,
+		MemoryLimit: s.MemoryLimit, SpillDir: s.SpillDir})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "darray worker:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// NewLocalCluster starts a NATS server and the workers, and waits until every worker has
+// joined.
+func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error) {
+	MaybeRunWorker()
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.ThreadsPerWorker <= 0 {
+		o.ThreadsPerWorker = 1
+	}
+	if o.MemoryLimit <= 0 {
+		o.MemoryLimit = 1 << 30
+	}
+	if o.Command == nil {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("cluster: find this program to start workers: %w", err)
+		}
+		o.Command = []string{exe}
+	}
+	srv, err := StartServer()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "darray-cluster-*")
+	if err != nil {
+		srv.Shutdown()
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
+	lc := &LocalCluster{o: o, server: srv, dir: dir, procs: map[int]*os.Process{}}
+	lc.signals = make(chan os.Signal, 1)
+	signal.Notify(lc.signals, syscall.SIGINT, syscall.SIGTERM)
+	go lc.closeOnSignal()
+	fail := func(err error) (*LocalCluster, error) {
+		lc.Close()
+		return nil, err
+	}
+	if o.Dashboard != "off" {
+		lc.dash = dashboard.New()
+		addr := o.Dashboard
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		if lc.dashSrv, err = lc.dash.Serve(addr); err != nil {
+			return fail(err)
+		}
+	}
+	copts := ClientOptions{ConnectOptions: ConnectOptions{URL: srv.URL()}}
+	if lc.dash != nil {
+		copts.Observer = lc.dash
+	}
+	if lc.client, err = Connect(ctx, copts); err != nil {
+		return fail(err)
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	lc.cancel = cancel
+	for slot := range o.Workers {
+		lc.wg.Add(1)
+		go lc.supervise(sctx, slot)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := lc.client.WaitForWorkers(wctx, o.Workers); err != nil {
+		return fail(err)
+	}
+	return lc, nil
+}
+
+// supervise keeps one worker running: starts it, restarts it when it dies, and kills it
+// when its resident memory passes the limit (it is then restarted).
+func (lc *LocalCluster) supervise(ctx context.Context, slot int) {
+	defer lc.wg.Done()
+	spec, _ := json.Marshal(workerSpec{URL: lc.server.URL(), Threads: lc.o.ThreadsPerWorker,
+		MemoryLimit: lc.o.MemoryLimit, SpillDir: lc.dir})
+	for ctx.Err() == nil {
+		cmd := exec.Command(lc.o.Command[0], lc.o.Command[1:]...)
+		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // die with us
+		if err := cmd.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, "darray cluster: start worker:", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		lc.mu.Lock()
+		lc.procs[slot] = cmd.Process
+		lc.mu.Unlock()
+		exited := make(chan struct{})
+		go lc.watchMemory(cmd.Process.Pid, exited)
+		cmd.Wait()
+		close(exited)
+		lc.mu.Lock()
+		delete(lc.procs, slot)
+		if !lc.closed {
+			lc.restarts++
+		}
+		lc.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// watchMemory kills the worker when its resident memory passes the limit, as dask's nanny.
+func (lc *LocalCluster) watchMemory(pid int, exited chan struct{}) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-exited:
+			return
+		case <-t.C:
+			if rss, ok := residentBytes(pid); ok && rss > lc.o.MemoryLimit {
+				fmt.Fprintf(os.Stderr, "darray cluster: worker %d uses %d bytes, over its limit of %d: restarting it\n", pid, rss, lc.o.MemoryLimit)
+				syscall.Kill(pid, syscall.SIGKILL)
+				return
+			}
+		}
+	}
+}
+
+// residentBytes reads a process's resident set size from /proc.
+func residentBytes(pid int) (int64, bool) {
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 2 {
+		return 0, false
+	}
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize()), err == nil
+}
+
+func (lc *LocalCluster) closeOnSignal() {
+	sig, ok := <-lc.signals
+	if !ok {
+		return
+	}
+	lc.Close()
+	// Then what the signal would have done: end the program.
+	signal.Reset(sig)
+	syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+}
+
+// Client is the cluster's client: pass it to darray.WithExecutor.
+func (lc *LocalCluster) Client() *Client { return lc.client }
+
+// URL is the NATS server's address, for more clients or workers.
+func (lc *LocalCluster) URL() string { return lc.server.URL() }
+
+// DashboardURL is the dashboard's address ("" when off).
+func (lc *LocalCluster) DashboardURL() string {
+	if lc.dashSrv == nil {
+		return ""
+	}
+	return lc.dashSrv.URL
+}
+
+// Restarts counts workers started again after they died or passed their memory limit.
+func (lc *LocalCluster) Restarts() int {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.restarts
+}
+
+// Pids lists the worker processes running now.
+func (lc *LocalCluster) Pids() []int {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	var out []int
+	for _, p := range lc.procs {
+		out = append(out, p.Pid)
+	}
+	return out
+}
+
+// String is the one-glance summary: workers, threads, memory, addresses.
+func (lc *LocalCluster) String() string {
+	mem := float64(lc.o.MemoryLimit) / (1 << 30)
+	s := fmt.Sprintf("LocalCluster: %d workers x %d threads, %.3g GiB memory each (%.3g GiB in all)\n  nats: %s",
+		lc.o.Workers, lc.o.ThreadsPerWorker, mem, mem*float64(lc.o.Workers), lc.URL())
+	if u := lc.DashboardURL(); u != "" {
+		s += "\n  dashboard: " + u
+	}
+	return s
+}
+
+// Close stops every worker (asking first, then killing), the NATS server and the
+// dashboard, and removes every temporary file. It is safe to call more than once.
+func (lc *LocalCluster) Close() error {
+	lc.mu.Lock()
+	if lc.closed {
+		lc.mu.Unlock()
+		return nil
+	}
+	lc.closed = true
+	lc.mu.Unlock()
+	signal.Stop(lc.signals)
+	close(lc.signals)
+	if lc.cancel != nil {
+		lc.cancel() // no worker starts after this
+	}
+	lc.mu.Lock()
+	procs := make([]*os.Process, 0, len(lc.procs))
+	for _, p := range lc.procs {
+		procs = append(procs, p)
+	}
+	lc.mu.Unlock()
+	for _, p := range procs {
+		p.Signal(syscall.SIGTERM)
+	}
+	stopped := make(chan struct{})
+	go func() { lc.wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		for _, p := range procs {
+			p.Kill()
+		}
+		<-stopped
+	}
+	var errs []error
+	if lc.client != nil {
+		lc.client.Close()
+	}
+	if lc.dashSrv != nil {
+		errs = append(errs, lc.dashSrv.Close())
+	}
+	lc.server.Shutdown()
+	errs = append(errs, os.RemoveAll(lc.dir))
+	return errors.Join(errs...)
+}
+
+// Shutdown is Close, by dask's name.
+func (lc *LocalCluster) Shutdown() error { return lc.Close() }

@@ -1,0 +1,92 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+)
+
+// ProtocolVersion names the messages client and workers exchange. A worker and a client
+// of different versions refuse each other with an error naming both.
+const ProtocolVersion = "darray-cluster/1"
+
+// Subjects and JetStream names. Everything sits under one prefix, so that several clusters
+// can share a NATS deployment.
+type names struct{ prefix string }
+
+func (n names) taskStream() string          { return n.prefix + "_TASKS" }
+func (n names) taskSubject(w string) string { return n.prefix + ".task." + w }
+func (n names) heartbeats() string          { return n.prefix + ".hb.*" }
+func (n names) heartbeat(w string) string   { return n.prefix + ".hb." + w }
+func (n names) done(client string) string   { return n.prefix + ".done." + client }
+func (n names) release(w string) string     { return n.prefix + ".release." + w }
+func (n names) end() string                 { return n.prefix + ".end" }
+func (n names) graphBucket() string         { return n.prefix + "_GRAPHS" }
+func (n names) consumer(w string) string    { return "w-" + w }
+
+// DefaultPrefix is the subject prefix of a cluster when none is given.
+const DefaultPrefix = "DARRAY"
+
+// heartbeat is what a worker says of itself, every HeartbeatInterval.
+type heartbeat struct {
+	Version  string
+	ID       string
+	Addr     string // its data server, such as "http://127.0.0.1:40123"
+	Threads  int
+	Limit    int64 // memory limit in bytes
+	Held     int64 // bytes of results in memory
+	Spilled  int64 // bytes of results on disk
+	Running  []taskRef
+	Paused   bool // over its pause fraction: taking no tasks
+	Leaving  bool // shutting down: send it nothing more
+	Started  time.Time
+	Computed int // tasks run since it started
+}
+
+// taskRef names one task of one computation.
+type taskRef struct {
+	C string // computation
+	T int    // task index in its graph
+}
+
+func (r taskRef) String() string { return fmt.Sprintf("%s/%d", r.C, r.T) }
+
+// taskMsg asks a worker to run a task.
+type taskMsg struct {
+	C      string  // computation
+	Client string  // where the completion goes
+	T      int     // task index
+	In     []input // where each dep's result is, in the task's Deps order
+}
+
+// input is where a dep's result can be fetched.
+type input struct {
+	T    int
+	From string // worker ID
+	Addr string // its data server
+}
+
+// doneMsg reports a task's end.
+type doneMsg struct {
+	C       string
+	T       int
+	Worker  string
+	Bytes   int64
+	Start   time.Time
+	End     time.Time
+	Err     string // the task failed
+	Missing []int  // deps that could not be fetched (their holder is gone): the task did not run
+}
+
+// releaseMsg tells a worker it may drop results.
+type releaseMsg struct {
+	C     string
+	Tasks []int
+}
+
+// endMsg tells every worker a computation is over: drop all its results and its graph.
+type endMsg struct{ C string }
+
+// versionError reports a peer speaking another protocol.
+func versionError(who, theirs string) error {
+	return fmt.Errorf("cluster: %s speaks %q, this program %q: run the same darray version on both sides", who, theirs, ProtocolVersion)
+}

@@ -1,0 +1,434 @@
+package cluster
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/darray-go/darray/graph"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// WorkerOptions configure a worker.
+type WorkerOptions struct {
+	ConnectOptions
+	Threads     int    // tasks run at once; 0 is 1
+	MemoryLimit int64  // bytes; 0 is 1 GiB
+	Listen      string // the data server's address; "" is 127.0.0.1 on a free port
+	Advertise   string // the address others reach it at, if not the listener's
+	SpillDir    string // "" is os.TempDir()
+
+	// Results beyond SpillFraction of the limit go to disk; beyond PauseFraction the worker
+	// takes no new tasks. Zero values are 0.6 and 0.8, as dask's worker defaults.
+	SpillFraction, PauseFraction float64
+	AckWait                      time.Duration // a task's lease; 0 is 10 s (renewed while it runs)
+	HeartbeatInterval            time.Duration // 0 is 250 ms
+	// Ready, if set, is called once the worker is taking tasks, with its ID.
+	Ready func(id string)
+}
+
+func (o *WorkerOptions) defaults() {
+	if o.Threads <= 0 {
+		o.Threads = 1
+	}
+	if o.MemoryLimit <= 0 {
+		o.MemoryLimit = 1 << 30
+	}
+	if o.SpillFraction <= 0 {
+		o.SpillFraction = 0.6
+	}
+	if o.PauseFraction <= 0 {
+		o.PauseFraction = 0.8
+	}
+	if o.AckWait <= 0 {
+		o.AckWait = 10 * time.Second
+	}
+	if o.HeartbeatInterval <= 0 {
+		o.HeartbeatInterval = 250 * time.Millisecond
+	}
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:0"
+	}
+}
+
+type worker struct {
+	o      WorkerOptions
+	id     string
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	n      names
+	graphs jetstream.ObjectStore
+	store  *chunkStore
+	addr   string
+	httpc  *http.Client
+	slots  chan struct{}
+
+	mu       sync.Mutex
+	running  map[taskRef]bool
+	cache    map[string]*graphEntry
+	computed int
+	leaving  atomic.Bool
+	started  time.Time
+}
+
+type graphEntry struct {
+	once sync.Once
+	g    *graph.Graph
+	err  error
+}
+
+// RunWorker joins the cluster behind o.URL and runs its tasks until ctx is cancelled; then
+// it stops taking tasks, finishes the ones it runs, and leaves.
+func RunWorker(ctx context.Context, o WorkerOptions) error {
+	o.defaults()
+	host, _ := os.Hostname()
+	id := fmt.Sprintf("%s-%d-%s", host, os.Getpid(), strconv.FormatInt(time.Now().UnixNano()%1e6, 36))
+	if o.Name == "" {
+		o.Name = "darray worker " + id
+	}
+	nc, js, n, err := connect(ctx, o.ConnectOptions)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	graphs, err := ensureStreams(ctx, js, n, 1)
+	if err != nil {
+		return err
+	}
+	w := &worker{
+		o: o, id: id, nc: nc, js: js, n: n, graphs: graphs,
+		store:   newChunkStore(o.SpillDir, int64(o.SpillFraction*float64(o.MemoryLimit))),
+		httpc:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		slots:   make(chan struct{}, o.Threads),
+		running: map[taskRef]bool{}, cache: map[string]*graphEntry{}, started: time.Now(),
+	}
+	defer w.store.close()
+	// The garbage collector keeps the heap under the limit rather than at twice what is live.
+	debug.SetMemoryLimit(int64(0.9 * float64(o.MemoryLimit)))
+
+	ln, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return fmt.Errorf("cluster: worker data server: %w", err)
+	}
+	w.addr = "http://" + ln.Addr().String()
+	if o.Advertise != "" {
+		w.addr = o.Advertise
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(w.serveChunk), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	if err := w.subscribe(); err != nil {
+		return err
+	}
+	cons, err := js.CreateOrUpdateConsumer(ctx, n.taskStream(), jetstream.ConsumerConfig{
+		Durable: n.consumer(id), FilterSubject: n.taskSubject(id), AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait: o.AckWait, MaxAckPending: 4 * o.Threads, InactiveThreshold: time.Hour,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: worker queue: %w", err)
+	}
+	var tasks sync.WaitGroup
+	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		w.waitForRoom(ctx)
+		tasks.Add(1)
+		go func() {
+			defer tasks.Done()
+			defer func() { <-w.slots }()
+			w.run(msg)
+		}()
+	}, jetstream.PullMaxMessages(o.Threads), jetstream.PullExpiry(5*time.Second))
+	if err != nil {
+		return fmt.Errorf("cluster: worker queue: %w", err)
+	}
+	hbDone := make(chan struct{})
+	go w.heartbeats(ctx, hbDone)
+	if o.Ready != nil {
+		o.Ready(id)
+	}
+	<-ctx.Done()
+	w.leaving.Store(true)
+	cc.Stop()
+	tasks.Wait()
+	<-hbDone
+	w.beat() // the last word: leaving
+	nc.Flush()
+	return nil
+}
+
+// waitForRoom blocks until a thread is free and the results held are under the pause
+// fraction of the limit (or nothing runs that could bring them down).
+func (w *worker) waitForRoom(ctx context.Context) {
+	for ctx.Err() == nil && len(w.slots) > 0 {
+		if held, _ := w.store.usage(); float64(held) < w.o.PauseFraction*float64(w.o.MemoryLimit) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.slots <- struct{}{}
+}
+
+func (w *worker) subscribe() error {
+	if _, err := w.nc.Subscribe(w.n.release(w.id), func(m *nats.Msg) {
+		var r releaseMsg
+		if json.Unmarshal(m.Data, &r) != nil {
+			return
+		}
+		refs := make([]taskRef, len(r.Tasks))
+		for i, t := range r.Tasks {
+			refs[i] = taskRef{r.C, t}
+		}
+		w.store.drop(refs...)
+	}); err != nil {
+		return err
+	}
+	_, err := w.nc.Subscribe(w.n.end(), func(m *nats.Msg) {
+		var e endMsg
+		if json.Unmarshal(m.Data, &e) != nil {
+			return
+		}
+		w.store.dropComputation(e.C)
+		w.mu.Lock()
+		delete(w.cache, e.C)
+		w.mu.Unlock()
+	})
+	return err
+}
+
+func (w *worker) heartbeats(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	t := time.NewTicker(w.o.HeartbeatInterval)
+	defer t.Stop()
+	w.beat()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			w.beat()
+		}
+	}
+}
+
+func (w *worker) beat() {
+	held, spilled := w.store.usage()
+	w.mu.Lock()
+	hb := heartbeat{Version: ProtocolVersion, ID: w.id, Addr: w.addr, Threads: w.o.Threads, Limit: w.o.MemoryLimit,
+		Held: held, Spilled: spilled, Leaving: w.leaving.Load(), Started: w.started, Computed: w.computed,
+		Paused: float64(held) >= w.o.PauseFraction*float64(w.o.MemoryLimit)}
+	for r := range w.running {
+		hb.Running = append(hb.Running, r)
+	}
+	w.mu.Unlock()
+	data, _ := json.Marshal(hb)
+	w.nc.Publish(w.n.heartbeat(w.id), data)
+}
+
+// run runs one task message and acknowledges it once its completion is on its way.
+func (w *worker) run(msg jetstream.Msg) {
+	var tm taskMsg
+	if err := json.Unmarshal(msg.Data(), &tm); err != nil {
+		msg.Term()
+		return
+	}
+	ref := taskRef{tm.C, tm.T}
+	d := doneMsg{C: tm.C, T: tm.T, Worker: w.id, Start: time.Now()}
+	defer func() {
+		d.End = time.Now()
+		data, _ := json.Marshal(d)
+		w.nc.Publish(w.n.done(tm.Client), data)
+		msg.Ack()
+	}()
+	if v, ok, _ := w.store.get(ref); ok { // a redelivery of a task already run
+		d.Bytes = sizeOf(v)
+		return
+	}
+	w.mu.Lock()
+	w.running[ref] = true
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		delete(w.running, ref)
+		w.computed++
+		w.mu.Unlock()
+	}()
+	g, err := w.graph(tm.C)
+	if err != nil {
+		d.Err = err.Error()
+		return
+	}
+	if tm.T < 0 || tm.T >= len(g.Tasks) || len(tm.In) != len(g.Tasks[tm.T].Deps) {
+		d.Err = fmt.Sprintf("task %d does not match graph %s", tm.T, tm.C)
+		return
+	}
+	task := &g.Tasks[tm.T]
+	inputs, missing := w.inputs(tm)
+	if len(missing) > 0 {
+		d.Missing = missing
+		return
+	}
+	stop := keepLeased(msg, w.o.AckWait/3)
+	d.Start = time.Now()
+	v, err := graph.Execute(task, inputs)
+	stop()
+	if err != nil {
+		d.Err = fmt.Sprintf("task %s: %v", task.Name(), err)
+		return
+	}
+	w.store.put(ref, v)
+	d.Bytes = sizeOf(v)
+}
+
+// keepLeased tells JetStream every interval that the task is still running, so that a long
+// task is not handed to another worker.
+func keepLeased(msg jetstream.Msg, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				msg.InProgress()
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// graph returns a computation's graph, fetched and decoded once.
+func (w *worker) graph(comp string) (*graph.Graph, error) {
+	w.mu.Lock()
+	e, ok := w.cache[comp]
+	if !ok {
+		e = &graphEntry{}
+		w.cache[comp] = e
+	}
+	w.mu.Unlock()
+	e.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		raw, err := w.graphs.GetBytes(ctx, comp)
+		if err != nil {
+			e.err = fmt.Errorf("graph of computation %s: %w", comp, err)
+			return
+		}
+		e.g, e.err = graph.DecodeGraph(bytes.NewReader(raw))
+	})
+	if e.err != nil {
+		w.mu.Lock()
+		delete(w.cache, comp) // try again next time
+		w.mu.Unlock()
+	}
+	return e.g, e.err
+}
+
+// inputs gathers a task's inputs, fetching the ones other workers hold in parallel. It
+// returns the deps that could not be had.
+func (w *worker) inputs(tm taskMsg) ([]any, []int) {
+	inputs := make([]any, len(tm.In))
+	var mu sync.Mutex
+	var missing []int
+	var wg sync.WaitGroup
+	for i, in := range tm.In {
+		ref := taskRef{tm.C, in.T}
+		if in.From == w.id {
+			v, ok, err := w.store.get(ref)
+			if !ok || err != nil {
+				missing = append(missing, in.T)
+			}
+			inputs[i] = v
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := fetch(w.httpc, in.Addr, ref)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				missing = append(missing, in.T)
+				return
+			}
+			inputs[i] = v
+		}()
+	}
+	wg.Wait()
+	return inputs, missing
+}
+
+// errGone is a result its holder no longer has.
+var errGone = errors.New("result not held")
+
+// fetch gets a result from the worker serving at addr.
+func fetch(c *http.Client, addr string, r taskRef) (any, error) {
+	resp, err := c.Get(addr + "/chunk/" + r.C + "/" + strconv.Itoa(r.T))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		io.Copy(io.Discard, resp.Body)
+		return nil, errGone
+	}
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		return nil, fmt.Errorf("fetch %v from %s: %s: %s", r, addr, resp.Status, msg)
+	}
+	limit := resp.ContentLength
+	if limit < 0 {
+		limit = 1 << 40
+	}
+	return readResult(resp.Body, limit)
+}
+
+// serveChunk answers GET /chunk/<computation>/<task> with the result.
+func (w *worker) serveChunk(rw http.ResponseWriter, req *http.Request) {
+	var comp string
+	var t int
+	if _, err := fmt.Sscanf(req.URL.Path, "/chunk/%s", &comp); err != nil {
+		http.Error(rw, "bad path", http.StatusBadRequest)
+		return
+	}
+	i := bytes.LastIndexByte([]byte(comp), '/')
+	if i < 0 {
+		http.Error(rw, "bad path", http.StatusBadRequest)
+		return
+	}
+	t, err := strconv.Atoi(comp[i+1:])
+	if err != nil {
+		http.Error(rw, "bad task", http.StatusBadRequest)
+		return
+	}
+	v, ok, err := w.store.get(taskRef{comp[:i], t})
+	if !ok {
+		http.NotFound(rw, req)
+		return
+	}
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if n := resultSize(v); n >= 0 {
+		rw.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+	}
+	bw := bufio.NewWriterSize(rw, 64<<10)
+	if writeResult(bw, v) == nil {
+		bw.Flush()
+	}
+}
