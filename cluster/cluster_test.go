@@ -77,9 +77,12 @@ func TestLocalClusterMatchesLocalScheduler(t *testing.T) {
 		}
 	}
 	busy := 0
-	for _, w := range lc.Client().Workers() {
-		if w.Computed > 0 {
-			busy++
+	for deadline := time.Now().Add(2 * time.Second); busy < 2 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		busy = 0 // (the counts come with the workers' heartbeats)
+		for _, w := range lc.Client().Workers() {
+			if w.Computed > 0 {
+				busy++
+			}
 		}
 	}
 	if busy != 2 {
