@@ -196,6 +196,15 @@ func (c *Client) WaitForWorkers(ctx context.Context, n int) error {
 	}
 }
 
+// Queued counts the task messages waiting in the cluster's work queues (of every client).
+func (c *Client) Queued(ctx context.Context) (uint64, error) {
+	info, err := c.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("cluster: task stream: %w", err)
+	}
+	return info.State.Msgs, nil
+}
+
 // Close disconnects the client (the cluster goes on).
 func (c *Client) Close() {
 	for _, s := range c.subs {
@@ -460,15 +469,15 @@ func (r *run) drive(ctx context.Context) error {
 	return nil
 }
 
-// live lists the workers that may be given tasks, with their free capacity.
-func (r *run) live() map[string]*workerInfo {
+// live lists the workers that may be given tasks, with their threads.
+func (r *run) live() map[string]int {
 	c := r.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := map[string]*workerInfo{}
+	out := map[string]int{}
 	for id, w := range c.workers {
 		if !w.dead && !w.hb.Leaving && !w.hb.Paused && time.Since(w.seen) < c.o.DeadAfter {
-			out[id] = w
+			out[id] = w.hb.Threads
 		}
 	}
 	return out
@@ -481,7 +490,7 @@ func (r *run) assign() error {
 		return nil
 	}
 	workers := r.live()
-	room := func(id string) int { return 2*workers[id].hb.Threads - r.load[id] }
+	room := func(id string) int { return 2*workers[id] - r.load[id] }
 	for len(r.ready) > 0 {
 		t := int(r.ready[0])
 		best, bestBytes := "", int64(-1)
@@ -507,14 +516,14 @@ func (r *run) assign() error {
 			return nil // everyone is busy
 		}
 		heap.Pop(&r.ready)
-		if err := r.publish(t, best, workers); err != nil {
+		if err := r.publish(t, best); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *run) publish(t int, worker string, workers map[string]*workerInfo) error {
+func (r *run) publish(t int, worker string) error {
 	ts := &r.tasks[t]
 	tm := taskMsg{C: r.comp, Client: r.c.id, T: t}
 	r.c.mu.Lock()

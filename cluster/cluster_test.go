@@ -3,8 +3,10 @@ package cluster_test
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -108,4 +110,66 @@ func processAlive(pid int) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return true
+}
+
+// A worker SIGKILLed at a random point of a computation costs only time: its queued tasks
+// run elsewhere, the results only it held are computed again, the result is exact, and
+// nothing is left queued. The supervisor starts a new worker in its place.
+func TestWorkerKilledMidRun(t *testing.T) {
+	ctx := context.Background()
+	rng := darray.NewRNG(7)
+	x := rng.Random([]int{4000, 4000}, darray.ChunkSize(400, 400))
+	cases := map[string]*darray.Array{
+		"moving blocks": x.Rechunk(darray.ChunkSize(4000, 100)).Mul(3).Sum(darray.Axis(0)),
+		"tutorial":      x.Add(x.T()).Index("::2, 2000:").Mean(darray.Axis(1)),
+	}
+	want := map[string]*nd.Array{}
+	for name, a := range cases {
+		v, err := a.Compute(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[name] = v
+	}
+	lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: 2, ThreadsPerWorker: 1, DeadAfter: time.Second, Dashboard: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc.Close()
+	// How long one run takes, to place the kills inside it.
+	start := time.Now()
+	if _, err := cases["moving blocks"].Compute(ctx, darray.WithExecutor(lc.Client())); err != nil {
+		t.Fatal(err)
+	}
+	span := time.Since(start)
+	seed := time.Now().UnixNano()
+	t.Logf("one run: %v; kill points from seed %d", span, seed)
+	r := rand.New(rand.NewPCG(uint64(seed), 1))
+	for round := range 3 {
+		for _, name := range []string{"moving blocks", "tutorial"} {
+			if err := lc.Client().WaitForWorkers(ctx, 2); err != nil {
+				t.Fatal(err)
+			}
+			pids := lc.Pids()
+			victim := pids[r.IntN(len(pids))]
+			delay := time.Duration(r.Float64() * float64(span))
+			go func() {
+				time.Sleep(delay)
+				syscall.Kill(victim, syscall.SIGKILL)
+			}()
+			got, err := cases[name].Compute(ctx, darray.WithExecutor(lc.Client()))
+			if err != nil {
+				t.Fatalf("round %d %s (kill after %v): %v", round, name, delay, err)
+			}
+			if !same(got, want[name]) {
+				t.Errorf("round %d %s (kill after %v): result differs", round, name, delay)
+			}
+			if n, err := lc.Client().Queued(ctx); err != nil || n != 0 {
+				t.Errorf("round %d %s: %d tasks left queued (%v)", round, name, n, err)
+			}
+		}
+	}
+	if lc.Restarts() == 0 {
+		t.Error("no worker was restarted")
+	}
 }

@@ -23,6 +23,9 @@ type LocalOptions struct {
 	Workers          int   // worker processes; 0 is 2
 	ThreadsPerWorker int   // 0 is 1
 	MemoryLimit      int64 // bytes per worker; 0 is 1 GiB. A worker past it is restarted.
+	// DeadAfter is how long a silent worker is waited for before its work is redone
+	// elsewhere (0: 3 s).
+	DeadAfter time.Duration
 	// Dashboard is the dashboard's address: "" is 127.0.0.1 on a free port, "off" none.
 	Dashboard string
 	// Command starts a worker; it gets its settings in the environment. nil runs this
@@ -130,7 +133,7 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 			return fail(err)
 		}
 	}
-	copts := ClientOptions{ConnectOptions: ConnectOptions{URL: srv.URL()}}
+	copts := ClientOptions{ConnectOptions: ConnectOptions{URL: srv.URL()}, DeadAfter: o.DeadAfter}
 	if lc.dash != nil {
 		copts.Observer = lc.dash
 	}
