@@ -146,6 +146,7 @@ type WorkerStatus struct {
 	Limit    int64
 	Held     int64
 	Spilled  int64
+	PeakRSS  int64 // the worker process's peak resident memory
 	Running  int
 	Computed int
 	Alive    bool
@@ -158,7 +159,7 @@ func (c *Client) Workers() []WorkerStatus {
 	var out []WorkerStatus
 	for _, w := range c.workers {
 		out = append(out, WorkerStatus{ID: w.hb.ID, Addr: w.hb.Addr, Threads: w.hb.Threads, Limit: w.hb.Limit,
-			Held: w.hb.Held, Spilled: w.hb.Spilled, Running: len(w.hb.Running), Computed: w.hb.Computed,
+			Held: w.hb.Held, Spilled: w.hb.Spilled, PeakRSS: w.hb.PeakRSS, Running: len(w.hb.Running), Computed: w.hb.Computed,
 			Alive: !w.dead && time.Since(w.seen) < c.o.DeadAfter && !w.hb.Leaving})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -261,13 +262,20 @@ type run struct {
 	output   []bool
 	results  map[int]any
 	outLeft  int
-	ready    intHeap
+	ready    readyQueue
 	load     map[string]int // tasks queued per worker
-	release  map[string][]int
-	fetched  chan fetchResult
-	futures  []pubFuture
-	finished int
-	started  time.Time
+	lastRoot string         // the worker given the last root task
+	roots    int            // root tasks assigned so far
+	// rootGroup is how many root tasks in a row go to one worker: up to 16, when there are
+	// enough of them to keep every thread busy that way.
+	rootGroup int
+	release   map[string][]int
+	fetched   chan fetchResult
+	outbox    map[string][]taskMsg // tasks queued, not yet published, per worker
+	futures   []pubFuture
+	unsent    []pubFuture
+	finished  int
+	started   time.Time
 }
 
 type fetchResult struct {
@@ -286,7 +294,7 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 	r := &run{
 		c: c, g: g, tasks: make([]taskState, len(g.Tasks)), users: make([][]int32, len(g.Tasks)),
 		output: make([]bool, len(g.Tasks)), results: map[int]any{}, load: map[string]int{},
-		release: map[string][]int{}, fetched: make(chan fetchResult, 64), started: time.Now(),
+		release: map[string][]int{}, outbox: map[string][]taskMsg{}, fetched: make(chan fetchResult, 64), started: time.Now(),
 	}
 	r.comp = c.id + "-" + strconv.FormatUint(clientSeq.Add(1), 36)
 	for i := range g.Tasks {
@@ -305,6 +313,14 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 			}
 		}
 	}
+	r.ready.prio = sched.Order(g, r.users)
+	roots := 0
+	for i := range g.Tasks {
+		if len(g.Tasks[i].Deps) == 0 {
+			roots++
+		}
+	}
+	r.rootGroup = max(1, min(16, roots/(2*max(1, r.threads()))))
 	var buf bytes.Buffer
 	if err := graph.EncodeGraph(&buf, g); err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
@@ -348,7 +364,7 @@ func (r *run) recount() {
 			}
 		}
 	}
-	r.ready = r.ready[:0]
+	r.ready.ids = r.ready.ids[:0]
 	for t := range r.tasks {
 		ts := &r.tasks[t]
 		ts.left = 0
@@ -377,7 +393,7 @@ func (r *run) recount() {
 		}
 		if ts.waitFor == 0 {
 			ts.state = ready
-			r.ready = append(r.ready, int32(t))
+			r.ready.ids = append(r.ready.ids, int32(t))
 		}
 	}
 	heap.Init(&r.ready)
@@ -461,9 +477,7 @@ func (r *run) drive(ctx context.Context) error {
 			if err := r.checkWorkers(); err != nil {
 				return err
 			}
-			if err := r.checkPublished(); err != nil {
-				return err
-			}
+			r.checkPublished()
 		}
 	}
 	return nil
@@ -486,13 +500,14 @@ func (r *run) live() map[string]int {
 // assign publishes ready tasks, in priority order, to workers with room: the worker
 // holding the most bytes of a task's inputs if it has room, else the least loaded.
 func (r *run) assign() error {
-	if len(r.ready) == 0 {
+	if r.ready.Len() == 0 {
 		return nil
 	}
+	defer r.sendQueued()
 	workers := r.live()
-	room := func(id string) int { return 2*workers[id] - r.load[id] }
-	for len(r.ready) > 0 {
-		t := int(r.ready[0])
+	room := func(id string) int { return 2*workers[id] + 64 - r.load[id] }
+	for r.ready.Len() > 0 {
+		t := int(r.ready.ids[0])
 		best, bestBytes := "", int64(-1)
 		held := map[string]int64{}
 		for _, d := range r.g.Tasks[t].Deps {
@@ -501,8 +516,27 @@ func (r *run) assign() error {
 			}
 		}
 		for id, b := range held {
-			if _, ok := workers[id]; ok && room(id) > 0 && b > bestBytes {
+			if _, ok := workers[id]; ok && (b > bestBytes || (b == bestBytes && room(id) > room(best))) {
 				best, bestBytes = id, b
+			}
+		}
+		if best != "" && room(best) <= 0 {
+			// The task waits for the worker holding its inputs, unless another would go
+			// idle meanwhile: then moving the inputs is cheaper than waiting.
+			if !r.starving(workers) {
+				return nil
+			}
+			best = ""
+		}
+		root := len(r.g.Tasks[t].Deps) == 0
+		if _, ok := workers[r.lastRoot]; best == "" && root && r.roots%r.rootGroup != 0 && ok {
+			// Root tasks go in groups to one worker, as dask co-assigns them: neighbours
+			// in priority order feed the same reductions and joins, which then need no
+			// transfers. The group waits for its worker unless another would go idle.
+			if room(r.lastRoot) > 0 {
+				best = r.lastRoot
+			} else if !r.starving(workers) {
+				return nil
 			}
 		}
 		if best == "" {
@@ -516,15 +550,27 @@ func (r *run) assign() error {
 			return nil // everyone is busy
 		}
 		heap.Pop(&r.ready)
-		if err := r.publish(t, best); err != nil {
-			return err
+		if root {
+			r.lastRoot = best
+			r.roots++
 		}
+		r.queue(t, best)
 	}
 	return nil
 }
 
-func (r *run) publish(t int, worker string) error {
-	ts := &r.tasks[t]
+// starving reports whether a worker has fewer tasks queued than threads to run them.
+func (r *run) starving(workers map[string]int) bool {
+	for id, threads := range workers {
+		if r.load[id] < threads {
+			return true
+		}
+	}
+	return false
+}
+
+// queue marks a task as given to worker and puts it in that worker's next message.
+func (r *run) queue(t int, worker string) {
 	tm := taskMsg{C: r.comp, Client: r.c.id, T: t}
 	r.c.mu.Lock()
 	for _, d := range r.g.Tasks[t].Deps {
@@ -537,37 +583,57 @@ func (r *run) publish(t int, worker string) error {
 		tm.In = append(tm.In, input{T: d, From: h, Addr: r.c.workers[h].hb.Addr})
 	}
 	r.c.mu.Unlock()
-	data, _ := json.Marshal(tm)
-	subj := r.c.n.taskSubject(worker)
-	f, err := r.c.js.PublishAsync(subj, data)
-	if err != nil {
-		return fmt.Errorf("cluster: publish task: %w", err)
-	}
-	r.futures = append(r.futures, pubFuture{f, subj, data})
+	r.outbox[worker] = append(r.outbox[worker], tm)
+	ts := &r.tasks[t]
 	ts.state, ts.worker, ts.started = queued, worker, time.Now()
 	r.load[worker]++
-	return nil
 }
 
-// checkPublished republishes tasks JetStream did not take (a server lost mid-flight).
-func (r *run) checkPublished() error {
+// maxBatch is the most tasks one work-queue message carries.
+const maxBatch = 32
+
+// sendQueued publishes the tasks queued for each worker, several to a message.
+func (r *run) sendQueued() {
+	for w, tasks := range r.outbox {
+		for len(tasks) > 0 {
+			n := min(len(tasks), maxBatch)
+			data, _ := json.Marshal(taskBatch{Tasks: tasks[:n]})
+			r.publish(r.c.n.taskSubject(w), data)
+			tasks = tasks[n:]
+		}
+		delete(r.outbox, w)
+	}
+}
+
+// publish puts a message on the work queue; checkPublished sends it again if JetStream
+// did not take it.
+func (r *run) publish(subj string, data []byte) {
+	f, err := r.c.js.PublishAsync(subj, data)
+	if err != nil {
+		r.unsent = append(r.unsent, pubFuture{subj: subj, data: data})
+		return
+	}
+	r.futures = append(r.futures, pubFuture{f, subj, data})
+}
+
+// checkPublished republishes messages JetStream did not take (a server lost mid-flight).
+func (r *run) checkPublished() {
 	keep := r.futures[:0]
 	for _, p := range r.futures {
 		select {
 		case <-p.f.Ok():
-		case err := <-p.f.Err():
-			_ = err
-			f, err := r.c.js.PublishAsync(p.subj, p.data)
-			if err != nil {
-				return fmt.Errorf("cluster: publish task: %w", err)
-			}
-			keep = append(keep, pubFuture{f, p.subj, p.data})
+		case <-p.f.Err():
+			r.unsent = append(r.unsent, p)
 		default:
 			keep = append(keep, p)
 		}
 	}
 	r.futures = keep
-	return nil
+	unsent := r.unsent
+	r.unsent = nil
+	for _, p := range unsent {
+		r.publish(p.subj, p.data)
+	}
 }
 
 func (r *run) onDone(m *nats.Msg) error {
@@ -802,17 +868,19 @@ func (c *Client) removeQueue(w string) {
 	c.stream.Purge(ctx, jetstream.WithPurgeSubject(c.n.taskSubject(w)))
 }
 
-// intHeap is a min-heap of task indices: lower indices (deps first, depth-first in
-// lowering order) run first.
-type intHeap []int32
+// readyQueue is a min-heap of task indices by priority: the local scheduler's order
+// (depth-first toward the outputs), so that few results are held at once.
+type readyQueue struct {
+	ids  []int32
+	prio []int32
+}
 
-func (h intHeap) Len() int           { return len(h) }
-func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int32)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+func (q *readyQueue) Len() int           { return len(q.ids) }
+func (q *readyQueue) Less(i, j int) bool { return q.prio[q.ids[i]] < q.prio[q.ids[j]] }
+func (q *readyQueue) Swap(i, j int)      { q.ids[i], q.ids[j] = q.ids[j], q.ids[i] }
+func (q *readyQueue) Push(x any)         { q.ids = append(q.ids, x.(int32)) }
+func (q *readyQueue) Pop() any {
+	x := q.ids[len(q.ids)-1]
+	q.ids = q.ids[:len(q.ids)-1]
 	return x
 }

@@ -131,7 +131,7 @@ func TestWorkerKilledMidRun(t *testing.T) {
 		}
 		want[name] = v
 	}
-	lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: 2, ThreadsPerWorker: 1, DeadAfter: time.Second, Dashboard: "off"})
+	lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: 2, ThreadsPerWorker: 1, DeadAfter: 2 * time.Second, Dashboard: "off"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ type heartbeat struct {
 	Limit    int64 // memory limit in bytes
 	Held     int64 // bytes of results in memory
 	Spilled  int64 // bytes of results on disk
+	PeakRSS  int64 // the process's peak resident memory
 	Running  []taskRef
 	Paused   bool // over its pause fraction: taking no tasks
 	Leaving  bool // shutting down: send it nothing more
@@ -49,6 +50,12 @@ type taskRef struct {
 }
 
 func (r taskRef) String() string { return fmt.Sprintf("%s/%d", r.C, r.T) }
+
+// taskBatch is one work-queue message: tasks for one worker, published together when
+// several are ready at once (one lease, one acknowledgement).
+type taskBatch struct {
+	Tasks []taskMsg
+}
 
 // taskMsg asks a worker to run a task.
 type taskMsg struct {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,8 +117,11 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		running: map[taskRef]bool{}, cache: map[string]*graphEntry{}, started: time.Now(),
 	}
 	defer w.store.close()
-	// The garbage collector keeps the heap under the limit rather than at twice what is live.
-	debug.SetMemoryLimit(int64(0.9 * float64(o.MemoryLimit)))
+	// The garbage collector works against the memory limit rather than after every
+	// doubling of a small heap: a worker's garbage is mostly messages and small blocks, and
+	// collecting them often costs more than the memory they hold.
+	debug.SetMemoryLimit(int64(0.8 * float64(o.MemoryLimit)))
+	debug.SetGCPercent(400)
 
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
@@ -136,21 +140,39 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	}
 	cons, err := js.CreateOrUpdateConsumer(ctx, n.taskStream(), jetstream.ConsumerConfig{
 		Durable: n.consumer(id), FilterSubject: n.taskSubject(id), AckPolicy: jetstream.AckExplicitPolicy,
-		AckWait: o.AckWait, MaxAckPending: 4 * o.Threads, InactiveThreshold: time.Hour,
+		AckWait: o.AckWait, MaxAckPending: 64 * o.Threads, InactiveThreshold: time.Hour,
 	})
 	if err != nil {
 		return fmt.Errorf("cluster: worker queue: %w", err)
 	}
+	// A client that took this worker for dead deleted its queue and wrote its results off:
+	// then it stops, to be started again (by its supervisor) as a new worker.
+	ctx, writeOff := context.WithCancelCause(ctx)
+	defer writeOff(nil)
 	var tasks sync.WaitGroup
 	cc, err := cons.Consume(func(msg jetstream.Msg) {
-		w.waitForRoom(ctx)
-		tasks.Add(1)
-		go func() {
-			defer tasks.Done()
-			defer func() { <-w.slots }()
-			w.run(msg)
-		}()
-	}, jetstream.PullMaxMessages(o.Threads), jetstream.PullExpiry(5*time.Second))
+		var batch taskBatch
+		if json.Unmarshal(msg.Data(), &batch) != nil || len(batch.Tasks) == 0 {
+			msg.Term() // not ours to run: never deliver it again
+			return
+		}
+		l := newLease(msg, o.AckWait/3, len(batch.Tasks))
+		for _, tm := range batch.Tasks {
+			w.waitForRoom(ctx)
+			tasks.Add(1)
+			go func() {
+				defer tasks.Done()
+				defer func() { <-w.slots }()
+				w.run(tm)
+				l.done()
+			}()
+		}
+	}, jetstream.PullMaxMessages(o.Threads+1), jetstream.PullExpiry(5*time.Second),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			if errors.Is(err, jetstream.ErrConsumerDeleted) {
+				writeOff(errWrittenOff)
+			}
+		}))
 	if err != nil {
 		return fmt.Errorf("cluster: worker queue: %w", err)
 	}
@@ -166,8 +188,14 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	<-hbDone
 	w.beat() // the last word: leaving
 	nc.Flush()
+	if errors.Is(context.Cause(ctx), errWrittenOff) {
+		return errWrittenOff
+	}
 	return nil
 }
+
+// errWrittenOff ends a worker whose queue a client deleted, taking it for dead.
+var errWrittenOff = errors.New("cluster: this worker was taken for dead by a client (its queue is gone): starting over")
 
 // waitForRoom blocks until a thread is free and the results held are under the pause
 // fraction of the limit (or nothing runs that could bring them down).
@@ -227,7 +255,7 @@ func (w *worker) beat() {
 	held, spilled := w.store.usage()
 	w.mu.Lock()
 	hb := heartbeat{Version: ProtocolVersion, ID: w.id, Addr: w.addr, Threads: w.o.Threads, Limit: w.o.MemoryLimit,
-		Held: held, Spilled: spilled, Leaving: w.leaving.Load(), Started: w.started, Computed: w.computed,
+		Held: held, Spilled: spilled, PeakRSS: peakRSS(), Leaving: w.leaving.Load(), Started: w.started, Computed: w.computed,
 		Paused: float64(held) >= w.o.PauseFraction*float64(w.o.MemoryLimit)}
 	for r := range w.running {
 		hb.Running = append(hb.Running, r)
@@ -237,20 +265,14 @@ func (w *worker) beat() {
 	w.nc.Publish(w.n.heartbeat(w.id), data)
 }
 
-// run runs one task message and acknowledges it once its completion is on its way.
-func (w *worker) run(msg jetstream.Msg) {
-	var tm taskMsg
-	if err := json.Unmarshal(msg.Data(), &tm); err != nil {
-		msg.Term()
-		return
-	}
+// run runs one task and publishes its completion.
+func (w *worker) run(tm taskMsg) {
 	ref := taskRef{tm.C, tm.T}
 	d := doneMsg{C: tm.C, T: tm.T, Worker: w.id, Start: time.Now()}
 	defer func() {
 		d.End = time.Now()
 		data, _ := json.Marshal(d)
 		w.nc.Publish(w.n.done(tm.Client), data)
-		msg.Ack()
 	}()
 	if v, ok, _ := w.store.get(ref); ok { // a redelivery of a task already run
 		d.Bytes = sizeOf(v)
@@ -280,10 +302,8 @@ func (w *worker) run(msg jetstream.Msg) {
 		d.Missing = missing
 		return
 	}
-	stop := keepLeased(msg, w.o.AckWait/3)
 	d.Start = time.Now()
 	v, err := graph.Execute(task, inputs)
-	stop()
 	if err != nil {
 		d.Err = fmt.Sprintf("task %s: %v", task.Name(), err)
 		return
@@ -292,23 +312,39 @@ func (w *worker) run(msg jetstream.Msg) {
 	d.Bytes = sizeOf(v)
 }
 
-// keepLeased tells JetStream every interval that the task is still running, so that a long
-// task is not handed to another worker.
-func keepLeased(msg jetstream.Msg, every time.Duration) (stop func()) {
-	done := make(chan struct{})
+// lease keeps a task message leased while its tasks run, telling JetStream every interval
+// that they are still running (so that long tasks are not handed out again), and
+// acknowledges it once the last has published its completion.
+type lease struct {
+	left atomic.Int32
+	stop chan struct{}
+	msg  jetstream.Msg
+}
+
+func newLease(msg jetstream.Msg, every time.Duration, tasks int) *lease {
+	l := &lease{stop: make(chan struct{}), msg: msg}
+	l.left.Store(int32(tasks))
 	go func() {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
-			case <-done:
+			case <-l.stop:
 				return
 			case <-t.C:
 				msg.InProgress()
 			}
 		}
 	}()
-	return func() { close(done) }
+	return l
+}
+
+// done counts one task finished; the last one acknowledges the message.
+func (l *lease) done() {
+	if l.left.Add(-1) == 0 {
+		close(l.stop)
+		l.msg.Ack()
+	}
 }
 
 // graph returns a computation's graph, fetched and decoded once.
@@ -394,7 +430,10 @@ func fetch(c *http.Client, addr string, r taskRef) (any, error) {
 	if limit < 0 {
 		limit = 1 << 40
 	}
-	return readResult(resp.Body, limit)
+	v, err := readResult(resp.Body, limit)
+	// Read to the end, so that the connection is kept for the next fetch.
+	io.Copy(io.Discard, resp.Body)
+	return v, err
 }
 
 // serveChunk answers GET /chunk/<computation>/<task> with the result.
@@ -431,4 +470,19 @@ func (w *worker) serveChunk(rw http.ResponseWriter, req *http.Request) {
 	if writeResult(bw, v) == nil {
 		bw.Flush()
 	}
+}
+
+// peakRSS is this process's peak resident memory, from /proc (0 where there is none).
+func peakRSS() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

@@ -222,6 +222,10 @@ func newRun(g *graph.Graph) *state {
 	return s
 }
 
+// Order numbers the tasks of g in the order the local scheduler prefers to run them (see
+// order), given each task's readers, for other executors to run them in the same order.
+func Order(g *graph.Graph, dependents [][]int32) []int32 { return order(g, dependents) }
+
 // order numbers the tasks in a depth-first post-order from the outputs: a task's inputs
 // come right before it, and the branch feeding one output block is finished before the
 // next is started. Running ready tasks lowest number first keeps few results alive.
