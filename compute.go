@@ -50,7 +50,9 @@ func WithObserver(o sched.Observer) ComputeOption {
 	return func(c *computeConfig) { c.opts.Observer = o }
 }
 
-// WithExecutor runs the graph on another executor (a cluster) instead of the local scheduler.
+// WithExecutor runs the graph on another executor (a cluster) instead of the local
+// scheduler. The progress, observer and stats options apply to executors that report
+// (sched.Reporter, as a cluster's client); the other options are the local scheduler's.
 func WithExecutor(e sched.Executor) ComputeOption { return func(c *computeConfig) { c.executor = e } }
 
 func layersOf(op string, arrays []*Array) ([]*graph.Layer, error) {
@@ -101,6 +103,9 @@ func executeGraph(ctx context.Context, g *graph.Graph, opts []ComputeOption) ([]
 		}
 	}
 	exec := cfg.executor
+	if r, ok := exec.(sched.Reporter); ok {
+		return r.ExecuteReporting(ctx, g, cfg.opts)
+	}
 	if exec == nil {
 		exec = &sched.Local{Options: cfg.opts}
 	}

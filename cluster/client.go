@@ -75,6 +75,10 @@ func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
 	if o.Name == "" {
 		o.Name = "darray client"
 	}
+	_, clientTLS, err := o.Security.tlsConfigs()
+	if err != nil {
+		return nil, err
+	}
 	nc, js, n, err := connect(ctx, o.ConnectOptions)
 	if err != nil {
 		return nil, err
@@ -92,7 +96,7 @@ func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
 	c := &Client{
 		o: o, nc: nc, js: js, n: n, graphs: graphs, stream: stream,
 		id:      strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.FormatUint(clientSeq.Add(1), 36),
-		httpc:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		httpc:   dataClient(clientTLS),
 		done:    make(chan *nats.Msg, 1<<16),
 		workers: map[string]*workerInfo{},
 	}
@@ -216,6 +220,12 @@ func (c *Client) Close() {
 
 // Execute runs g on the cluster and returns its outputs' results.
 func (c *Client) Execute(ctx context.Context, g *graph.Graph) ([][]any, error) {
+	return c.ExecuteReporting(ctx, g, sched.Options{})
+}
+
+// ExecuteReporting is Execute, reporting to o's Progress and Observer (or the client's
+// own, when o has none) and filling o.Stats.
+func (c *Client) ExecuteReporting(ctx context.Context, g *graph.Graph, o sched.Options) ([][]any, error) {
 	c.running.Lock()
 	defer c.running.Unlock()
 	wctx, cancel := context.WithTimeout(ctx, c.o.WorkerWait)
@@ -227,6 +237,13 @@ func (c *Client) Execute(ctx context.Context, g *graph.Graph) ([][]any, error) {
 	r, err := newRun(c, g)
 	if err != nil {
 		return nil, err
+	}
+	r.progress, r.observer, r.stats = c.o.Progress, c.o.Observer, o.Stats
+	if o.Progress != nil {
+		r.progress = o.Progress
+	}
+	if o.Observer != nil {
+		r.observer = o.Observer
 	}
 	defer r.cleanup()
 	return r.loop(ctx)
@@ -276,6 +293,9 @@ type run struct {
 	unsent    []pubFuture
 	finished  int
 	started   time.Time
+	progress  sched.Progress
+	observer  sched.Observer
+	stats     *sched.Stats
 }
 
 type fetchResult struct {
@@ -400,7 +420,6 @@ func (r *run) recount() {
 }
 
 func (r *run) loop(ctx context.Context) ([][]any, error) {
-	c := r.c
 	r.id = uint64(time.Now().UnixNano())
 	var bytesTotal int64
 	ops := map[string]int{}
@@ -408,22 +427,25 @@ func (r *run) loop(ctx context.Context) ([][]any, error) {
 		bytesTotal += r.g.Tasks[i].Bytes
 		ops[r.g.Tasks[i].Op]++
 	}
-	if c.o.Progress != nil {
-		c.o.Progress.Start(len(r.g.Tasks), bytesTotal)
+	if r.progress != nil {
+		r.progress.Start(len(r.g.Tasks), bytesTotal)
 	}
-	if c.o.Observer != nil {
-		c.o.Observer.Begin(sched.Computation{ID: r.id, Started: r.started, Tasks: len(r.g.Tasks), Ops: ops,
+	if r.observer != nil {
+		r.observer.Begin(sched.Computation{ID: r.id, Started: r.started, Tasks: len(r.g.Tasks), Ops: ops,
 			Workers: r.threads(), Limit: -1, Graph: r.g})
 	}
 	err := r.drive(ctx)
-	if c.o.Progress != nil {
-		c.o.Progress.Finish(err)
+	if r.progress != nil {
+		r.progress.Finish(err)
 	}
-	if c.o.Observer != nil {
-		c.o.Observer.End(r.id, err)
+	if r.observer != nil {
+		r.observer.End(r.id, err)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if r.stats != nil {
+		*r.stats = sched.Stats{Tasks: r.finished, Limit: -1}
 	}
 	out := make([][]any, len(r.g.Outputs))
 	for i, o := range r.g.Outputs {
@@ -667,11 +689,11 @@ func (r *run) onDone(m *nats.Msg) error {
 	ts.state, ts.holders, ts.worker = done, []string{d.Worker}, ""
 	r.finished++
 	task := &r.g.Tasks[d.T]
-	if r.c.o.Progress != nil {
-		r.c.o.Progress.TaskDone(task, d.End.Sub(d.Start))
+	if r.progress != nil {
+		r.progress.TaskDone(task, d.End.Sub(d.Start))
 	}
-	if r.c.o.Observer != nil {
-		r.c.o.Observer.TaskDone(sched.TaskEvent{Computation: r.id, Task: task, Op: task.Op, Worker: r.workerIndex(d.Worker),
+	if r.observer != nil {
+		r.observer.TaskDone(sched.TaskEvent{Computation: r.id, Task: task, Op: task.Op, Worker: r.workerIndex(d.Worker),
 			Start: d.Start, End: d.End, Bytes: d.Bytes})
 	}
 	for _, u := range r.users[d.T] {
@@ -810,10 +832,14 @@ func (r *run) checkWorkers() error {
 	var killed []taskRef
 	c.mu.Lock()
 	for id, w := range c.workers {
-		if !w.dead && time.Since(w.seen) > c.o.DeadAfter {
+		silent := time.Since(w.seen) > c.o.DeadAfter
+		if !w.dead && (silent || w.hb.Leaving) {
+			// A worker that leaves has finished its tasks and takes its results with it.
 			w.dead = true
 			gone = append(gone, id)
-			killed = append(killed, w.hb.Running...)
+			if silent && !w.hb.Leaving {
+				killed = append(killed, w.hb.Running...)
+			}
 		}
 	}
 	c.mu.Unlock()

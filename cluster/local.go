@@ -106,7 +106,7 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 		}
 		o.Command = []string{exe}
 	}
-	srv, err := StartServer()
+	srv, err := StartServer(ServerOptions{})
 	if err != nil {
 		return nil, err
 	}

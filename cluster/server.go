@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -11,21 +12,65 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// Server is an embedded NATS server with JetStream, on loopback, for a LocalCluster and tests.
+// Server is an embedded NATS server with JetStream: a LocalCluster's, or one node of a
+// small cluster of them (for tests, and for a single machine serving remote workers).
 type Server struct {
 	ns  *server.Server
 	dir string // JetStream's store, removed by Shutdown
 }
 
-// StartServer starts an embedded NATS server with JetStream on 127.0.0.1 (a free port).
-func StartServer() (*Server, error) {
+// ServerOptions configure an embedded server. The zero value is a single server on
+// 127.0.0.1 on a free port, without TLS or passwords.
+type ServerOptions struct {
+	Host string // "" is 127.0.0.1
+	Port int    // 0 picks a free one
+
+	// TLS: the server's certificate and key, and the CA its clients' certificates must be
+	// signed by (mutual TLS). User and Password, if set, are required of every client.
+	CertFile, KeyFile, CAFile string
+	User, Password            string
+
+	// Clustering: a name shared by the nodes, this node's name, its route port and the
+	// routes of the others (nats-route://host:port).
+	ClusterName, NodeName string
+	ClusterPort           int
+	Routes                []string
+}
+
+// StartServer starts an embedded NATS server with JetStream.
+func StartServer(o ServerOptions) (*Server, error) {
 	dir, err := os.MkdirTemp("", "darray-nats-*")
 	if err != nil {
 		return nil, fmt.Errorf("cluster: nats store: %w", err)
 	}
+	if o.Host == "" {
+		o.Host = "127.0.0.1"
+	}
+	if o.Port == 0 {
+		o.Port = server.RANDOM_PORT
+	}
 	opts := &server.Options{
-		Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: dir,
-		NoSigs: true, NoLog: true, MaxPayload: 8 << 20,
+		Host: o.Host, Port: o.Port, JetStream: true, StoreDir: dir, ServerName: o.NodeName,
+		NoSigs: true, NoLog: true, MaxPayload: 8 << 20, Username: o.User, Password: o.Password,
+	}
+	if o.CertFile != "" {
+		cfg, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: o.CertFile, KeyFile: o.KeyFile, CaFile: o.CAFile, Verify: o.CAFile != ""})
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("cluster: nats tls: %w", err)
+		}
+		opts.TLS, opts.TLSConfig, opts.TLSVerify = true, cfg, o.CAFile != ""
+	}
+	if o.ClusterName != "" {
+		opts.Cluster = server.ClusterOpts{Name: o.ClusterName, Host: o.Host, Port: o.ClusterPort}
+		for _, r := range o.Routes {
+			u, err := url.Parse(r)
+			if err != nil {
+				os.RemoveAll(dir)
+				return nil, fmt.Errorf("cluster: route %q: %w", r, err)
+			}
+			opts.Routes = append(opts.Routes, u)
+		}
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -56,7 +101,8 @@ type ConnectOptions struct {
 	URL    string // one or more server URLs, comma-separated
 	Prefix string // subject prefix; "" is DefaultPrefix
 	Name   string // this connection's name, as the server lists it
-	// Extra options (credentials, TLS) handed to nats.Connect.
+	Security
+	// Extra options handed to nats.Connect.
 	NATS []nats.Option
 }
 
@@ -67,7 +113,12 @@ func connect(ctx context.Context, o ConnectOptions) (*nats.Conn, jetstream.JetSt
 	if n.prefix == "" {
 		n.prefix = DefaultPrefix
 	}
-	opts := append([]nats.Option{nats.Name(o.Name), nats.MaxReconnects(-1), nats.ReconnectWait(100 * time.Millisecond)}, o.NATS...)
+	secure, err := o.Security.natsOptions(o.URL)
+	if err != nil {
+		return nil, nil, n, err
+	}
+	opts := append([]nats.Option{nats.Name(o.Name), nats.MaxReconnects(-1), nats.ReconnectWait(100 * time.Millisecond)}, secure...)
+	opts = append(opts, o.NATS...)
 	nc, err := nats.Connect(o.URL, opts...)
 	if err != nil {
 		return nil, nil, n, fmt.Errorf("cluster: connect to nats at %s: %w", o.URL, err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,7 +30,7 @@ type WorkerOptions struct {
 	Threads     int    // tasks run at once; 0 is 1
 	MemoryLimit int64  // bytes; 0 is 1 GiB
 	Listen      string // the data server's address; "" is 127.0.0.1 on a free port
-	Advertise   string // the address others reach it at, if not the listener's
+	Advertise   string // host:port others reach its data server at, if not the listener's
 	SpillDir    string // "" is os.TempDir()
 
 	// Results beyond SpillFraction of the limit go to disk; beyond PauseFraction the worker
@@ -100,6 +101,10 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	if o.Name == "" {
 		o.Name = "darray worker " + id
 	}
+	serverTLS, clientTLS, err := o.Security.tlsConfigs()
+	if err != nil {
+		return err
+	}
 	nc, js, n, err := connect(ctx, o.ConnectOptions)
 	if err != nil {
 		return err
@@ -112,7 +117,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	w := &worker{
 		o: o, id: id, nc: nc, js: js, n: n, graphs: graphs,
 		store:   newChunkStore(o.SpillDir, int64(o.SpillFraction*float64(o.MemoryLimit))),
-		httpc:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+		httpc:   dataClient(clientTLS),
 		slots:   make(chan struct{}, o.Threads),
 		running: map[taskRef]bool{}, cache: map[string]*graphEntry{}, started: time.Now(),
 	}
@@ -127,9 +132,14 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	if err != nil {
 		return fmt.Errorf("cluster: worker data server: %w", err)
 	}
-	w.addr = "http://" + ln.Addr().String()
+	scheme := "http://"
+	if serverTLS != nil {
+		scheme = "https://"
+		ln = tls.NewListener(ln, serverTLS)
+	}
+	w.addr = scheme + ln.Addr().String()
 	if o.Advertise != "" {
-		w.addr = o.Advertise
+		w.addr = scheme + o.Advertise
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(w.serveChunk), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -303,7 +313,11 @@ func (w *worker) run(tm taskMsg) {
 		return
 	}
 	d.Start = time.Now()
+	// A task still running after a moment is announced at once, not at the next beat: if
+	// it kills its worker, the clients know which task to blame.
+	announce := time.AfterFunc(50*time.Millisecond, w.beat)
 	v, err := graph.Execute(task, inputs)
+	announce.Stop()
 	if err != nil {
 		d.Err = fmt.Sprintf("task %s: %v", task.Name(), err)
 		return

@@ -28,6 +28,15 @@ type Executor interface {
 	Execute(ctx context.Context, g *graph.Graph) ([][]any, error)
 }
 
+// Reporter is an Executor that also reports on one computation as the options ask: its
+// Progress, Observer and Stats (the local scheduler's other options do not apply). An
+// executor that is one gets the options given to a computation, such as the progress bar
+// of darray.WithProgress.
+type Reporter interface {
+	Executor
+	ExecuteReporting(ctx context.Context, g *graph.Graph, o Options) ([][]any, error)
+}
+
 // Progress receives events from a computation. Calls come from the scheduler's goroutines,
 // one at a time (never concurrently), so implementations need no locking of their own but
 // must return quickly.
