@@ -83,7 +83,7 @@ func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	graphs, err := ensureStreams(ctx, js, n, 1)
+	graphs, err := ensureStreams(ctx, js, n, o.Replicas)
 	if err != nil {
 		nc.Close()
 		return nil, err
@@ -295,7 +295,9 @@ type run struct {
 	started   time.Time
 	progress  sched.Progress
 	observer  sched.Observer
-	stats     *sched.Stats
+	// lastReconcile is when reconcile last asked the workers.
+	lastReconcile time.Time
+	stats         *sched.Stats
 }
 
 type fetchResult struct {
@@ -500,6 +502,9 @@ func (r *run) drive(ctx context.Context) error {
 				return err
 			}
 			r.checkPublished()
+			if err := r.reconcile(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -658,9 +663,50 @@ func (r *run) checkPublished() {
 	}
 }
 
+// reconcile asks, every second, the workers of tasks queued for a while without news
+// whether they finished them: a completion lost with a NATS server is found again.
+func (r *run) reconcile() error {
+	if time.Since(r.lastReconcile) < time.Second {
+		return nil
+	}
+	r.lastReconcile = time.Now()
+	ask := map[string][]int{}
+	for t := range r.tasks {
+		ts := &r.tasks[t]
+		if ts.state == queued && time.Since(ts.started) > 2*time.Second && len(ask[ts.worker]) < 4096 {
+			ask[ts.worker] = append(ask[ts.worker], t)
+		}
+	}
+	for w, tasks := range ask {
+		data, _ := json.Marshal(statusMsg{C: r.comp, Tasks: tasks})
+		reply, err := r.c.nc.Request(r.c.n.status(w), data, time.Second)
+		if err != nil {
+			continue // it may be gone: checkWorkers will tell
+		}
+		var done []doneMsg
+		if json.Unmarshal(reply.Data, &done) != nil {
+			continue
+		}
+		for _, d := range done {
+			if err := r.handleDone(d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (r *run) onDone(m *nats.Msg) error {
 	var d doneMsg
-	if json.Unmarshal(m.Data, &d) != nil || d.C != r.comp || d.T < 0 || d.T >= len(r.tasks) {
+	if json.Unmarshal(m.Data, &d) != nil {
+		return nil
+	}
+	return r.handleDone(d)
+}
+
+// handleDone takes in a task's completion (or failure, or missing inputs).
+func (r *run) handleDone(d doneMsg) error {
+	if d.C != r.comp || d.T < 0 || d.T >= len(r.tasks) {
 		return nil
 	}
 	ts := &r.tasks[d.T]

@@ -20,6 +20,7 @@ func (n names) heartbeat(w string) string   { return n.prefix + ".hb." + w }
 func (n names) done(client string) string   { return n.prefix + ".done." + client }
 func (n names) release(w string) string     { return n.prefix + ".release." + w }
 func (n names) end() string                 { return n.prefix + ".end" }
+func (n names) status(w string) string      { return n.prefix + ".status." + w }
 func (n names) graphBucket() string         { return n.prefix + "_GRAPHS" }
 func (n names) consumer(w string) string    { return "w-" + w }
 
@@ -86,6 +87,14 @@ type doneMsg struct {
 
 // releaseMsg tells a worker it may drop results.
 type releaseMsg struct {
+	C     string
+	Tasks []int
+}
+
+// statusMsg asks a worker about tasks of a computation whose completion has not come:
+// it answers with a doneMsg for each it has finished (a completion lost on the way, when
+// a NATS server went down, say).
+type statusMsg struct {
 	C     string
 	Tasks []int
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"time"
@@ -101,6 +102,9 @@ type ConnectOptions struct {
 	URL    string // one or more server URLs, comma-separated
 	Prefix string // subject prefix; "" is DefaultPrefix
 	Name   string // this connection's name, as the server lists it
+	// Replicas is how many servers keep the work queues and graphs (3 on a 3-node NATS
+	// cluster, so that losing a server loses nothing); 0 is 1.
+	Replicas int
 	Security
 	// Extra options handed to nats.Connect.
 	NATS []nats.Option
@@ -144,20 +148,54 @@ func connect(ctx context.Context, o ConnectOptions) (*nats.Conn, jetstream.JetSt
 }
 
 // ensureStreams creates the work-queue stream and the graph bucket if they are missing.
+// Several processes may do so at once: on a NATS cluster, simultaneous creations of one
+// replicated stream can go unanswered, so each attempt is short, looks before it
+// creates, and is repeated after a random pause.
 func ensureStreams(ctx context.Context, js jetstream.JetStream, n names, replicas int) (jetstream.ObjectStore, error) {
 	replicas = max(replicas, 1)
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name: n.taskStream(), Subjects: []string{n.prefix + ".task.*"},
-		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.MemoryStorage, Replicas: replicas,
+	err := retry(ctx, func(actx context.Context) error {
+		if _, err := js.Stream(actx, n.taskStream()); err == nil {
+			return nil
+		}
+		_, err := js.CreateOrUpdateStream(actx, jetstream.StreamConfig{
+			Name: n.taskStream(), Subjects: []string{n.prefix + ".task.*"},
+			Retention: jetstream.WorkQueuePolicy, Storage: jetstream.MemoryStorage, Replicas: replicas,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cluster: task stream: %w", err)
 	}
-	obs, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-		Bucket: n.graphBucket(), Storage: jetstream.MemoryStorage, Replicas: replicas, TTL: 24 * time.Hour,
+	var obs jetstream.ObjectStore
+	err = retry(ctx, func(actx context.Context) error {
+		var err error
+		if obs, err = js.ObjectStore(actx, n.graphBucket()); err == nil {
+			return nil
+		}
+		obs, err = js.CreateOrUpdateObjectStore(actx, jetstream.ObjectStoreConfig{
+			Bucket: n.graphBucket(), Storage: jetstream.MemoryStorage, Replicas: replicas, TTL: 24 * time.Hour,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cluster: graph bucket: %w", err)
 	}
 	return obs, nil
+}
+
+// retry calls f with a 2-second deadline until it succeeds or ctx ends.
+func retry(ctx context.Context, f func(context.Context) error) error {
+	for {
+		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := f(actx)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(50+rand.IntN(200)) * time.Millisecond):
+		}
+	}
 }

@@ -80,6 +80,8 @@ type worker struct {
 
 	mu       sync.Mutex
 	running  map[taskRef]bool
+	failed   map[taskRef]string // errors of failed tasks, until their computation ends
+	ended    map[string]bool    // computations over (their late task messages are dropped)
 	cache    map[string]*graphEntry
 	computed int
 	leaving  atomic.Bool
@@ -110,7 +112,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		return err
 	}
 	defer nc.Close()
-	graphs, err := ensureStreams(ctx, js, n, 1)
+	graphs, err := ensureStreams(ctx, js, n, o.Replicas)
 	if err != nil {
 		return err
 	}
@@ -119,7 +121,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		store:   newChunkStore(o.SpillDir, int64(o.SpillFraction*float64(o.MemoryLimit))),
 		httpc:   dataClient(clientTLS),
 		slots:   make(chan struct{}, o.Threads),
-		running: map[taskRef]bool{}, cache: map[string]*graphEntry{}, started: time.Now(),
+		running: map[taskRef]bool{}, failed: map[taskRef]string{}, ended: map[string]bool{}, cache: map[string]*graphEntry{}, started: time.Now(),
 	}
 	defer w.store.close()
 	// The garbage collector works against the memory limit rather than after every
@@ -241,9 +243,41 @@ func (w *worker) subscribe() error {
 		w.store.dropComputation(e.C)
 		w.mu.Lock()
 		delete(w.cache, e.C)
+		w.ended[e.C] = true
+		for r := range w.failed {
+			if r.C == e.C {
+				delete(w.failed, r)
+			}
+		}
 		w.mu.Unlock()
 	})
+	if err != nil {
+		return err
+	}
+	_, err = w.nc.Subscribe(w.n.status(w.id), w.answerStatus)
 	return err
+}
+
+// answerStatus tells a client which of the tasks it asks about are finished.
+func (w *worker) answerStatus(m *nats.Msg) {
+	var q statusMsg
+	if json.Unmarshal(m.Data, &q) != nil {
+		return
+	}
+	var out []doneMsg
+	for _, t := range q.Tasks {
+		ref := taskRef{q.C, t}
+		w.mu.Lock()
+		msg, failed := w.failed[ref]
+		w.mu.Unlock()
+		if failed {
+			out = append(out, doneMsg{C: q.C, T: t, Worker: w.id, Err: msg})
+		} else if v, ok, _ := w.store.get(ref); ok {
+			out = append(out, doneMsg{C: q.C, T: t, Worker: w.id, Bytes: sizeOf(v)})
+		}
+	}
+	data, _ := json.Marshal(out)
+	m.Respond(data)
 }
 
 func (w *worker) heartbeats(ctx context.Context, done chan struct{}) {
@@ -278,9 +312,20 @@ func (w *worker) beat() {
 // run runs one task and publishes its completion.
 func (w *worker) run(tm taskMsg) {
 	ref := taskRef{tm.C, tm.T}
+	w.mu.Lock()
+	over := w.ended[tm.C]
+	w.mu.Unlock()
+	if over {
+		return // a copy of a task that arrived after its computation ended
+	}
 	d := doneMsg{C: tm.C, T: tm.T, Worker: w.id, Start: time.Now()}
 	defer func() {
 		d.End = time.Now()
+		if d.Err != "" {
+			w.mu.Lock()
+			w.failed[ref] = d.Err
+			w.mu.Unlock()
+		}
 		data, _ := json.Marshal(d)
 		w.nc.Publish(w.n.done(tm.Client), data)
 	}()
@@ -371,9 +416,16 @@ func (w *worker) graph(comp string) (*graph.Graph, error) {
 	}
 	w.mu.Unlock()
 	e.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// Right after a NATS server is lost, the graph may be briefly out of reach (or
+		// not yet on the replica that answers): try again for a while.
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		raw, err := w.graphs.GetBytes(ctx, comp)
+		var raw []byte
+		err := retry(ctx, func(actx context.Context) error {
+			var err error
+			raw, err = w.graphs.GetBytes(actx, comp)
+			return err
+		})
 		if err != nil {
 			e.err = fmt.Errorf("graph of computation %s: %w", comp, err)
 			return
