@@ -8,8 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -154,75 +152,33 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 	return lc, nil
 }
 
-// supervise keeps one worker running: starts it, restarts it when it dies, and kills it
-// when its resident memory passes the limit (it is then restarted).
+// supervise keeps the worker of one slot running.
 func (lc *LocalCluster) supervise(ctx context.Context, slot int) {
 	defer lc.wg.Done()
 	spec, _ := json.Marshal(workerSpec{URL: lc.server.URL(), Threads: lc.o.ThreadsPerWorker,
 		MemoryLimit: lc.o.MemoryLimit, SpillDir: lc.dir})
-	for ctx.Err() == nil {
-		cmd := exec.Command(lc.o.Command[0], lc.o.Command[1:]...)
-		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // die with us
-		if err := cmd.Start(); err != nil {
-			fmt.Fprintln(os.Stderr, "darray cluster: start worker:", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
+	sv := Supervisor{
+		Command: func() *exec.Cmd {
+			cmd := exec.Command(lc.o.Command[0], lc.o.Command[1:]...)
+			cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
+			return cmd
+		},
+		MemoryLimit: lc.o.MemoryLimit,
+		Started: func(p *os.Process) {
+			lc.mu.Lock()
+			lc.procs[slot] = p
+			lc.mu.Unlock()
+		},
+		Exited: func(*os.Process) {
+			lc.mu.Lock()
+			delete(lc.procs, slot)
+			if !lc.closed {
+				lc.restarts++
 			}
-			continue
-		}
-		lc.mu.Lock()
-		lc.procs[slot] = cmd.Process
-		lc.mu.Unlock()
-		exited := make(chan struct{})
-		go lc.watchMemory(cmd.Process.Pid, exited)
-		cmd.Wait()
-		close(exited)
-		lc.mu.Lock()
-		delete(lc.procs, slot)
-		if !lc.closed {
-			lc.restarts++
-		}
-		lc.mu.Unlock()
-		select {
-		case <-ctx.Done():
-		case <-time.After(100 * time.Millisecond):
-		}
+			lc.mu.Unlock()
+		},
 	}
-}
-
-// watchMemory kills the worker when its resident memory passes the limit, as dask's nanny.
-func (lc *LocalCluster) watchMemory(pid int, exited chan struct{}) {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-exited:
-			return
-		case <-t.C:
-			if rss, ok := residentBytes(pid); ok && rss > lc.o.MemoryLimit {
-				fmt.Fprintf(os.Stderr, "darray cluster: worker %d uses %d bytes, over its limit of %d: restarting it\n", pid, rss, lc.o.MemoryLimit)
-				syscall.Kill(pid, syscall.SIGKILL)
-				return
-			}
-		}
-	}
-}
-
-// residentBytes reads a process's resident set size from /proc.
-func residentBytes(pid int) (int64, bool) {
-	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
-	if err != nil {
-		return 0, false
-	}
-	f := strings.Fields(string(raw))
-	if len(f) < 2 {
-		return 0, false
-	}
-	pages, err := strconv.ParseInt(f[1], 10, 64)
-	return pages * int64(os.Getpagesize()), err == nil
+	sv.Run(ctx)
 }
 
 func (lc *LocalCluster) closeOnSignal() {
@@ -292,27 +248,9 @@ func (lc *LocalCluster) Close() error {
 	signal.Stop(lc.signals)
 	close(lc.signals)
 	if lc.cancel != nil {
-		lc.cancel() // no worker starts after this
+		lc.cancel()
 	}
-	lc.mu.Lock()
-	procs := make([]*os.Process, 0, len(lc.procs))
-	for _, p := range lc.procs {
-		procs = append(procs, p)
-	}
-	lc.mu.Unlock()
-	for _, p := range procs {
-		p.Signal(syscall.SIGTERM)
-	}
-	stopped := make(chan struct{})
-	go func() { lc.wg.Wait(); close(stopped) }()
-	select {
-	case <-stopped:
-	case <-time.After(5 * time.Second):
-		for _, p := range procs {
-			p.Kill()
-		}
-		<-stopped
-	}
+	lc.wg.Wait() // each supervisor stops its worker (asking first, then killing)
 	var errs []error
 	if lc.client != nil {
 		lc.client.Close()

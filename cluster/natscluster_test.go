@@ -106,9 +106,10 @@ func serverLostRound(t *testing.T) {
 		t.Errorf("after the loss: %v", err)
 	}
 	// Copies of tasks published twice while the server went down are dropped by the
-	// workers as they come: the queues empty.
+	// workers as they come, and messages whose delivery was cut off come again after the
+	// ack wait (10 s) and are dropped then: the queues empty.
 	var n uint64
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if n, err = c.Queued(ctx); err == nil && n == 0 {
 			break
 		}

@@ -127,7 +127,9 @@ func connect(ctx context.Context, o ConnectOptions) (*nats.Conn, jetstream.JetSt
 	if err != nil {
 		return nil, nil, n, fmt.Errorf("cluster: connect to nats at %s: %w", o.URL, err)
 	}
-	js, err := jetstream.New(nc)
+	// A publication whose acknowledgement is lost (its server went down) fails after a
+	// while instead of waiting forever, and is sent again.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(3*time.Second))
 	if err != nil {
 		nc.Close()
 		return nil, nil, n, fmt.Errorf("cluster: jetstream: %w", err)

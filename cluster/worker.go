@@ -179,7 +179,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 				l.done()
 			}()
 		}
-	}, jetstream.PullMaxMessages(o.Threads+1), jetstream.PullExpiry(5*time.Second),
+	}, jetstream.PullMaxMessages(o.Threads+1), jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if errors.Is(err, jetstream.ErrConsumerDeleted) {
 				writeOff(errWrittenOff)
@@ -398,12 +398,24 @@ func newLease(msg jetstream.Msg, every time.Duration, tasks int) *lease {
 	return l
 }
 
-// done counts one task finished; the last one acknowledges the message.
+// done counts one task finished; the last one acknowledges the message, waiting for
+// JetStream to confirm (and trying again: an acknowledgement lost with a server would
+// leave the message to be delivered again, ack wait later).
 func (l *lease) done() {
-	if l.left.Add(-1) == 0 {
-		close(l.stop)
-		l.msg.Ack()
+	if l.left.Add(-1) != 0 {
+		return
 	}
+	close(l.stop)
+	go func() { // (not holding up the thread)
+		for range 5 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			err := l.msg.DoubleAck(ctx)
+			cancel()
+			if err == nil {
+				return
+			}
+		}
+	}()
 }
 
 // graph returns a computation's graph, fetched and decoded once.
