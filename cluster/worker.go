@@ -37,7 +37,7 @@ type WorkerOptions struct {
 	// takes no new tasks. Zero values are 0.6 and 0.8, as dask's worker defaults.
 	SpillFraction, PauseFraction float64
 	AckWait                      time.Duration // a task's lease; 0 is 10 s (renewed while it runs)
-	HeartbeatInterval            time.Duration // 0 is 250 ms
+	HeartbeatInterval            time.Duration // 0 is HeartbeatInterval
 	// Ready, if set, is called once the worker is taking tasks, with its ID.
 	Ready func(id string)
 }
@@ -59,12 +59,15 @@ func (o *WorkerOptions) defaults() {
 		o.AckWait = 10 * time.Second
 	}
 	if o.HeartbeatInterval <= 0 {
-		o.HeartbeatInterval = 250 * time.Millisecond
+		o.HeartbeatInterval = HeartbeatInterval
 	}
 	if o.Listen == "" {
 		o.Listen = "127.0.0.1:0"
 	}
 }
+
+// HeartbeatInterval is how often a worker tells the cluster about itself by default.
+const HeartbeatInterval = 250 * time.Millisecond
 
 type worker struct {
 	o      WorkerOptions

@@ -47,7 +47,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "optimized graph: %d tasks (culled, fused, slices pushed into the generator)\n", len(g.Tasks))
 	var st sched.Stats
-	opts, err := cf.options(stderr, &st)
+	opts, err := cf.options(ctx, stderr, &st)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "computed in %s on all cores, peak memory held %s\n", formatDuration(time.Since(start)), darray.FormatBytes(st.PeakBytes))
+	if cf.cluster.url != "" || cf.cluster.local > 0 {
+		fmt.Fprintf(stdout, "computed in %s on the cluster, %d tasks\n", formatDuration(time.Since(start)), st.Tasks)
+	} else {
+		fmt.Fprintf(stdout, "computed in %s on all cores, peak memory held %s\n", formatDuration(time.Since(start)), darray.FormatBytes(st.PeakBytes))
+	}
 	head, _ := res.IndexString(":5")
 	fmt.Fprintf(stdout, "z[:5] = %v\n", head)
 	return nil
@@ -138,6 +142,8 @@ type computeFlags struct {
 	verbose     bool
 	dashboard   string
 	server      *dashboard.Server
+	cluster     clusterFlags
+	stopCluster func()
 }
 
 func (c *computeFlags) register(fs *flag.FlagSet) {
@@ -148,6 +154,7 @@ func (c *computeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.noProgress, "no-progress", false, "never draw a progress bar (default: draw one when standard error is a terminal)")
 	fs.BoolVar(&c.verbose, "v", false, "print the elapsed time, task count and peak memory at the end")
 	fs.StringVar(&c.dashboard, "dashboard", "", "serve a live dashboard of the computation at this address, such as 127.0.0.1:8787 (loopback unless told otherwise)")
+	c.cluster.register(fs)
 }
 
 func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
@@ -168,8 +175,16 @@ func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
 	return darray.ChunkSize(sizes...), nil
 }
 
-func (c *computeFlags) options(stderr io.Writer, st *sched.Stats) ([]darray.ComputeOption, error) {
+func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.Stats) ([]darray.ComputeOption, error) {
 	opts := []darray.ComputeOption{darray.WithStats(st)}
+	exec, stop, err := c.cluster.executor(ctx, stderr)
+	if err != nil {
+		return nil, err
+	}
+	c.stopCluster = stop
+	if exec != nil {
+		opts = append(opts, darray.WithExecutor(exec))
+	}
 	if c.memoryLimit != "" {
 		n, err := sched.ParseBytes(c.memoryLimit)
 		if err != nil {
@@ -207,6 +222,9 @@ func (c *computeFlags) options(stderr io.Writer, st *sched.Stats) ([]darray.Comp
 func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats) {
 	if c.server != nil {
 		c.server.Close()
+	}
+	if c.stopCluster != nil {
+		c.stopCluster()
 	}
 	if c.verbose {
 		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held %s, spilled %s\n",
@@ -280,7 +298,7 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 		return nil
 	}
 	var st sched.Stats
-	opts, err := cf.options(stderr, &st)
+	opts, err := cf.options(ctx, stderr, &st)
 	if err != nil {
 		return err
 	}
@@ -409,7 +427,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		src = src.Rechunk(chunks)
 	}
 	var st sched.Stats
-	opts, err := cf.options(stderr, &st)
+	opts, err := cf.options(ctx, stderr, &st)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@
 //	darray eval -i x=data.npy "x[::2].mean(axis=0)"
 //	darray graph -o graph.svg "random.random((1000, 1000), chunks=100).sum()"
 //	darray convert in.npy out.zarr --chunks 1000,1000
+//	darray worker --nats tls://nats.example:4222 --threads 8 --memory-limit 16GB
+//	darray demo --cluster tls://nats.example:4222
 //
 // Exit status: 0 on success, 1 when the computation or a file fails, 2 for usage errors
 // (unknown commands or flags, syntax errors, unknown names).
@@ -47,6 +49,7 @@ func init() {
 		{"eval", "[flags] EXPR", "evaluate a NumPy-syntax expression or program over named inputs; print or store the result", runEval},
 		{"graph", "[flags] -o FILE EXPR", "draw the task graph of an expression (.dot always; .svg/.png with Graphviz)", runGraph},
 		{"convert", "[flags] SRC DST", "copy an array between formats (.npy, Zarr) with new chunks, in bounded memory", runConvert},
+		{"worker", "--nats URL [flags]", "join a cluster (coordinated through NATS JetStream) and run its tasks", runWorker},
 	}
 }
 
