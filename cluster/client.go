@@ -47,10 +47,11 @@ type Client struct {
 	done   chan *nats.Msg
 	subs   []*nats.Subscription
 
-	mu      sync.Mutex
-	workers map[string]*workerInfo
-	errs    []error // workers refused (version mismatch)
-	running sync.Mutex
+	mu       sync.Mutex
+	workers  map[string]*workerInfo
+	errs     []error // workers refused (version mismatch)
+	running  sync.Mutex
+	stopBeat chan struct{}
 }
 
 type workerInfo struct {
@@ -114,7 +115,24 @@ func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
 		s.SetPendingLimits(-1, -1) // a slow moment must not drop completions
 	}
 	c.subs = []*nats.Subscription{hb, done}
+	c.stopBeat = make(chan struct{})
+	go c.beat()
 	return c, nil
+}
+
+// beat tells the workers this client is alive: they drop the results of a client silent
+// for OrphanAfter.
+func (c *Client) beat() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		c.nc.Publish(c.n.clientBeat(c.id), nil)
+		select {
+		case <-c.stopBeat:
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (c *Client) heartbeat(m *nats.Msg) {
@@ -212,6 +230,7 @@ func (c *Client) Queued(ctx context.Context) (uint64, error) {
 
 // Close disconnects the client (the cluster goes on).
 func (c *Client) Close() {
+	close(c.stopBeat)
 	for _, s := range c.subs {
 		s.Unsubscribe()
 	}
@@ -459,6 +478,22 @@ func (r *run) loop(ctx context.Context) ([][]any, error) {
 	return out, nil
 }
 
+// sampleMemory reports the memory the live workers hold, from their heartbeats.
+func (r *run) sampleMemory() {
+	if r.observer == nil {
+		return
+	}
+	m := sched.MemorySample{Computation: r.id, At: time.Now()}
+	for _, w := range r.c.Workers() {
+		if w.Alive {
+			m.Held += w.Held
+			m.Spilled += w.Spilled
+			m.Limit += w.Limit
+		}
+	}
+	r.observer.Memory(m)
+}
+
 func (r *run) threads() int {
 	n := 0
 	for _, w := range r.c.Workers() {
@@ -498,6 +533,7 @@ func (r *run) drive(ctx context.Context) error {
 		case f := <-r.fetched:
 			r.onFetched(f)
 		case <-tick.C:
+			r.sampleMemory()
 			if err := r.checkWorkers(); err != nil {
 				return err
 			}

@@ -21,6 +21,8 @@ func (n names) done(client string) string   { return n.prefix + ".done." + clien
 func (n names) release(w string) string     { return n.prefix + ".release." + w }
 func (n names) end() string                 { return n.prefix + ".end" }
 func (n names) status(w string) string      { return n.prefix + ".status." + w }
+func (n names) clientBeat(c string) string  { return n.prefix + ".client." + c }
+func (n names) clientBeats() string         { return n.prefix + ".client.*" }
 func (n names) graphBucket() string         { return n.prefix + "_GRAPHS" }
 func (n names) consumer(w string) string    { return "w-" + w }
 

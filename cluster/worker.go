@@ -83,8 +83,10 @@ type worker struct {
 
 	mu       sync.Mutex
 	running  map[taskRef]bool
-	failed   map[taskRef]string // errors of failed tasks, until their computation ends
-	ended    map[string]bool    // computations over (their late task messages are dropped)
+	failed   map[taskRef]string   // errors of failed tasks, until their computation ends
+	ended    map[string]bool      // computations over (their late task messages are dropped)
+	owners   map[string]string    // computation -> its client
+	seen     map[string]time.Time // client -> when last heard
 	cache    map[string]*graphEntry
 	computed int
 	leaving  atomic.Bool
@@ -124,7 +126,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		store:   newChunkStore(o.SpillDir, int64(o.SpillFraction*float64(o.MemoryLimit))),
 		httpc:   dataClient(clientTLS),
 		slots:   make(chan struct{}, o.Threads),
-		running: map[taskRef]bool{}, failed: map[taskRef]string{}, ended: map[string]bool{}, cache: map[string]*graphEntry{}, started: time.Now(),
+		running: map[taskRef]bool{}, failed: map[taskRef]string{}, ended: map[string]bool{}, owners: map[string]string{}, seen: map[string]time.Time{}, cache: map[string]*graphEntry{}, started: time.Now(),
 	}
 	defer w.store.close()
 	// The garbage collector works against the memory limit rather than after every
@@ -246,6 +248,7 @@ func (w *worker) subscribe() error {
 		w.store.dropComputation(e.C)
 		w.mu.Lock()
 		delete(w.cache, e.C)
+		delete(w.owners, e.C)
 		w.ended[e.C] = true
 		for r := range w.failed {
 			if r.C == e.C {
@@ -257,8 +260,43 @@ func (w *worker) subscribe() error {
 	if err != nil {
 		return err
 	}
-	_, err = w.nc.Subscribe(w.n.status(w.id), w.answerStatus)
+	if _, err = w.nc.Subscribe(w.n.status(w.id), w.answerStatus); err != nil {
+		return err
+	}
+	_, err = w.nc.Subscribe(w.n.clientBeats(), func(m *nats.Msg) {
+		client := m.Subject[strings.LastIndexByte(m.Subject, '.')+1:]
+		w.mu.Lock()
+		w.seen[client] = time.Now()
+		w.mu.Unlock()
+	})
 	return err
+}
+
+// OrphanAfter is how long a worker keeps the results of a client it no longer hears from.
+const OrphanAfter = 30 * time.Second
+
+// dropOrphans forgets the computations of clients gone silent (a client process that died
+// never says its computations ended).
+func (w *worker) dropOrphans() {
+	w.mu.Lock()
+	var orphans []string
+	for comp, client := range w.owners {
+		if time.Since(w.seen[client]) > OrphanAfter {
+			orphans = append(orphans, comp)
+			delete(w.owners, comp)
+			delete(w.cache, comp)
+			w.ended[comp] = true
+		}
+	}
+	for client, t := range w.seen {
+		if time.Since(t) > 2*OrphanAfter {
+			delete(w.seen, client)
+		}
+	}
+	w.mu.Unlock()
+	for _, comp := range orphans {
+		w.store.dropComputation(comp)
+	}
 }
 
 // answerStatus tells a client which of the tasks it asks about are finished.
@@ -288,12 +326,15 @@ func (w *worker) heartbeats(ctx context.Context, done chan struct{}) {
 	t := time.NewTicker(w.o.HeartbeatInterval)
 	defer t.Stop()
 	w.beat()
-	for {
+	for i := 1; ; i++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			w.beat()
+			if i%20 == 0 {
+				w.dropOrphans()
+			}
 		}
 	}
 }
@@ -317,6 +358,12 @@ func (w *worker) run(tm taskMsg) {
 	ref := taskRef{tm.C, tm.T}
 	w.mu.Lock()
 	over := w.ended[tm.C]
+	if _, known := w.owners[tm.C]; !known && !over {
+		w.owners[tm.C] = tm.Client
+		if _, heard := w.seen[tm.Client]; !heard {
+			w.seen[tm.Client] = time.Now()
+		}
+	}
 	w.mu.Unlock()
 	if over {
 		return // a copy of a task that arrived after its computation ended
