@@ -31,7 +31,9 @@ type mapConfig struct {
 	chunks [][]int
 }
 
-// Params hands plain data (numbers, strings, slices and maps of them) to the function.
+// Params hands plain data (numbers, strings, slices and maps of them) to the function. A
+// struct of your own travels to a cluster's workers once its type is registered with
+// graph.RegisterType (at init time, like the function).
 func Params(p any) MapOption { return func(c *mapConfig) { c.params = p } }
 
 // OutDType declares the dtype the function returns (default: the inputs' common dtype).
