@@ -14,6 +14,8 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/dashboard"
+	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
 )
 
 // chromium runs headless Chromium on url with the given extra flags and returns what it
@@ -35,6 +37,22 @@ func chromium(t *testing.T, bin, url string, extra ...string) (stdout, stderr st
 	return out.String(), errOut.String()
 }
 
+// gate holds the blocks of the second half of the test's computation until the browser
+// has seen the first half's progress (however slowly the browser starts).
+var gate = make(chan struct{})
+
+func init() {
+	err := darray.RegisterBlockFunc("test.gate", func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+		if info.Block[0] >= 32 {
+			<-gate
+		}
+		return blocks[0], nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
 // The page in a real browser: it renders without console errors, the progress it shows
 // advances while a computation runs and reaches every task at the end, and its screenshot
 // is kept (in $DARRAY_ARTIFACTS, or the test's temporary directory).
@@ -52,6 +70,7 @@ func TestInHeadlessChromium(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		x := darray.NewRNG(3).Random([]int{16000, 16000}, darray.ChunkSize(250))
+		x = darray.MapBlocks("test.gate", []*darray.Array{x})
 		_, err := x.Mul(x.T()).Std().Compute(context.Background(), darray.WithObserver(d), darray.Workers(1))
 		done <- err
 	}()
@@ -71,6 +90,7 @@ func TestInHeadlessChromium(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	first, total := progress()
+	close(gate) // the second half of the computation may go on now
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
