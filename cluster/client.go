@@ -660,7 +660,7 @@ func (r *run) sendQueued() {
 	for w, tasks := range r.outbox {
 		for len(tasks) > 0 {
 			n := min(len(tasks), maxBatch)
-			data, _ := json.Marshal(taskBatch{Tasks: tasks[:n]})
+			data, _ := json.Marshal(taskBatch{V: ProtocolVersion, Tasks: tasks[:n]})
 			r.publish(r.c.n.taskSubject(w), data)
 			tasks = tasks[n:]
 		}

@@ -60,6 +60,9 @@ func same(a, b *nd.Array) bool {
 func TestLocalClusterMatchesLocalScheduler(t *testing.T) {
 	ctx := context.Background()
 	want := localResults(t)
+	// Its temporary files go in a directory of the test's: it must be empty at the end.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: 2, ThreadsPerWorker: 2, MemoryLimit: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +100,9 @@ func TestLocalClusterMatchesLocalScheduler(t *testing.T) {
 		if processAlive(pid) {
 			t.Errorf("worker %d still running after Close", pid)
 		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("%d temporary files or directories left after Close: %v", len(left), left)
 	}
 }
 

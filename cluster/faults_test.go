@@ -14,6 +14,7 @@ import (
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/sched"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // hog touches far more memory than any test worker may use, then returns its block.
@@ -182,5 +183,50 @@ func TestProgressOnACluster(t *testing.T) {
 	}
 	if last != len(g.Tasks) || total != len(g.Tasks) {
 		t.Errorf("progress ended at %d/%d, want %d/%d", last, total, len(g.Tasks), len(g.Tasks))
+	}
+}
+
+// A worker refuses tasks from a client of another protocol version, answering with an
+// error that names both versions.
+func TestWorkerRefusesOtherVersions(t *testing.T) {
+	srv, err := cluster.StartServer(cluster.ServerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	wctx, stop := context.WithCancel(ctx)
+	ready := make(chan string, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: cluster.ConnectOptions{URL: srv.URL()}, Ready: func(id string) { ready <- id }})
+	}()
+	defer func() { stop(); wg.Wait() }()
+	id := <-ready
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	answers, err := nc.SubscribeSync(cluster.DefaultPrefix + ".done.old-client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := jetstream.New(nc)
+	batch := `{"V":"darray-cluster/0","Tasks":[{"C":"c1","Client":"old-client","T":0}]}`
+	if _, err := js.Publish(ctx, cluster.DefaultPrefix+".task."+id, []byte(batch)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := answers.NextMsg(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct{ Err string }
+	json.Unmarshal(m.Data, &d)
+	if !strings.Contains(d.Err, "darray-cluster/0") || !strings.Contains(d.Err, cluster.ProtocolVersion) {
+		t.Errorf("answer %q does not name both versions", d.Err)
 	}
 }

@@ -47,7 +47,10 @@ type LocalCluster struct {
 	procs    map[int]*os.Process // slot -> running worker
 	restarts int
 	closed   bool
-	signals  chan os.Signal
+	// Close runs once; later and concurrent calls wait for it and return its error.
+	closeOnce sync.Once
+	closeErr  error
+	signals   chan os.Signal
 }
 
 // workerEnv carries a worker process's settings from the cluster that starts it.
@@ -236,13 +239,15 @@ func (lc *LocalCluster) String() string {
 }
 
 // Close stops every worker (asking first, then killing), the NATS server and the
-// dashboard, and removes every temporary file. It is safe to call more than once.
+// dashboard, and removes every temporary file. It is safe to call more than once and from
+// several goroutines: every call returns once all of that is done.
 func (lc *LocalCluster) Close() error {
+	lc.closeOnce.Do(func() { lc.closeErr = lc.shutdown() })
+	return lc.closeErr
+}
+
+func (lc *LocalCluster) shutdown() error {
 	lc.mu.Lock()
-	if lc.closed {
-		lc.mu.Unlock()
-		return nil
-	}
 	lc.closed = true
 	lc.mu.Unlock()
 	signal.Stop(lc.signals)

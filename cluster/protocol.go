@@ -57,6 +57,7 @@ func (r taskRef) String() string { return fmt.Sprintf("%s/%d", r.C, r.T) }
 // taskBatch is one work-queue message: tasks for one worker, published together when
 // several are ready at once (one lease, one acknowledgement).
 type taskBatch struct {
+	V     string // the client's ProtocolVersion
 	Tasks []taskMsg
 }
 

@@ -173,6 +173,15 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 			msg.Term() // not ours to run: never deliver it again
 			return
 		}
+		if batch.V != ProtocolVersion {
+			// A client of another darray version: tell it so, and run nothing of it.
+			for _, tm := range batch.Tasks {
+				data, _ := json.Marshal(doneMsg{C: tm.C, T: tm.T, Worker: id, Err: fmt.Sprintf("cluster: worker %s speaks %q, its client %q: run the same darray version on both sides", id, ProtocolVersion, batch.V)})
+				nc.Publish(n.done(tm.Client), data)
+			}
+			msg.Term()
+			return
+		}
 		l := newLease(msg, o.AckWait/3, len(batch.Tasks))
 		for _, tm := range batch.Tasks {
 			w.waitForRoom(ctx)

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"io"
+	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -75,4 +79,69 @@ func TestLocalClusterFlag(t *testing.T) {
 	if !strings.Contains(errOut, "LocalCluster: 2 workers") || !strings.Contains(errOut, "dashboard: http://127.0.0.1:") {
 		t.Errorf("no cluster summary with its dashboard in %q", errOut)
 	}
+}
+
+// Interrupted in the middle of a computation, a command with a local cluster stops every
+// worker process it started and leaves no temporary file.
+func TestInterruptStopsLocalCluster(t *testing.T) {
+	tmp := t.TempDir()
+	cmd := exec.Command(binary, "demo", "-n", "60000", "--local-cluster", "2")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "LocalCluster:") {
+			break
+		}
+	}
+	workers := workerProcesses(t)
+	if len(workers) != 2 {
+		t.Fatalf("%d worker processes running, want 2", len(workers))
+	}
+	time.Sleep(300 * time.Millisecond) // computing now
+	cmd.Process.Signal(os.Interrupt)
+	go io.Copy(io.Discard, stderr)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the command did not stop within 15 s of the interrupt")
+	}
+	for deadline := time.Now().Add(3 * time.Second); len(workerProcesses(t)) > 0 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if left := workerProcesses(t); len(left) > 0 {
+		t.Errorf("worker processes %v still running", left)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// workerProcesses lists the running processes of this test's binary started as workers.
+func workerProcesses(t *testing.T) []int {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		raw, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(raw), "\x00")
+		stat, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if len(args) > 2 && args[0] == binary && args[1] == "worker" && args[2] == "--from-env" && !bytes.Contains(stat, []byte(") Z ")) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
