@@ -876,7 +876,7 @@ func (r *run) startFetch(t int) {
 	r.c.mu.Unlock()
 	ref := taskRef{r.comp, t}
 	go func() {
-		v, err := fetch(r.c.httpc, addr, ref)
+		v, err := fetch(r.c.httpc, addr, ref, nil)
 		r.fetched <- fetchResult{t, v, err}
 	}()
 }

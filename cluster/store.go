@@ -64,7 +64,7 @@ func (s *chunkStore) get(r taskRef) (any, bool, error) {
 		return nil, true, fmt.Errorf("spilled result %v: %w", r, err)
 	}
 	defer f.Close()
-	v, err := readResult(bufio.NewReaderSize(f, 1<<20), c.bytes+1<<20)
+	v, err := readResult(bufio.NewReaderSize(f, 1<<20), c.bytes+1<<20, nil)
 	if err != nil {
 		return nil, true, fmt.Errorf("spilled result %v: %w", r, err)
 	}

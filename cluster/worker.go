@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -77,9 +78,11 @@ type worker struct {
 	n      names
 	graphs jetstream.ObjectStore
 	store  *chunkStore
-	addr   string
-	httpc  *http.Client
-	slots  chan struct{}
+	// buffers recycles the memory of blocks received from other workers.
+	buffers *bufferPool
+	addr    string
+	httpc   *http.Client
+	slots   chan struct{}
 
 	mu       sync.Mutex
 	running  map[taskRef]bool
@@ -124,6 +127,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	w := &worker{
 		o: o, id: id, nc: nc, js: js, n: n, graphs: graphs,
 		store:   newChunkStore(o.SpillDir, int64(o.SpillFraction*float64(o.MemoryLimit))),
+		buffers: newBufferPool(o.MemoryLimit / 10),
 		httpc:   dataClient(clientTLS),
 		slots:   make(chan struct{}, o.Threads),
 		running: map[taskRef]bool{}, failed: map[taskRef]string{}, ended: map[string]bool{}, owners: map[string]string{}, seen: map[string]time.Time{}, cache: map[string]*graphEntry{}, started: time.Now(),
@@ -411,9 +415,10 @@ func (w *worker) run(tm taskMsg) {
 		return
 	}
 	task := &g.Tasks[tm.T]
-	inputs, missing := w.inputs(tm)
+	inputs, missing, received := w.inputs(tm)
 	if len(missing) > 0 {
 		d.Missing = missing
+		w.buffers.recycle(received, nil)
 		return
 	}
 	d.Start = time.Now()
@@ -422,6 +427,7 @@ func (w *worker) run(tm taskMsg) {
 	announce := time.AfterFunc(50*time.Millisecond, w.beat)
 	v, err := graph.Execute(task, inputs)
 	announce.Stop()
+	w.buffers.recycle(received, v)
 	if err != nil {
 		d.Err = fmt.Sprintf("task %s: %v", task.Name(), err)
 		return
@@ -512,11 +518,10 @@ func (w *worker) graph(comp string) (*graph.Graph, error) {
 }
 
 // inputs gathers a task's inputs, fetching the ones other workers hold in parallel. It
-// returns the deps that could not be had.
-func (w *worker) inputs(tm taskMsg) ([]any, []int) {
-	inputs := make([]any, len(tm.In))
+// returns the deps that could not be had, and the arrays received (into recycled buffers).
+func (w *worker) inputs(tm taskMsg) (inputs []any, missing []int, received []*nd.Array) {
+	inputs = make([]any, len(tm.In))
 	var mu sync.Mutex
-	var missing []int
 	var wg sync.WaitGroup
 	for i, in := range tm.In {
 		ref := taskRef{tm.C, in.T}
@@ -531,7 +536,7 @@ func (w *worker) inputs(tm taskMsg) ([]any, []int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := fetch(w.httpc, in.Addr, ref)
+			v, err := fetch(w.httpc, in.Addr, ref, w.buffers.get)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -539,17 +544,21 @@ func (w *worker) inputs(tm taskMsg) ([]any, []int) {
 				return
 			}
 			inputs[i] = v
+			if a, ok := v.(*nd.Array); ok {
+				received = append(received, a)
+			}
 		}()
 	}
 	wg.Wait()
-	return inputs, missing
+	return inputs, missing, received
 }
 
 // errGone is a result its holder no longer has.
 var errGone = errors.New("result not held")
 
-// fetch gets a result from the worker serving at addr.
-func fetch(c *http.Client, addr string, r taskRef) (any, error) {
+// fetch gets a result from the worker serving at addr, an array's elements into a buffer
+// from buf (when not nil).
+func fetch(c *http.Client, addr string, r taskRef, buf func(int) []byte) (any, error) {
 	resp, err := c.Get(addr + "/chunk/" + r.C + "/" + strconv.Itoa(r.T))
 	if err != nil {
 		return nil, err
@@ -567,7 +576,7 @@ func fetch(c *http.Client, addr string, r taskRef) (any, error) {
 	if limit < 0 {
 		limit = 1 << 40
 	}
-	v, err := readResult(resp.Body, limit)
+	v, err := readResult(resp.Body, limit, buf)
 	// Read to the end, so that the connection is kept for the next fetch.
 	io.Copy(io.Discard, resp.Body)
 	return v, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 )
 
 // The binary form of an array, for moving blocks between processes: the bytes "nd", a
@@ -41,6 +42,14 @@ func EncodedSize(a *Array) int64 { return int64(8+8*a.NDim()) + int64(a.NBytes()
 // array whose elements would take more than maxBytes (the length of the message it comes
 // in, say), so that a damaged header cannot make it allocate without bound.
 func ReadArray(r io.Reader, maxBytes int64) (*Array, error) {
+	return ReadArrayInto(r, maxBytes, nil)
+}
+
+// ReadArrayInto is ReadArray reading the elements into a buffer that buf gives for their
+// byte length (a recycled one, say: fresh memory costs page faults on first touch); the
+// array then shares it. A nil buf, or a buffer of the wrong length or alignment, means a
+// new array.
+func ReadArrayInto(r io.Reader, maxBytes int64, buf func(n int) []byte) (*Array, error) {
 	var head [8]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
 		return nil, decodeError(err)
@@ -69,6 +78,18 @@ func ReadArray(r io.Reader, maxBytes int64) (*Array, error) {
 		}
 		shape[i] = int(n)
 		size *= max(n, 1)
+	}
+	n, err := checkShape("read array", shape)
+	if err != nil {
+		return nil, err
+	}
+	if buf != nil && n > 0 {
+		if raw := buf(n * dt.Size()); len(raw) == n*dt.Size() && uintptr(unsafe.Pointer(&raw[0]))%uintptr(componentSize(dt)) == 0 {
+			if _, err := io.ReadFull(r, raw); err != nil {
+				return nil, decodeError(err)
+			}
+			return WrapBytes(dt, raw, false, shape...)
+		}
 	}
 	a, err := New(dt, shape...)
 	if err != nil {
@@ -173,4 +194,57 @@ func ReadPartial(r io.Reader, maxBytes int64) (*Partial, error) {
 		*dst = a
 	}
 	return p, nil
+}
+
+// BufferBytes returns the bytes of the memory the array's elements are in (all of its
+// buffer, not only the part a view uses), for recycling once nothing refers to the array
+// or any view of it.
+func (a *Array) BufferBytes() []byte {
+	var p unsafe.Pointer
+	var n int
+	switch b := a.data.(type) {
+	case []bool:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), cap(b)
+	case []int8:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), cap(b)
+	case []uint8:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), cap(b)
+	case []int16:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 2*cap(b)
+	case []uint16:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 2*cap(b)
+	case []int32:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 4*cap(b)
+	case []uint32:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 4*cap(b)
+	case []float32:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 4*cap(b)
+	case []int64:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
+	case []uint64:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
+	case []float64:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
+	case []complex64:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
+	case []complex128:
+		p, n = unsafe.Pointer(unsafe.SliceData(b)), 16*cap(b)
+	default:
+		return nil
+	}
+	if p == nil || n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(p), n)
+}
+
+// SharesMemory reports whether the elements of a and b lie in overlapping memory (one is
+// a view of the other, or both of a third), as NumPy's shares_memory.
+func SharesMemory(a, b *Array) bool {
+	x, y := a.BufferBytes(), b.BufferBytes()
+	if len(x) == 0 || len(y) == 0 {
+		return false
+	}
+	x0, y0 := uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&y[0]))
+	return x0 < y0+uintptr(len(y)) && y0 < x0+uintptr(len(x))
 }

@@ -134,3 +134,29 @@ func FuzzReadArray(f *testing.F) {
 		_, _ = ReadPartial(bytes.NewReader(data), int64(len(data)))
 	})
 }
+
+// ReadArrayInto reads into the buffer it is given (and the array shares it); a buffer of
+// the wrong size is not used. SharesMemory tells views from copies.
+func TestReadArrayIntoAndSharesMemory(t *testing.T) {
+	a, _ := Arange(Float64, 0, 12, 1)
+	var enc bytes.Buffer
+	WriteArray(&enc, a)
+	raw := enc.Bytes()
+	pool := make([]byte, 96)
+	got, err := ReadArrayInto(bytes.NewReader(raw), int64(len(raw)), func(n int) []byte { return pool[:n] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(false), a.Bytes(false)) || &got.BufferBytes()[0] != &pool[0] {
+		t.Error("the array is not the given buffer's contents")
+	}
+	other, err := ReadArrayInto(bytes.NewReader(raw), int64(len(raw)), func(n int) []byte { return make([]byte, n+1) })
+	if err != nil || !bytes.Equal(other.Bytes(false), a.Bytes(false)) {
+		t.Errorf("with a wrong-sized buffer: %v", err)
+	}
+	view, _ := got.Index(Slice(3, 9, 2))
+	copied := view.Copy()
+	if !SharesMemory(view, got) || SharesMemory(copied, got) || SharesMemory(other, got) {
+		t.Error("SharesMemory: want true for a view, false for copies")
+	}
+}

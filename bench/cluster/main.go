@@ -28,6 +28,7 @@ func main() {
 	limit := flag.String("memory-limit", "1GB", "memory limit per worker")
 	rounds := flag.Int("rounds", 3, "runs of the workload (the best is reported)")
 	trivial := flag.Int("trivial", 0, "also time a sum over this many one-element chunks (per-task overhead)")
+	transfer := flag.Bool("transfer", false, "also time a rechunk of x to column strips and their sums (blocks move between workers)")
 	profile := flag.String("cpuprofile", "", "write the client's CPU profile (of the trivial run) here")
 	flag.Parse()
 	lim, err := sched.ParseBytes(*limit)
@@ -62,6 +63,19 @@ func main() {
 	head, _ := res.IndexString(":3")
 	fmt.Printf("tutorial %dx%d chunks %d: first %.3f s, best of %d %.3f s (z[:3] = %v)\n", *n, *n, *chunk, first.Seconds(), *rounds, best.Seconds(), head)
 
+	if *transfer {
+		x := rng.Random([]int{*n, *n}, darray.ChunkSize(*chunk, *chunk))
+		s := x.CumSum(1).Rechunk(darray.ChunkSize(*n, *chunk/4)).Sum(darray.Axis(0))
+		best := time.Duration(1 << 62)
+		for range *rounds {
+			t := time.Now()
+			if _, err := s.Compute(ctx, exec); err != nil {
+				log.Fatal(err)
+			}
+			best = min(best, time.Since(t))
+		}
+		fmt.Printf("transfer: cumsum along rows of %dx%d from %d² blocks to %d-column strips and sum: best of %d %.3f s\n", *n, *n, *chunk, *chunk/4, *rounds, best.Seconds())
+	}
 	if *trivial > 0 {
 		ones := darray.Ones([]int{*trivial}, nd.Float64, darray.ChunkSize(1))
 		g, _ := darray.Graph(ones.Sum())
