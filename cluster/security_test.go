@@ -19,6 +19,7 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/cluster"
+	"github.com/nats-io/nkeys"
 )
 
 // testPKI writes a CA and a certificate it signed for 127.0.0.1 (server and client use)
@@ -134,4 +135,35 @@ func TestPlainTextToRemoteRefused(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "plain text") {
 		t.Errorf("with Insecure: got %v, want a connection error, not a refusal", err)
 	}
+}
+
+// A server that admits NKey users only refuses a client without the seed and serves one
+// with it.
+func TestNKeyCredentials(t *testing.T) {
+	user, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := user.PublicKey()
+	seed, _ := user.Seed()
+	seedFile := filepath.Join(t.TempDir(), "user.nk")
+	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := cluster.StartServer(cluster.ServerOptions{NKeys: []string{pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: srv.URL()}}); err == nil {
+		c.Close()
+		t.Error("connected without the NKey")
+	}
+	c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: srv.URL(), Security: cluster.Security{NKeyFile: seedFile}}})
+	if err != nil {
+		t.Fatalf("with the NKey: %v", err)
+	}
+	c.Close()
 }

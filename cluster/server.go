@@ -30,6 +30,7 @@ type ServerOptions struct {
 	// signed by (mutual TLS). User and Password, if set, are required of every client.
 	CertFile, KeyFile, CAFile string
 	User, Password            string
+	NKeys                     []string // public NKeys of the users allowed in (instead of a password)
 
 	// Clustering: a name shared by the nodes, this node's name, its route port and the
 	// routes of the others (nats-route://host:port).
@@ -53,6 +54,9 @@ func StartServer(o ServerOptions) (*Server, error) {
 	opts := &server.Options{
 		Host: o.Host, Port: o.Port, JetStream: true, StoreDir: dir, ServerName: o.NodeName,
 		NoSigs: true, NoLog: true, MaxPayload: 8 << 20, Username: o.User, Password: o.Password,
+	}
+	for _, k := range o.NKeys {
+		opts.Nkeys = append(opts.Nkeys, &server.NkeyUser{Nkey: k})
 	}
 	if o.CertFile != "" {
 		cfg, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: o.CertFile, KeyFile: o.KeyFile, CaFile: o.CAFile, Verify: o.CAFile != ""})
