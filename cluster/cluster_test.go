@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -185,4 +186,20 @@ func TestWorkerKilledMidRun(t *testing.T) {
 	if lc.Restarts() == 0 {
 		t.Error("no worker was restarted")
 	}
+}
+
+// startWorkers runs n workers in this process until the returned function stops them.
+func startWorkers(ctx context.Context, t *testing.T, n int, o cluster.WorkerOptions) (stop func()) {
+	wctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := cluster.RunWorker(wctx, o); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	return func() { cancel(); wg.Wait() }
 }

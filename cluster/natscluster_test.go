@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -56,18 +55,7 @@ func serverLostRound(t *testing.T) {
 	co := cluster.ConnectOptions{URL: strings.Join(urls, ","), Replicas: 3}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	wctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: co}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	defer func() { stop(); wg.Wait() }()
+	defer startWorkers(ctx, t, 2, cluster.WorkerOptions{ConnectOptions: co})()
 	c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: co, DeadAfter: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/sched"
 )
 
 // A task's result travels (and is spilled) as one kind byte, then: 'a' an array in nd's
@@ -60,22 +61,9 @@ func readResult(r io.Reader, maxBytes int64, buf func(int) []byte) (any, error) 
 	return nil, fmt.Errorf("result of unknown kind %q", kind[0])
 }
 
-// sizeOf is the memory a result holds.
-func sizeOf(v any) int64 {
-	switch x := v.(type) {
-	case *nd.Array:
-		return int64(x.NBytes())
-	case *nd.Partial:
-		var n int64
-		for _, a := range []*nd.Array{x.Count, x.Value, x.M2, x.Index} {
-			if a != nil {
-				n += int64(a.NBytes())
-			}
-		}
-		return n
-	}
-	return 64
-}
+// sizeOf is the memory a result holds, as the local scheduler counts it (a small
+// amount for results that are not arrays, so that they are counted at all).
+func sizeOf(v any) int64 { return max(sched.SizeOf(v), 64) }
 
 func init() {
 	gob.Register(int64(0))

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -85,18 +84,7 @@ func TestTLSAndCredentialsRequired(t *testing.T) {
 		}
 	}
 
-	wctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: good}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	defer func() { stop(); wg.Wait() }()
+	defer startWorkers(ctx, t, 2, cluster.WorkerOptions{ConnectOptions: good})()
 	c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: good})
 	if err != nil {
 		t.Fatal(err)

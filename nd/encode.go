@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"unsafe"
 )
 
@@ -200,42 +201,12 @@ func ReadPartial(r io.Reader, maxBytes int64) (*Partial, error) {
 // buffer, not only the part a view uses), for recycling once nothing refers to the array
 // or any view of it.
 func (a *Array) BufferBytes() []byte {
-	var p unsafe.Pointer
-	var n int
-	switch b := a.data.(type) {
-	case []bool:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), cap(b)
-	case []int8:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), cap(b)
-	case []uint8:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), cap(b)
-	case []int16:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 2*cap(b)
-	case []uint16:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 2*cap(b)
-	case []int32:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 4*cap(b)
-	case []uint32:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 4*cap(b)
-	case []float32:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 4*cap(b)
-	case []int64:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
-	case []uint64:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
-	case []float64:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
-	case []complex64:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 8*cap(b)
-	case []complex128:
-		p, n = unsafe.Pointer(unsafe.SliceData(b)), 16*cap(b)
-	default:
+	v := reflect.ValueOf(a.data)
+	n := v.Cap() * int(v.Type().Elem().Size())
+	if n == 0 {
 		return nil
 	}
-	if p == nil || n == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(p), n)
+	return unsafe.Slice((*byte)(v.UnsafePointer()), n)
 }
 
 // SharesMemory reports whether the elements of a and b lie in overlapping memory (one is

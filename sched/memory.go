@@ -104,8 +104,9 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// sizeOf is the memory a result holds.
-func sizeOf(v any) int64 {
+// SizeOf is the memory a task's result holds: an array's elements, a partial reduction
+// state's arrays; 0 for anything else.
+func SizeOf(v any) int64 {
 	switch x := v.(type) {
 	case *nd.Array:
 		return int64(x.NBytes())
@@ -258,7 +259,7 @@ func (s *spillStore) write(key string, v any) (*spillMeta, error) {
 			err = cerr
 		}
 	}
-	size := sizeOf(v)
+	size := SizeOf(v)
 	if err != nil {
 		os.Remove(path)
 		return nil, fmt.Errorf("spilling %s (%s) to %s: %w", key, formatBytes(size), path, err)

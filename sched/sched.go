@@ -587,7 +587,7 @@ func (s *state) execute(t, w int) {
 	}
 	s.results[t] = result
 	s.done[t] = true
-	s.sizes[t] = sizeOf(result)
+	s.sizes[t] = SizeOf(result)
 	s.held += s.sizes[t]
 	s.notePeak()
 	s.left--

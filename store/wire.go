@@ -34,25 +34,31 @@ func encodeLocation(v any) ([]byte, error) {
 func (z *Zarr) MarshalBinary() ([]byte, error) { return encodeLocation(zarrLocation{z.KV, z.Path}) }
 
 // UnmarshalBinary opens the array again from its store and path.
-func (z *Zarr) UnmarshalBinary(data []byte) error {
+func (z *Zarr) UnmarshalBinary(data []byte) (err error) {
+	z.KV, z.Path, err = decodeZarrLocation(data)
+	if err != nil {
+		return err
+	}
+	return z.load()
+}
+
+func decodeZarrLocation(data []byte) (KV, string, error) {
 	var loc zarrLocation
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&loc); err != nil {
-		return fmt.Errorf("zarr array: %w", err)
+		return nil, "", fmt.Errorf("zarr array: %w", err)
 	}
-	z.KV, z.Path = loc.KV, loc.Path
-	return z.load()
+	return loc.KV, loc.Path, nil
 }
 
 // MarshalBinary gives the array's store and path.
 func (z *Zarr3) MarshalBinary() ([]byte, error) { return encodeLocation(zarrLocation{z.KV, z.Path}) }
 
 // UnmarshalBinary opens the array again from its store and path.
-func (z *Zarr3) UnmarshalBinary(data []byte) error {
-	var loc zarrLocation
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&loc); err != nil {
-		return fmt.Errorf("zarr array: %w", err)
+func (z *Zarr3) UnmarshalBinary(data []byte) (err error) {
+	z.KV, z.Path, err = decodeZarrLocation(data)
+	if err != nil {
+		return err
 	}
-	z.KV, z.Path = loc.KV, loc.Path
 	return z.load()
 }
 
