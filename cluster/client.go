@@ -772,11 +772,11 @@ func (r *run) handleDone(d doneMsg) error {
 	r.finished++
 	task := &r.g.Tasks[d.T]
 	if r.progress != nil {
-		r.progress.TaskDone(task, d.End.Sub(d.Start))
+		r.progress.TaskDone(task, time.Duration(d.End-d.Start))
 	}
 	if r.observer != nil {
 		r.observer.TaskDone(sched.TaskEvent{Computation: r.id, Task: task, Op: task.Op, Worker: r.workerIndex(d.Worker),
-			Start: d.Start, End: d.End, Bytes: d.Bytes})
+			Start: time.Unix(0, d.Start), End: time.Unix(0, d.End), Bytes: d.Bytes})
 	}
 	for _, u := range r.users[d.T] {
 		us := &r.tasks[u]

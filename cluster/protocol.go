@@ -82,8 +82,8 @@ type doneMsg struct {
 	T       int
 	Worker  string
 	Bytes   int64
-	Start   time.Time
-	End     time.Time
+	Start   int64  // when the task started and ended, in Unix nanoseconds (cheaper to
+	End     int64  // encode than times)
 	Err     string // the task failed
 	Missing []int  // deps that could not be fetched (their holder is gone): the task did not run
 }

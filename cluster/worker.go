@@ -381,9 +381,9 @@ func (w *worker) run(tm taskMsg) {
 	if over {
 		return // a copy of a task that arrived after its computation ended
 	}
-	d := doneMsg{C: tm.C, T: tm.T, Worker: w.id, Start: time.Now()}
+	d := doneMsg{C: tm.C, T: tm.T, Worker: w.id, Start: time.Now().UnixNano()}
 	defer func() {
-		d.End = time.Now()
+		d.End = time.Now().UnixNano()
 		if d.Err != "" {
 			w.mu.Lock()
 			w.failed[ref] = d.Err
@@ -421,7 +421,7 @@ func (w *worker) run(tm taskMsg) {
 		w.buffers.recycle(received, nil)
 		return
 	}
-	d.Start = time.Now()
+	d.Start = time.Now().UnixNano()
 	// A task still running after a moment is announced at once, not at the next beat: if
 	// it kills its worker, the clients know which task to blame.
 	announce := time.AfterFunc(50*time.Millisecond, w.beat)
@@ -463,24 +463,14 @@ func newLease(msg jetstream.Msg, every time.Duration, tasks int) *lease {
 	return l
 }
 
-// done counts one task finished; the last one acknowledges the message, waiting for
-// JetStream to confirm (and trying again: an acknowledgement lost with a server would
-// leave the message to be delivered again, ack wait later).
+// done counts one task finished; the last one acknowledges the message. (An
+// acknowledgement lost with a NATS server leaves the message to come again after the ack
+// wait: the worker then finds its tasks done and acknowledges it again.)
 func (l *lease) done() {
-	if l.left.Add(-1) != 0 {
-		return
+	if l.left.Add(-1) == 0 {
+		close(l.stop)
+		l.msg.Ack()
 	}
-	close(l.stop)
-	go func() { // (not holding up the thread)
-		for range 5 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			err := l.msg.DoubleAck(ctx)
-			cancel()
-			if err == nil {
-				return
-			}
-		}
-	}()
 }
 
 // graph returns a computation's graph, fetched and decoded once.
