@@ -366,9 +366,14 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 	if err := graph.EncodeGraph(&buf, g); err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
+	// Right after a NATS server is lost the bucket may have no leader for a moment: retry.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := c.graphs.PutBytes(ctx, r.comp, buf.Bytes()); err != nil {
+	err := retry(ctx, func(actx context.Context) error {
+		_, err := c.graphs.PutBytes(actx, r.comp, buf.Bytes())
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("cluster: store graph: %w", err)
 	}
 	r.recount()
@@ -456,6 +461,7 @@ func (r *run) loop(ctx context.Context) ([][]any, error) {
 			Workers: r.threads(), Limit: -1, Graph: r.g})
 	}
 	err := r.drive(ctx)
+	r.sampleMemory() // at least one sample, however short the computation
 	if r.progress != nil {
 		r.progress.Finish(err)
 	}
@@ -478,7 +484,8 @@ func (r *run) loop(ctx context.Context) ([][]any, error) {
 	return out, nil
 }
 
-// sampleMemory reports the memory the live workers hold, from their heartbeats.
+// sampleMemory reports the memory the live workers hold, each and in all, from their
+// heartbeats.
 func (r *run) sampleMemory() {
 	if r.observer == nil {
 		return
@@ -489,6 +496,7 @@ func (r *run) sampleMemory() {
 			m.Held += w.Held
 			m.Spilled += w.Spilled
 			m.Limit += w.Limit
+			m.Workers = append(m.Workers, sched.WorkerMemory{Worker: w.ID, Held: w.Held, Spilled: w.Spilled, Limit: w.Limit})
 		}
 	}
 	r.observer.Memory(m)

@@ -3,7 +3,9 @@ package cluster_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"strconv"
 	"sync"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/cluster"
+	"github.com/darray-go/darray/dashboard"
 	"github.com/darray-go/darray/nd"
 )
 
@@ -202,4 +205,48 @@ func startWorkers(ctx context.Context, t *testing.T, n int, o cluster.WorkerOpti
 		}()
 	}
 	return func() { cancel(); wg.Wait() }
+}
+
+// A LocalCluster's dashboard shows its computations: every task, run by both workers, and
+// each worker's memory.
+func TestLocalClusterDashboard(t *testing.T) {
+	ctx := context.Background()
+	lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc.Close()
+	a := workloads()["tutorial"]
+	g, _ := darray.Graph(a)
+	if _, err := a.Compute(ctx, darray.WithExecutor(lc.Client())); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(lc.DashboardURL() + "api/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st dashboard.Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Computations) != 1 || st.Computations[0].Done != len(g.Tasks) || st.Computations[0].State != "done" {
+		t.Fatalf("dashboard computations %+v, want one done with %d tasks", st.Computations, len(g.Tasks))
+	}
+	workers := map[int]bool{}
+	for _, r := range st.Stream {
+		workers[r.Worker] = true
+	}
+	if len(workers) != 2 {
+		t.Errorf("task stream shows %d workers, want 2", len(workers))
+	}
+	seen := map[string]bool{}
+	for _, s := range st.Memory[st.Computations[0].ID] {
+		for _, w := range s.Workers {
+			seen[w.Worker] = true
+		}
+	}
+	if len(seen) != 2 {
+		t.Errorf("memory samples name %d workers, want 2", len(seen))
+	}
 }

@@ -127,9 +127,10 @@ type TaskRun struct {
 
 // Sample is the memory a computation held at a time (seconds since the dashboard started).
 type Sample struct {
-	T       float64 `json:"t"`
-	Held    int64   `json:"held"`
-	Spilled int64   `json:"spilled"`
+	T       float64              `json:"t"`
+	Held    int64                `json:"held"`
+	Spilled int64                `json:"spilled"`
+	Workers []sched.WorkerMemory `json:"workers,omitempty"` // per worker process, on a cluster
 }
 
 // TaskError is a failed task.
@@ -240,7 +241,7 @@ func (d *Dashboard) Memory(m sched.MemorySample) {
 		return
 	}
 	c.lastMem = m.At
-	c.memory = append(c.memory, Sample{T: d.since(m.At), Held: m.Held, Spilled: m.Spilled})
+	c.memory = append(c.memory, Sample{T: d.since(m.At), Held: m.Held, Spilled: m.Spilled, Workers: m.Workers})
 	if len(c.memory) > memoryLength { // keep every other sample: the picture stays whole
 		thin := c.memory[:0]
 		for i, s := range c.memory {

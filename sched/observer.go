@@ -48,6 +48,15 @@ type MemorySample struct {
 	Held        int64 // results in memory plus running tasks' working sets
 	Spilled     int64 // results on disk now
 	Limit       int64
+	Workers     []WorkerMemory // per worker process, on a cluster (nil locally)
+}
+
+// WorkerMemory is what one worker process of a cluster holds.
+type WorkerMemory struct {
+	Worker  string `json:"worker"`
+	Held    int64  `json:"held"`
+	Spilled int64  `json:"spilled"`
+	Limit   int64  `json:"limit"`
 }
 
 // MemoryInterval is the least time between two memory samples of a computation.
