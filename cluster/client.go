@@ -446,7 +446,7 @@ func (r *run) recount() {
 }
 
 func (r *run) loop(ctx context.Context) ([][]any, error) {
-	r.id = uint64(time.Now().UnixNano())
+	r.id = sched.NewComputationID()
 	var bytesTotal int64
 	ops := map[string]int{}
 	for i := range r.g.Tasks {

@@ -233,6 +233,9 @@ func TestLocalClusterDashboard(t *testing.T) {
 	if len(st.Computations) != 1 || st.Computations[0].Done != len(g.Tasks) || st.Computations[0].State != "done" {
 		t.Fatalf("dashboard computations %+v, want one done with %d tasks", st.Computations, len(g.Tasks))
 	}
+	if id := st.Computations[0].ID; id >= 1<<53 {
+		t.Errorf("computation ID %d is beyond what the page's JavaScript numbers hold exactly", id)
+	}
 	workers := map[int]bool{}
 	for _, r := range st.Stream {
 		workers[r.Worker] = true

@@ -64,3 +64,7 @@ const MemoryInterval = 10 * time.Millisecond
 
 // computationIDs numbers computations in this process.
 var computationIDs atomic.Uint64
+
+// NewComputationID numbers a computation for observers, uniquely in this process (other
+// executors share the numbering: small numbers, safe in JavaScript).
+func NewComputationID() uint64 { return computationIDs.Add(1) }

@@ -126,7 +126,7 @@ func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 		defer holdGCLimit(s.limit)()
 	}
 	if s.observer = opt.Observer; s.observer != nil {
-		s.id = computationIDs.Add(1)
+		s.id = NewComputationID()
 		ops := map[string]int{}
 		for i := range g.Tasks {
 			ops[g.Tasks[i].Op]++
