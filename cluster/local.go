@@ -79,7 +79,7 @@ func MaybeRunWorker() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	err := RunWorker(ctx, WorkerOptions{ConnectOptions: ConnectOptions{URL: s.URL}, Threads: s.Threads,
-		MemoryLimit: s.MemoryLimit, SpillDir: s.SpillDir})
+		MemoryLimit: s.MemoryLimit, SpillDir: s.SpillDir, WholeProcess: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "darray worker:", err)
 		os.Exit(1)

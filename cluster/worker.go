@@ -41,6 +41,9 @@ type WorkerOptions struct {
 	HeartbeatInterval            time.Duration // 0 is HeartbeatInterval
 	// Ready, if set, is called once the worker is taking tasks, with its ID.
 	Ready func(id string)
+	// WholeProcess says the worker is all this process does (a LocalCluster's worker, the
+	// darray worker command): its garbage collector is then tuned to the memory limit.
+	WholeProcess bool
 }
 
 func (o *WorkerOptions) defaults() {
@@ -133,27 +136,17 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		running: map[taskRef]bool{}, failed: map[taskRef]string{}, ended: map[string]bool{}, owners: map[string]string{}, seen: map[string]time.Time{}, cache: map[string]*graphEntry{}, started: time.Now(),
 	}
 	defer w.store.close()
-	// The garbage collector works against the memory limit rather than after every
-	// doubling of a small heap: a worker's garbage is mostly messages and small blocks, and
-	// collecting them often costs more than the memory they hold.
-	debug.SetMemoryLimit(int64(0.8 * float64(o.MemoryLimit)))
-	debug.SetGCPercent(400)
-
-	ln, err := net.Listen("tcp", o.Listen)
+	if o.WholeProcess {
+		// The garbage collector works against the memory limit rather than after every
+		// doubling of a small heap: a worker's garbage is mostly messages and small
+		// blocks, and collecting them often costs more than the memory they hold.
+		debug.SetMemoryLimit(int64(0.8 * float64(o.MemoryLimit)))
+		debug.SetGCPercent(400)
+	}
+	srv, err := w.serveData(serverTLS)
 	if err != nil {
-		return fmt.Errorf("cluster: worker data server: %w", err)
+		return err
 	}
-	scheme := "http://"
-	if serverTLS != nil {
-		scheme = "https://"
-		ln = tls.NewListener(ln, serverTLS)
-	}
-	w.addr = scheme + ln.Addr().String()
-	if o.Advertise != "" {
-		w.addr = scheme + o.Advertise
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(w.serveChunk), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
 	defer srv.Close()
 
 	if err := w.subscribe(); err != nil {
@@ -171,38 +164,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	ctx, writeOff := context.WithCancelCause(ctx)
 	defer writeOff(nil)
 	var tasks sync.WaitGroup
-	cc, err := cons.Consume(func(msg jetstream.Msg) {
-		var batch taskBatch
-		if json.Unmarshal(msg.Data(), &batch) != nil || len(batch.Tasks) == 0 {
-			msg.Term() // not ours to run: never deliver it again
-			return
-		}
-		if batch.V != ProtocolVersion {
-			// A client of another darray version: tell it so, and run nothing of it.
-			for _, tm := range batch.Tasks {
-				data, _ := json.Marshal(doneMsg{C: tm.C, T: tm.T, Worker: id, Err: fmt.Sprintf("cluster: worker %s speaks %q, its client %q: run the same darray version on both sides", id, ProtocolVersion, batch.V)})
-				nc.Publish(n.done(tm.Client), data)
-			}
-			msg.Term()
-			return
-		}
-		l := newLease(msg, o.AckWait/3, len(batch.Tasks))
-		for _, tm := range batch.Tasks {
-			w.waitForRoom(ctx)
-			tasks.Add(1)
-			go func() {
-				defer tasks.Done()
-				defer func() { <-w.slots }()
-				w.run(tm)
-				l.done()
-			}()
-		}
-	}, jetstream.PullMaxMessages(o.Threads+1), jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second),
-		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-			if errors.Is(err, jetstream.ErrConsumerDeleted) {
-				writeOff(errWrittenOff)
-			}
-		}))
+	cc, err := w.consume(ctx, cons, &tasks, func() { writeOff(errWrittenOff) })
 	if err != nil {
 		return fmt.Errorf("cluster: worker queue: %w", err)
 	}
@@ -226,6 +188,69 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 
 // errWrittenOff ends a worker whose queue a client deleted, taking it for dead.
 var errWrittenOff = errors.New("cluster: this worker was taken for dead by a client (its queue is gone): starting over")
+
+// serveData starts the HTTP(S) server other workers and clients fetch results from.
+func (w *worker) serveData(serverTLS *tls.Config) (*http.Server, error) {
+	ln, err := net.Listen("tcp", w.o.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: worker data server: %w", err)
+	}
+	scheme := "http://"
+	if serverTLS != nil {
+		scheme = "https://"
+		ln = tls.NewListener(ln, serverTLS)
+	}
+	w.addr = scheme + ln.Addr().String()
+	if w.o.Advertise != "" {
+		w.addr = scheme + w.o.Advertise
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(w.serveChunk), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv, nil
+}
+
+// consume takes task messages from the worker's queue and runs each of their tasks on a
+// thread of its own as threads free up; writtenOff is called if the queue is deleted.
+func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *sync.WaitGroup, writtenOff func()) (jetstream.ConsumeContext, error) {
+	return cons.Consume(func(msg jetstream.Msg) {
+		var batch taskBatch
+		if json.Unmarshal(msg.Data(), &batch) != nil || len(batch.Tasks) == 0 {
+			msg.Term() // not ours to run: never deliver it again
+			return
+		}
+		if batch.V != ProtocolVersion {
+			w.refuse(batch)
+			msg.Term()
+			return
+		}
+		l := newLease(msg, w.o.AckWait/3, len(batch.Tasks))
+		for _, tm := range batch.Tasks {
+			w.waitForRoom(ctx)
+			tasks.Add(1)
+			go func() {
+				defer tasks.Done()
+				defer func() { <-w.slots }()
+				w.run(tm)
+				l.done()
+			}()
+		}
+	}, jetstream.PullMaxMessages(w.o.Threads+1), jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			if errors.Is(err, jetstream.ErrConsumerDeleted) {
+				writtenOff()
+			}
+		}))
+}
+
+// refuse answers the tasks of a client of another darray version with an error naming
+// both versions, and runs none of them.
+func (w *worker) refuse(batch taskBatch) {
+	for _, tm := range batch.Tasks {
+		data, _ := json.Marshal(doneMsg{C: tm.C, T: tm.T, Worker: w.id,
+			Err: fmt.Sprintf("cluster: worker %s speaks %q, its client %q: run the same darray version on both sides", w.id, ProtocolVersion, batch.V)})
+		w.nc.Publish(w.n.done(tm.Client), data)
+	}
+}
 
 // waitForRoom blocks until a thread is free and the results held are under the pause
 // fraction of the limit (or nothing runs that could bring them down).

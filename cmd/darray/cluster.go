@@ -149,6 +149,6 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	wctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	return cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: sf.connect(*url), Threads: *threads, MemoryLimit: limit,
-		Listen: *listen, Advertise: *advertise, SpillDir: *spill,
+		Listen: *listen, Advertise: *advertise, SpillDir: *spill, WholeProcess: true,
 		Ready: func(id string) { fmt.Fprintf(stderr, "darray worker %s: joined %s\n", id, *url) }})
 }
