@@ -3,6 +3,7 @@
 # memory limit each: darray (LocalCluster over NATS JetStream) and dask.distributed, one
 # after the other, plus each side's per-task time on a sum over 10,000 one-element chunks.
 # Usage: bash bench/cluster.sh [N] [ROUNDS]   (N defaults to 10000; 100000 takes minutes for dask)
+# Needs Debian's python3-distributed (apt-get install -y python3-distributed) for dask's side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
