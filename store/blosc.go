@@ -296,8 +296,10 @@ func unshuffleBytes(dst, src []byte, typesize int) {
 	case 8: // the common case (float64, int64): gather each element's bytes into one word
 		c0, c1, c2, c3 := src[:n], src[n:2*n], src[2*n:3*n], src[3*n:4*n]
 		c4, c5, c6, c7 := src[4*n:5*n], src[5*n:6*n], src[6*n:7*n], src[7*n:8*n]
+		c1, c2, c3, c4, c5, c6, c7 = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)], c4[:len(c0)], c5[:len(c0)], c6[:len(c0)], c7[:len(c0)]
+		out := dst[:8*len(c0)] // (the re-slices let the compiler drop most bounds checks)
 		for j := range c0 {
-			binary.LittleEndian.PutUint64(dst[j*8:], uint64(c0[j])|uint64(c1[j])<<8|uint64(c2[j])<<16|uint64(c3[j])<<24|
+			binary.LittleEndian.PutUint64(out[j*8:], uint64(c0[j])|uint64(c1[j])<<8|uint64(c2[j])<<16|uint64(c3[j])<<24|
 				uint64(c4[j])<<32|uint64(c5[j])<<40|uint64(c6[j])<<48|uint64(c7[j])<<56)
 		}
 	case 4:
