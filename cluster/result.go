@@ -65,10 +65,6 @@ func readResult(r io.Reader, maxBytes int64, buf func(int) []byte) (any, error) 
 // amount for results that are not arrays, so that they are counted at all).
 func sizeOf(v any) int64 { return max(sched.SizeOf(v), 64) }
 
-func init() {
-	gob.Register(int64(0))
-}
-
 // bufferPool keeps the buffers of blocks received from other workers for the next ones:
 // a block received into fresh memory costs a page fault every 4 KB, which made half of
 // dask.distributed's time in the tutorial workload.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -65,6 +64,7 @@ type run struct {
 	started   time.Time
 	progress  sched.Progress
 	observer  sched.Observer
+	lanes     map[string]int // worker -> its lane in the observer's task stream
 	// lastReconcile is when reconcile last asked the workers.
 	lastReconcile time.Time
 	stats         *sched.Stats
@@ -86,7 +86,7 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 	r := &run{
 		c: c, g: g, tasks: make([]taskState, len(g.Tasks)), users: make([][]int32, len(g.Tasks)),
 		output: make([]bool, len(g.Tasks)), results: map[int]any{}, load: map[string]int{},
-		release: map[string][]int{}, outbox: map[string][]taskMsg{}, fetched: make(chan fetchResult, 64), started: time.Now(),
+		release: map[string][]int{}, outbox: map[string][]taskMsg{}, lanes: map[string]int{}, fetched: make(chan fetchResult, 64), started: time.Now(),
 	}
 	r.comp = c.id + "-" + strconv.FormatUint(clientSeq.Add(1), 36)
 	for i := range g.Tasks {
@@ -616,15 +616,16 @@ func (r *run) flushReleases() {
 	}
 }
 
+// workerIndex is the worker's lane in the observer's task stream: workers are numbered
+// in the order they first complete a task of the computation, so lanes stay put as
+// workers join.
 func (r *run) workerIndex(id string) int {
-	ids := make([]string, 0, 8)
-	r.c.mu.Lock()
-	for w := range r.c.workers {
-		ids = append(ids, w)
+	i, ok := r.lanes[id]
+	if !ok {
+		i = len(r.lanes)
+		r.lanes[id] = i
 	}
-	r.c.mu.Unlock()
-	sort.Strings(ids)
-	return sort.SearchStrings(ids, id)
+	return i
 }
 
 // startFetch brings an output's result to the client.

@@ -114,5 +114,5 @@ func (s Security) tlsConfigs() (server, client *tls.Config, err error) {
 
 // dataClient is the HTTP client that fetches chunks from workers.
 func dataClient(cfg *tls.Config) *http.Client {
-	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, TLSClientConfig: cfg, ForceAttemptHTTP2: false}}
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, TLSClientConfig: cfg}}
 }

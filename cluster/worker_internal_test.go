@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -56,5 +57,17 @@ func TestChunkStoreSpills(t *testing.T) {
 	s.dropComputation("c")
 	if held, spilled := s.usage(); held != 0 || spilled != 0 {
 		t.Errorf("after dropping: held %d, spilled %d", held, spilled)
+	}
+}
+
+// Results that are not arrays (the byte counts storage writers return) travel too.
+func TestOtherResultsTravel(t *testing.T) {
+	var buf bytes.Buffer
+	if err := writeResult(&buf, int64(4096)); err != nil {
+		t.Fatal(err)
+	}
+	v, err := readResult(&buf, 1<<20, nil)
+	if err != nil || v != any(int64(4096)) {
+		t.Errorf("read back %v (%T), %v", v, v, err)
 	}
 }
