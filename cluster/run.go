@@ -330,18 +330,7 @@ func (r *run) assign() error {
 	room := func(id string) int { return 2*workers[id] + prefetch - r.load[id] }
 	for r.ready.Len() > 0 {
 		t := int(r.ready.ids[0])
-		best, bestBytes := "", int64(-1)
-		held := map[string]int64{}
-		for _, d := range r.g.Tasks[t].Deps {
-			for _, h := range r.tasks[d].holders {
-				held[h] += r.g.Tasks[d].Bytes
-			}
-		}
-		for id, b := range held {
-			if _, ok := workers[id]; ok && (b > bestBytes || (b == bestBytes && room(id) > room(best))) {
-				best, bestBytes = id, b
-			}
-		}
+		best := r.holder(t, workers, room)
 		if best != "" && room(best) <= 0 {
 			// The task waits for the worker holding its inputs, unless another would go
 			// idle meanwhile: then moving the inputs is cheaper than waiting.
@@ -362,11 +351,7 @@ func (r *run) assign() error {
 			}
 		}
 		if best == "" {
-			for id := range workers {
-				if room(id) > 0 && (best == "" || room(id) > room(best) || (room(id) == room(best) && id < best)) {
-					best = id
-				}
-			}
+			best = leastLoaded(workers, room)
 		}
 		if best == "" {
 			return nil // everyone is busy
@@ -379,6 +364,39 @@ func (r *run) assign() error {
 		r.queue(t, best)
 	}
 	return nil
+}
+
+// holder is the live worker holding the most bytes of task t's inputs ("" for a task
+// without inputs, or whose inputs only dead workers held).
+func (r *run) holder(t int, workers map[string]int, room func(string) int) string {
+	deps := r.g.Tasks[t].Deps
+	if len(deps) == 0 {
+		return ""
+	}
+	held := map[string]int64{}
+	for _, d := range deps {
+		for _, h := range r.tasks[d].holders {
+			held[h] += r.g.Tasks[d].Bytes
+		}
+	}
+	best, bestBytes := "", int64(-1)
+	for id, b := range held {
+		if _, ok := workers[id]; ok && (b > bestBytes || (b == bestBytes && room(id) > room(best))) {
+			best, bestBytes = id, b
+		}
+	}
+	return best
+}
+
+// leastLoaded is the worker with the most room ("" when none has any).
+func leastLoaded(workers map[string]int, room func(string) int) string {
+	best := ""
+	for id := range workers {
+		if room(id) > 0 && (best == "" || room(id) > room(best) || (room(id) == room(best) && id < best)) {
+			best = id
+		}
+	}
+	return best
 }
 
 // starving reports whether a worker has fewer tasks queued than threads to run them.
