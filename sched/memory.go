@@ -209,18 +209,19 @@ func decodeSpill(raw []byte, like *spillMeta) (any, error) {
 	if kind == 'a' && n == 1 {
 		return arrays[0], nil
 	}
-	if kind == 'p' && n == 4 {
-		return &nd.Partial{Op: like.op, Axes: like.axes, Count: arrays[0], Value: arrays[1], M2: arrays[2], Index: arrays[3]}, nil
+	if kind == 'p' && n == 4 && like.partial != nil {
+		p := *like.partial // a copy keeps what the file does not hold, unexported fields too
+		p.Count, p.Value, p.M2, p.Index = arrays[0], arrays[1], arrays[2], arrays[3]
+		return &p, nil
 	}
 	return nil, errors.New("spill file of unknown kind")
 }
 
 // spillMeta keeps what a spilled partial state's file does not hold.
 type spillMeta struct {
-	path string
-	size int64
-	op   nd.ReduceOp
-	axes []int
+	path    string
+	size    int64
+	partial *nd.Partial // a partial state without its arrays
 }
 
 // spillStore writes results to a private directory, created on first use and removed,
@@ -269,7 +270,9 @@ func (s *spillStore) write(key string, v any) (*spillMeta, error) {
 	s.mu.Unlock()
 	m := &spillMeta{path: path, size: size}
 	if p, ok := v.(*nd.Partial); ok {
-		m.op, m.axes = p.Op, p.Axes
+		shell := *p
+		shell.Count, shell.Value, shell.M2, shell.Index = nil, nil, nil, nil
+		m.partial = &shell
 	}
 	return m, nil
 }
