@@ -141,14 +141,27 @@ func runBlockwise(p *BlockwiseTask, inputs []any) (any, error) {
 		return nil, fmt.Errorf("block function %q is not registered in this process", p.Func)
 	}
 	blocks := make([]*nd.Array, len(p.Inputs))
+	// Blocks made here (generated, read, assembled) go back to the buffer pool afterwards,
+	// unless the function's result is one of them or a view of one.
+	type madeHere struct {
+		block   *nd.Array
+		release func()
+	}
+	var made []madeHere
+	defer func() {
+		for _, m := range made {
+			m.release()
+		}
+	}()
 	for i := range p.Inputs {
 		asm := &p.Inputs[i]
 		if len(asm.Pieces) == 1 { // one block: no copy
-			a, err := asm.Pieces[0].values(inputs)
+			a, release, err := asm.Pieces[0].values(inputs)
 			if err != nil {
 				return nil, err
 			}
 			blocks[i] = a
+			made = append(made, madeHere{a, release})
 			continue
 		}
 		a, err := runAssemble(asm, inputs)
@@ -156,6 +169,7 @@ func runBlockwise(p *BlockwiseTask, inputs []any) (any, error) {
 			return nil, err
 		}
 		blocks[i] = a.(*nd.Array)
+		made = append(made, madeHere{blocks[i], blocks[i].Recycle})
 	}
 	out, err := fn(p.Params, blocks, p.Info)
 	if err != nil {
@@ -164,6 +178,7 @@ func runBlockwise(p *BlockwiseTask, inputs []any) (any, error) {
 	if out == nil {
 		return nil, fmt.Errorf("block function %q returned no array for block %v", p.Func, p.Info.Block)
 	}
+	made = slices.DeleteFunc(made, func(m madeHere) bool { return nd.SharesMemory(out, m.block) })
 	if !slices.Equal(out.Shape(), p.Info.BlockShape) {
 		return nil, fmt.Errorf("block function %q returned shape %s for block %v, which should be %s (give the output chunks when a function changes block shapes)",
 			p.Func, nd.ShapeString(out.Shape()), p.Info.Block, nd.ShapeString(p.Info.BlockShape))

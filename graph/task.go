@@ -207,31 +207,36 @@ func runAssemble(p *AssembleTask, inputs []any) (any, error) {
 		return nil, err
 	}
 	for _, pc := range p.Pieces {
-		v, err := pc.values(inputs)
+		v, release, err := pc.values(inputs)
 		if err != nil {
 			return nil, err
 		}
-		if err := region(out, pc.Offset, v.Shape()).Assign(v); err != nil {
+		err = region(out, pc.Offset, v.Shape()).Assign(v)
+		release()
+		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// values is the piece's part of its source.
-func (pc *Piece) values(inputs []any) (*nd.Array, error) {
+// values is the piece's part of its source. A piece computed from a source here (a
+// generator, a file) lives in a borrowed buffer: release gives it back once the caller
+// no longer needs the piece; for a piece of an input, release does nothing.
+func (pc *Piece) values(inputs []any) (a *nd.Array, release func(), err error) {
 	if pc.Source != nil {
 		e, err := pc.Source.WindowExpr(pc.Window)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return e.Eval(nil)
+		return e.EvalTransient(nil)
 	}
 	src, ok := inputs[pc.Dep].(*nd.Array)
 	if !ok {
-		return nil, fmt.Errorf("input %d is %T, not an array", pc.Dep, inputs[pc.Dep])
+		return nil, nil, fmt.Errorf("input %d is %T, not an array", pc.Dep, inputs[pc.Dep])
 	}
-	return pc.Window.Apply(src)
+	a, err = pc.Window.Apply(src)
+	return a, func() {}, err
 }
 
 // region views the box of out starting at offset with the given shape.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/darray-go/darray/linalg/internal/gemm"
 	"github.com/darray-go/darray/nd"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -102,11 +103,13 @@ func (sp Spec) Eval(ops ...*nd.Array) (*nd.Array, error) {
 	}
 	cast := make([]*nd.Array, len(ops))
 	for i, a := range ops {
-		c, err := a.AsType(work)
-		if err != nil {
-			return nil, err
+		if a.DType() != work {
+			var err error
+			if a, err = a.AsType(work); err != nil {
+				return nil, err
+			}
 		}
-		cast[i] = c.Contiguous()
+		cast[i] = a.Contiguous()
 	}
 	out, err := evalTyped(sp, work, size, cast)
 	if err != nil {
@@ -398,6 +401,10 @@ func outStride(shape []int, d int) int {
 
 func gemm64(m, n, k int, a, b, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	if gemm.Fast() {
+		gemm.Dgemm(m, n, k, a, k, b, n, c, n)
 		return
 	}
 	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,

@@ -366,3 +366,25 @@ func TestWhereAndClip(t *testing.T) {
 		}
 	}
 }
+
+// Sums along an axis of length one (a blocked product sums one block per step this way)
+// keep NumPy's rules: a sum starts from +0, so -0 sums to +0, and nansum reads NaN as 0;
+// a complex product multiplies into 1, so NaN+0i comes out NaN+NaNi.
+func TestReductionsOverLengthOne(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	a := must(nd.FromSlice([]float64{negZero, math.NaN(), 2.5}, 3, 1))
+	sum := must(nd.Reduce(nd.Sum, a, nd.ReduceArgs{Axes: []int{1}}))
+	got, _ := nd.Data[float64](sum)
+	if math.Signbit(got[0]) || !math.IsNaN(got[1]) || got[2] != 2.5 {
+		t.Errorf("sum over a length-one axis of [-0 NaN 2.5] = %v, want [0 NaN 2.5] with +0", got)
+	}
+	nansum := must(nd.Reduce(nd.NanSum, a, nd.ReduceArgs{Axes: []int{1}}))
+	if got, _ := nd.Data[float64](nansum); got[1] != 0 {
+		t.Errorf("nansum over a length-one axis of NaN = %v, want 0", got[1])
+	}
+	c := must(nd.FromSlice([]complex128{complex(math.NaN(), 0)}, 1, 1))
+	prod := must(nd.Reduce(nd.Prod, c, nd.ReduceArgs{Axes: []int{1}}))
+	if got, _ := nd.Data[complex128](prod); !math.IsNaN(imag(got[0])) {
+		t.Errorf("prod over a length-one axis of NaN+0i = %v, want NaN+NaNi as NumPy", got[0])
+	}
+}

@@ -267,6 +267,16 @@ func sumProd(prod, skipNaN bool, src *Array, m int, keptShape []int) *Array {
 }
 
 func sumProdRuns[T number](prod, skipNaN bool, x []T, m int, d []T) {
+	if m == 1 && !prod { // runs of one, as where a blocked product sums one block per step
+		var zero T // NumPy's sums start from +0, so a run of -0 sums to +0
+		for i, v := range x[:len(d)] {
+			if skipNaN && v != v {
+				v = 0
+			}
+			d[i] = zero + v
+		}
+		return
+	}
 	var scratch []T
 	for i := range d {
 		run := x[i*m : (i+1)*m]
