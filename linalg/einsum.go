@@ -404,7 +404,7 @@ func gemm64(m, n, k int, a, b, c []float64) {
 		return
 	}
 	if gemm.Fast() {
-		gemm.Dgemm(m, n, k, a, k, b, n, c, n)
+		gemm.Dgemm(false, false, m, n, k, 1, a, k, b, n, 1, c, n)
 		return
 	}
 	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
@@ -459,4 +459,13 @@ func gemmLoop[T number](m, n, k int, a, b, c []T) {
 			}
 		}
 	}
+}
+
+// ProductKernel names what runs float64 block products: darray's own kernels ("avx512",
+// "avx2") where the processor has them, else the BLAS named by Backend.
+func ProductKernel() string {
+	if gemm.Fast() {
+		return gemm.Kernel()
+	}
+	return Backend
 }

@@ -35,5 +35,5 @@ func main() {
 	}
 	v, _ := nd.At[float64](s)
 	secs := time.Since(start).Seconds()
-	fmt.Printf("darray matmul (%s) n=%d chunk=%d seconds=%.2f gflops=%.1f sum=%.6g peak_rss=%s\n", linalg.Backend, *n, *chunk, secs, 2*float64(*n)*float64(*n)*float64(*n)/secs/1e9, v, proc.PeakRSS())
+	fmt.Printf("darray matmul (%s kernel) n=%d chunk=%d seconds=%.2f gflops=%.1f sum=%.6g peak_rss=%s\n", linalg.ProductKernel(), *n, *chunk, secs, 2*float64(*n)*float64(*n)*float64(*n)/secs/1e9, v, proc.PeakRSS())
 }

@@ -1,5 +1,5 @@
-// Package gemm is darray's own double-precision matrix product, C += A·B on row-major
-// matrices, organized as in BLIS and GotoBLAS: B is packed a block of kc rows and nc
+// Package gemm is darray's own double-precision matrix product, the BLAS Dgemm on
+// row-major matrices, organized as in BLIS and GotoBLAS: B is packed a block of kc rows and nc
 // columns at a time into panels of nr columns, A a block of mc rows and kc columns into
 // panels of mr rows, and a register-blocked kernel multiplies one A panel by one B panel,
 // keeping an mr x nr tile of C in vector registers for all kc steps. The blocks are sized
@@ -13,13 +13,13 @@ package gemm
 
 import "sync"
 
-// The cache blocking, for this machine's Zen 5 (48 KiB L1, 1 MiB L2) and measured best
-// among nearby choices: kc steps per packed panel (an AVX-512 B panel of 16 x kc values
-// is 48 KiB), about mcTarget rows of A per packed block (about 500 KiB, half of L2), nc
-// columns of B per packed block (6 MiB, a share of L3).
+// The cache blocking, measured best on this machine's Zen 5 (48 KiB L1, 1 MiB L2) among
+// kc from 128 to 1024: kc steps per packed panel (fewer loads and stores of C per
+// product), about mcTarget rows of A per packed block (kc x mc values, 448 KiB, within
+// L2), nc columns of B per packed block (8 MiB, a share of L3).
 const (
-	kc       = 384
-	mcTarget = 168
+	kc       = 512
+	mcTarget = 112
 	nc       = 2048
 )
 
@@ -66,20 +66,49 @@ func Fast() bool { return kernel.name != "go" }
 // Kernel names the kernel in use: "avx512", "avx2" or "go".
 func Kernel() string { return kernel.name }
 
-// Dgemm adds A·B into C: A is m x k with lda values per row, B is k x n with ldb values
-// per row, C is m x n with ldc values per row, all row-major. It panics if a slice is too
-// short for its shape, as an index out of range would.
-func Dgemm(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	dgemm(kernel, m, n, k, a, lda, b, ldb, c, ldc)
+// Dgemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, as the BLAS
+// routine of the same name: op(A) is m x k (A itself, or the transpose of a k x m A when
+// transA), op(B) is k x n, C is m x n; lda, ldb and ldc are the values per stored row. It
+// panics if a slice is too short for its shape, as an index out of range would.
+func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	dgemm(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-func dgemm(s *kernelSpec, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if m <= 0 || n <= 0 || k <= 0 {
+// matrix is a stored operand: element (i, p) of op(A) is at i*rs + p*cs.
+type matrix struct {
+	data   []float64
+	rs, cs int
+}
+
+func operand(x []float64, ld int, trans bool) matrix {
+	if trans {
+		return matrix{x, 1, ld}
+	}
+	return matrix{x, ld, 1}
+}
+
+func (x matrix) at(i, p int) []float64 { return x.data[i*x.rs+p*x.cs:] }
+
+func dgemm(s *kernelSpec, transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m <= 0 || n <= 0 {
 		return
 	}
-	checkLen("A", a, m, k, lda)
-	checkLen("B", b, k, n, ldb)
 	checkLen("C", c, m, n, ldc)
+	scaleC(c, m, n, ldc, beta)
+	if k <= 0 || alpha == 0 {
+		return
+	}
+	if transA {
+		checkLen("A", a, k, m, lda)
+	} else {
+		checkLen("A", a, m, k, lda)
+	}
+	if transB {
+		checkLen("B", b, n, k, ldb)
+	} else {
+		checkLen("B", b, k, n, ldb)
+	}
+	am, bm := operand(a, lda, transA), operand(b, ldb, transB)
 	w := s.pool.Get().(*workspace)
 	defer s.pool.Put(w)
 	mcMax := s.mc()
@@ -87,18 +116,35 @@ func dgemm(s *kernelSpec, m, n, k int, a []float64, lda int, b []float64, ldb in
 		ncb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kcb := min(kc, k-pc)
-			packB(w.b, b[pc*ldb+jc:], ldb, kcb, ncb, s.nr)
+			packB(w.b, bm, pc, jc, kcb, ncb, s.nr)
 			for ic := 0; ic < m; ic += mcMax {
 				mcb := min(mcMax, m-ic)
-				packA(w.a, a[ic*lda+pc:], lda, mcb, kcb, s.mr)
+				packA(w.a, am, ic, pc, mcb, kcb, s.mr, alpha)
 				macroKernel(s, w, mcb, ncb, kcb, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
+// scaleC multiplies C by beta; beta 0 clears it (NaNs in C do not survive, as in BLAS).
+func scaleC(c []float64, m, n, ldc int, beta float64) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
 func checkLen(name string, x []float64, rows, cols, ld int) {
-	if ld < cols || len(x) < (rows-1)*ld+cols {
+	if ld < max(cols, 1) || len(x) < (rows-1)*ld+cols {
 		panic("gemm: " + name + " is too short for its shape")
 	}
 }
@@ -130,35 +176,49 @@ func macroKernel(s *kernelSpec, w *workspace, mcb, ncb, kcb int, c []float64, ld
 	}
 }
 
-// packA copies rows x cols of A into panels of mr rows: panel p holds, for each column,
-// its mr values one after another; rows past the end are zero.
-func packA(dst, a []float64, lda, rows, cols, mr int) {
-	for i0 := 0; i0 < rows; i0 += mr {
-		panel := dst[i0*cols : (i0+mr)*cols]
-		n := min(mr, rows-i0)
-		for r := range n {
-			src := a[(i0+r)*lda:][:cols]
-			for p, v := range src {
-				panel[p*mr+r] = v
+// packA copies alpha times the rows x cols block of op(A) at (i0, p0) into panels of mr
+// rows: a panel holds, for each column, its mr values one after another; rows past the
+// end are zero.
+func packA(dst []float64, a matrix, i0, p0, rows, cols, mr int, alpha float64) {
+	for ip := 0; ip < rows; ip += mr {
+		panel := dst[ip*cols : (ip+mr)*cols]
+		n := min(mr, rows-ip)
+		if a.cs == 1 { // rows of A are contiguous
+			for r := range n {
+				for p, v := range a.at(i0+ip+r, p0)[:cols] {
+					panel[p*mr+r] = alpha * v
+				}
+			}
+		} else { // columns of op(A) are contiguous: A is stored transposed
+			for p := range cols {
+				out := panel[p*mr : p*mr+n]
+				for r, v := range a.at(i0+ip, p0+p)[:n] {
+					out[r] = alpha * v
+				}
 			}
 		}
-		for r := n; r < mr; r++ {
-			for p := range cols {
-				panel[p*mr+r] = 0
-			}
+		for p := range cols {
+			clear(panel[p*mr+n : (p+1)*mr])
 		}
 	}
 }
 
-// packB copies rows x cols of B into panels of nr columns: panel p holds, for each row,
-// its nr values one after another; columns past the end are zero.
-func packB(dst, b []float64, ldb, rows, cols, nr int) {
-	for j0 := 0; j0 < cols; j0 += nr {
-		panel := dst[j0*rows : (j0+nr)*rows]
-		n := min(nr, cols-j0)
+// packB copies the rows x cols block of op(B) at (p0, j0) into panels of nr columns: a
+// panel holds, for each row, its nr values one after another; columns past the end are
+// zero.
+func packB(dst []float64, b matrix, p0, j0, rows, cols, nr int) {
+	for jp := 0; jp < cols; jp += nr {
+		panel := dst[jp*rows : (jp+nr)*rows]
+		n := min(nr, cols-jp)
 		for p := range rows {
 			out := panel[p*nr : (p+1)*nr]
-			copy(out, b[p*ldb+j0:][:n])
+			if b.cs == 1 {
+				copy(out, b.at(p0+p, j0+jp)[:n])
+			} else {
+				for j := range n {
+					out[j] = b.data[(p0+p)*b.rs+(j0+jp+j)*b.cs]
+				}
+			}
 			clear(out[n:])
 		}
 	}
