@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The SVD of a 2,000,000 x 100 random float64 array in blocks of 100,000 rows (TSQR):
-# darray with OpenBLAS (-tags openblas) and with gonum's pure Go, against dask (threaded;
-# NumPy on the same OpenBLAS), with time and peak resident memory of each whole run.
+# darray with OpenBLAS (-tags openblas) and without (gonum's LAPACK on darray's own matrix
+# product kernels), against dask (threaded; NumPy on the same OpenBLAS), with time and
+# peak resident memory of each whole run.
 # darray runs under a memory limit (default 1.2GB; dask, which has none, peaks near 2 GB).
 # Usage: bash bench/tsvd.sh [m] [n] [rows] [limit]
 set -euo pipefail

@@ -85,6 +85,9 @@ func leafRows(n int) int { return max(2*n, (1<<16)/max(n, 1)) }
 // multiplied by its part of the second Q. The Q it returns has extra rows of zeros at the
 // end (room for QRStacked to put R in without copying Q).
 func tallQR(a *nd.Array, leaf, extra int) (q, r *nd.Array, err error) {
+	if a.DType() == nd.Float64 {
+		return tallQR64(a, leaf, extra)
+	}
 	m, n := a.Shape()[0], a.Shape()[1]
 	pieces := m / leaf // the last piece takes the remainder: every piece has >= n rows
 	qs := make([]*nd.Array, pieces)
@@ -138,6 +141,68 @@ func tallQR(a *nd.Array, leaf, extra int) (q, r *nd.Array, err error) {
 			}
 		}
 		row += rows
+	}
+	return out, r, nil
+}
+
+// tallQR64 is tallQR for float64 without a matrix allocated per piece: each piece is
+// copied into its rows of the result and factored there in place (its Q formed over its
+// reflectors), and at the end each piece's Q, copied to a scratch that
+// stays in cache, multiplied by its part of the second Q straight back into its rows.
+func tallQR64(a *nd.Array, leaf, extra int) (q, r *nd.Array, err error) {
+	m, n := a.Shape()[0], a.Shape()[1]
+	out, err := nd.New(nd.Float64, m+extra, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	od, _ := nd.Data[float64](out)
+	pieces := m / leaf // the last piece takes the remainder: every piece has >= n rows
+	bounds := func(i int) (lo, hi int) {
+		if i == pieces-1 {
+			return i * leaf, m
+		}
+		return i * leaf, (i + 1) * leaf
+	}
+	stacked := make([]float64, pieces*n*n)
+	tau := make([]float64, n)
+	work := make([]float64, 1)
+	lo, hi := bounds(pieces - 1) // the tallest piece sizes the workspace
+	big := blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: od[lo*n : hi*n]}
+	lapack64.Geqrf(big, tau, work, -1)
+	need := work[0]
+	lapack64.Orgqr(big, tau, work, -1)
+	work = make([]float64, int(max(need, work[0])))
+	for i := range pieces {
+		lo, hi := bounds(i)
+		// Copied piece by piece, so that each is factored while still in cache.
+		src, _ := a.Index(nd.Slice(lo, hi, 1), nd.Whole())
+		dst, _ := out.Index(nd.Slice(lo, hi, 1), nd.Whole())
+		if err := dst.Assign(src); err != nil {
+			return nil, nil, err
+		}
+		g := blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: od[lo*n : hi*n]}
+		lapack64.Geqrf(g, tau, work, len(work))
+		for row := range n {
+			copy(stacked[(i*n+row)*n+row:(i*n+row+1)*n], g.Data[row*n+row:(row+1)*n])
+		}
+		lapack64.Orgqr(g, tau, work, len(work))
+	}
+	rs, err := nd.FromSlice(stacked, pieces*n, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	q2, r, err := QR(rs)
+	if err != nil {
+		return nil, nil, err
+	}
+	q2d, _ := nd.Data[float64](q2.Contiguous())
+	scratch := make([]float64, (m-(pieces-1)*leaf)*n)
+	for i := range pieces {
+		lo, hi := bounds(i)
+		rows := od[lo*n : hi*n]
+		copy(scratch, rows)
+		clear(rows)
+		gemm64(hi-lo, n, n, scratch[:len(rows)], q2d[i*n*n:(i+1)*n*n], rows)
 	}
 	return out, r, nil
 }
