@@ -426,6 +426,43 @@ func init() {
 		return known.Sum()
 	})
 	apiCases["flatnonzero"] = one(func(a *darray.Array) *darray.Array { return a.FlatNonzero() })
+	// Selections used without ComputeChunkSizes (selection.go).
+	sel := func(f func(s *darray.Array) *darray.Array) func([]*darray.Array) *darray.Array {
+		return two(func(a, m *darray.Array) *darray.Array { return f(a.SelectMask(m)) })
+	}
+	for name, f := range map[string]func(s *darray.Array) *darray.Array{
+		"selection_sum":               func(s *darray.Array) *darray.Array { return s.Sum() },
+		"selection_sum_int8":          func(s *darray.Array) *darray.Array { return s.Sum() },
+		"selection_prod":              func(s *darray.Array) *darray.Array { return s.Prod() },
+		"selection_mean":              func(s *darray.Array) *darray.Array { return s.Mean() },
+		"selection_mean_int_keepdims": func(s *darray.Array) *darray.Array { return s.Mean(darray.KeepDims()) },
+		"selection_var_ddof1":         func(s *darray.Array) *darray.Array { return s.Var(darray.DDof(1)) },
+		"selection_std":               func(s *darray.Array) *darray.Array { return s.Std() },
+		"selection_var_nan":           func(s *darray.Array) *darray.Array { return s.Var() },
+		"selection_nanvar":            func(s *darray.Array) *darray.Array { return s.Reduce(nd.NanVar) },
+		"selection_nanmean":           func(s *darray.Array) *darray.Array { return s.NanMean() },
+		"selection_min":               func(s *darray.Array) *darray.Array { return s.Min() },
+		"selection_max_nan":           func(s *darray.Array) *darray.Array { return s.Max() },
+		"selection_nanmax":            func(s *darray.Array) *darray.Array { return s.NanMax() },
+		"selection_min_int64_extreme": func(s *darray.Array) *darray.Array { return s.Min() },
+		"selection_max_uint8":         func(s *darray.Array) *darray.Array { return s.Max() },
+		"selection_count_nonzero":     func(s *darray.Array) *darray.Array { return s.Reduce(nd.CountNonzero) },
+		"selection_any":               func(s *darray.Array) *darray.Array { return s.Any() },
+		"selection_all":               func(s *darray.Array) *darray.Array { return s.All() },
+		"selection_arith":             func(s *darray.Array) *darray.Array { return s.Mul(2).Add(1) },
+		"selection_astype":            func(s *darray.Array) *darray.Array { return s.AsType(nd.Int32) },
+		"selection_cumsum":            func(s *darray.Array) *darray.Array { return s.CumSum(0) },
+		"selection_cumprod":           func(s *darray.Array) *darray.Array { return s.CumProd(-1) },
+		"selection_again":             func(s *darray.Array) *darray.Array { return s.SelectMask(s.Greater(0)) },
+		"selection_axis_empty":        func(s *darray.Array) *darray.Array { return s.Sum(darray.Axis()) },
+	} {
+		apiCases[name] = sel(f)
+	}
+	apiCases["selection_pair"] = func(in []*darray.Array) *darray.Array {
+		a, b := in[0].SelectMask(in[2]), in[1].SelectMask(in[2])
+		return darray.Binary(nd.Maximum, a, b).Sub(a)
+	}
+	apiCases["flatnonzero_sum"] = one(func(a *darray.Array) *darray.Array { return a.FlatNonzero().Sum() })
 	unique := func(part int) func([]*darray.Array) *darray.Array {
 		return one(func(a *darray.Array) *darray.Array {
 			v, c, err := darray.Unique(context.Background(), a)

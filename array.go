@@ -61,11 +61,20 @@ func (a *Array) Shape() []int {
 	return append([]int{}, a.layer.Shape...)
 }
 
-// NDim is the number of dimensions.
-func (a *Array) NDim() int { return len(a.Shape()) }
+// NDim is the number of dimensions: 1 for an array of unknown length.
+func (a *Array) NDim() int {
+	if a.ragged != nil {
+		return 1
+	}
+	return len(a.Shape())
+}
 
-// DType is the element type.
+// DType is the element type, also of an array of unknown length; 0 for an array whose
+// construction failed.
 func (a *Array) DType() nd.DType {
+	if a.ragged != nil {
+		return a.ragged.dtype
+	}
 	if a.err != nil {
 		return 0
 	}

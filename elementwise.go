@@ -91,9 +91,18 @@ func scalar(v complex128, dt nd.DType) *Array {
 
 // elementwise builds the layer applying a one-step program to the arguments.
 func elementwise(op string, step nd.Step, args ...any) *Array {
+	if sel, plain, err := selectionArgs(args); err != nil {
+		return failed(op, err)
+	} else if sel != nil {
+		return selectFlat(elementwise(op, step, plain...), sel.mask, sel.key)
+	}
 	arrays := make([]*Array, len(args))
 	other := nd.DType(0)
-	for _, a := range args { // the dtype weak scalars adapt to: the first array's
+	values := args
+	if step.Op == "where" {
+		values = args[1:] // the condition's booleans are not what the scalars stand beside
+	}
+	for _, a := range values { // the dtype weak scalars adapt to: the first array's
 		if arr, ok := a.(*Array); ok && arr != nil && arr.err == nil {
 			other = arr.layer.DType
 			break
@@ -361,13 +370,13 @@ func Clip(a *Array, lo, hi any) *Array {
 
 // AsType converts the elements to dt, as NumPy's astype.
 func (a *Array) AsType(dt nd.DType) *Array {
-	if a.err != nil {
+	if a.err != nil && a.ragged == nil {
 		return a
 	}
 	if !dt.Valid() {
 		return failf("astype", "invalid dtype %v", dt)
 	}
-	if dt == a.layer.DType {
+	if dt == a.DType() {
 		return a
 	}
 	return elementwise("astype", nd.Step{Op: "astype", DType: dt}, a)

@@ -3,6 +3,8 @@ package darray_test
 import (
 	"context"
 	"errors"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,8 +137,11 @@ func TestUnknownChunks(t *testing.T) {
 	if err := sel.Err(); !errors.Is(err, darray.ErrUnknownChunks) {
 		t.Fatalf("selection error %v, want ErrUnknownChunks", err)
 	}
-	if err := sel.Add(1).Sum().Err(); !errors.Is(err, darray.ErrUnknownChunks) {
-		t.Errorf("an operation on unknown lengths: %v", err)
+	if err := sel.Reshape(2, -1).Err(); !errors.Is(err, darray.ErrUnknownChunks) {
+		t.Errorf("a reshape of unknown lengths: %v", err)
+	}
+	if err := sel.Add(1).Sum().Err(); err != nil {
+		t.Errorf("a sum of a selection plus one: %v", err)
 	}
 	got, err := sel.Compute(ctx)
 	if err != nil {
@@ -160,9 +165,67 @@ func TestUnknownChunks(t *testing.T) {
 	}{
 		{x.SelectMask(x), "mask must be boolean"},
 		{x.SelectMask(x.T().Greater(0.5)), "mask of shape (6, 4)"},
+		{sel.Add(x), "meets an array of shape (4, 6): only scalars"},
+		{sel.Add(x.SelectMask(x.Less(0.2))), "selections by different masks"},
+		{sel.ArgMax(), "argmax: positions within a selection of unknown length"},
+		{sel.SelectMask(sel), "mask must be boolean"},
+		{sel.Sum(darray.Axis(1)), "axis 1 is out of bounds"},
 	} {
 		if err := c.got.Err(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want an error containing %q", err, c.want)
 		}
+	}
+	// Reductions without an identity fail on an empty selection, as NumPy's do; those
+	// with one give it.
+	none := x.SelectMask(x.Greater(2))
+	for _, r := range []*darray.Array{none.Min(), none.NanMax()} {
+		if _, err := r.Compute(ctx); err == nil || !strings.Contains(err.Error(), "of an empty selection: zero-size array") {
+			t.Errorf("extreme of an empty selection: got %v", err)
+		}
+	}
+	if got := compute(t, none.Sum()); nd.Values[float64](got)[0] != 0 {
+		t.Errorf("sum of an empty selection = %v, want 0", got)
+	}
+	if got := compute(t, none.Mean()); !math.IsNaN(nd.Values[float64](got)[0]) {
+		t.Errorf("mean of an empty selection = %v, want NaN", got)
+	}
+}
+
+// Go numbers beside arrays in Where take the dtype of the values, not of the boolean
+// condition, as NumPy's np.where(c, x, 0.5) keeps float32.
+func TestWhereScalarsTakeTheValuesDType(t *testing.T) {
+	c := darray.FromArray(must(nd.FromSlice([]bool{true, false}, 2)), darray.ChunkSize(1))
+	x := darray.Ones([]int{2}, nd.Float32, darray.ChunkSize(1))
+	i8 := darray.Ones([]int{2}, nd.Int8, darray.ChunkSize(1))
+	for _, tc := range []struct {
+		got  *darray.Array
+		want nd.DType
+	}{
+		{darray.Where(c, x, 0.5), nd.Float32},
+		{darray.Where(c, 0.5, x), nd.Float32},
+		{darray.Where(c, i8, 3), nd.Int8},
+		{darray.Where(c, 3, 2), nd.Int64},
+	} {
+		if got := compute(t, tc.got).DType(); got != tc.want {
+			t.Errorf("where: dtype %v, want %v (NumPy)", got, tc.want)
+		}
+	}
+}
+
+// Empty arrays reshape (to any shape of no elements, -1 included) and select as NumPy's:
+// nothing selected, a sum of 0 and a mean of NaN.
+func TestEmptyArraysReshapeAndSelect(t *testing.T) {
+	x := darray.Zeros([]int{0, 3}, nd.Float64, darray.ChunkSize(-1))
+	if got := compute(t, x.Reshape(3, 0, 2)).Shape(); !slices.Equal(got, []int{3, 0, 2}) {
+		t.Errorf("reshape (0, 3) to (3, 0, 2): shape %v", got)
+	}
+	if got := compute(t, x.FlatNonzero()).Shape(); !slices.Equal(got, []int{0}) {
+		t.Errorf("flatnonzero of (0, 3): shape %v", got)
+	}
+	if got := nd.Values[int64](compute(t, x.FlatNonzero().Sum())); got[0] != 0 {
+		t.Errorf("sum of the flatnonzero of (0, 3) = %v", got)
+	}
+	if got := nd.Values[float64](compute(t, x.SelectMask(x.Greater(0)).Mean())); !math.IsNaN(got[0]) {
+		t.Errorf("mean of nothing = %v, want NaN", got)
 	}
 }

@@ -11,8 +11,11 @@ import (
 )
 
 // ErrUnknownChunks is carried by an array whose block lengths depend on values not yet
-// computed (a lazy boolean mask's selection, say), as dask's chunks of nan: Compute and
-// ComputeChunkSizes work on it; every other operation reports this error.
+// computed (a lazy boolean mask's selection, say), as dask's chunks of nan. Compute and
+// ComputeChunkSizes work on it, and on a selection by a mask (SelectMask, FlatNonzero)
+// so do element-wise operations with scalars and selections by the same mask,
+// reductions, running sums and products, and selecting again; other operations report
+// this error.
 var ErrUnknownChunks = errors.New("chunk sizes are unknown until computed: call ComputeChunkSizes first")
 
 // ragged describes an array of unknown block lengths: one-dimensional, one block per
@@ -25,13 +28,13 @@ type ragged struct {
 	counted int
 	params  any
 	dtype   nd.DType
+	sel     *selection // for a selection by a mask (SelectMask, FlatNonzero): what it selects from
 }
 
 // Block functions of the selections of unknown length.
 const (
 	compressFunc   = "darray.compress"      // x, mask -> x[mask]
 	countTrueFunc  = "darray.count-true"    // mask -> [number of trues]
-	nonzeroFunc    = "darray.nonzero"       // x -> global positions of its non-zero elements
 	countNonzero   = "darray.count-nonzero" // x (or a mask) -> [number of non-zeros]
 	uniqueFunc     = "darray.unique"        // x -> its sorted distinct values
 	uniqueCountsFn = "darray.unique-counts" // x -> how often each distinct value occurs
@@ -60,21 +63,6 @@ func init() {
 		}
 		return nd.FromSlice([]int64{n}, 1)
 	})
-	reg(nonzeroFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-		offsets := params.([]int)
-		truth, err := blocks[0].AsType(nd.Bool)
-		if err != nil {
-			return nil, err
-		}
-		origin := int64(offsets[info.Block[0]])
-		var pos []int64
-		for i, v := range nd.Values[bool](truth) {
-			if v {
-				pos = append(pos, origin+int64(i))
-			}
-		}
-		return nd.FromSlice(pos, len(pos))
-	})
 	reg(uniqueFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		v, _, err := uniqueOf(blocks[0])
 		return v, err
@@ -100,11 +88,14 @@ func raggedArray(r *ragged) *Array {
 // selected elements in C order, one dimension. Its block lengths are unknown until the
 // mask is computed: Compute it, or call ComputeChunkSizes to use it further.
 func (a *Array) SelectMask(mask *Array) *Array {
-	if a.err != nil {
-		return a
-	}
 	if mask == nil {
 		return failf("select", "nil mask")
+	}
+	if a.ragged != nil && a.ragged.sel != nil && mask.ragged != nil && mask.ragged.sel != nil {
+		return a.ragged.sel.selectAgain(mask.ragged.sel)
+	}
+	if a.err != nil {
+		return a
 	}
 	if mask.err != nil {
 		return mask
@@ -115,20 +106,12 @@ func (a *Array) SelectMask(mask *Array) *Array {
 	if !slices.Equal(mask.Shape(), a.Shape()) {
 		return failf("select", "mask of shape %s for an array of shape %s", nd.ShapeString(mask.Shape()), nd.ShapeString(a.Shape()))
 	}
-	x, m := a.Ravel(), mask.Ravel()
-	chunks := graph.Refine(x.layer.Chunks[0], m.layer.Chunks[0])
-	x, m = x.Rechunk(ChunkSizes(chunks)), m.Rechunk(ChunkSizes(chunks))
-	if x.err != nil {
-		return x
-	}
-	if m.err != nil {
-		return m
-	}
-	return raggedArray(&ragged{inputs: []*graph.Layer{x.layer, m.layer}, fn: compressFunc, count: countNonzero, counted: 1, dtype: a.DType()})
+	return selectFlat(a.Ravel(), mask.Ravel(), mask.layer)
 }
 
 // FlatNonzero is numpy.flatnonzero: the positions, in the flattened array, of the
-// non-zero elements (int64), of unknown block lengths until computed.
+// non-zero elements (int64), of unknown block lengths until computed: the selection of
+// the positions where a is not zero.
 func (a *Array) FlatNonzero() *Array {
 	if a.err != nil {
 		return a
@@ -137,8 +120,9 @@ func (a *Array) FlatNonzero() *Array {
 	if x.err != nil {
 		return x
 	}
-	offsets := x.layer.Offsets()[0]
-	return raggedArray(&ragged{inputs: []*graph.Layer{x.layer}, fn: nonzeroFunc, count: countNonzero, params: offsets, dtype: nd.Int64})
+	nonzero := Binary(nd.NotEqual, x, 0)
+	positions := Arange(0, float64(x.layer.Shape[0]), 1, nd.Int64, ChunkSizes(x.layer.Chunks[0]))
+	return selectFlat(positions, nonzero, nonzero.layer)
 }
 
 // ComputeChunkSizes computes the block lengths of an array whose lengths are unknown and

@@ -38,12 +38,15 @@ const DefaultSplitEvery = 8
 // are exact, not approximations: var and std merge (count, mean, M2) states with Chan's
 // formula, arg reductions keep the first position of the extreme value.
 func (a *Array) Reduce(op nd.ReduceOp, opts ...ReduceOption) *Array {
-	if a.err != nil {
-		return a
-	}
 	cfg := reduceConfig{splitEvery: DefaultSplitEvery}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if a.ragged != nil && a.ragged.sel != nil {
+		return a.ragged.sel.reduce(op, cfg)
+	}
+	if a.err != nil {
+		return a
 	}
 	l := a.layer
 	var axes []int
@@ -142,6 +145,9 @@ func (a *Array) NanMax(opts ...ReduceOption) *Array  { return a.Reduce(nd.NanMax
 // Cumulative computes a running sum or product along axis, block after block, each block
 // starting from the previous one's last slice.
 func (a *Array) Cumulative(op nd.CumOp, axis int) *Array {
+	if a.ragged != nil && a.ragged.sel != nil {
+		return a.ragged.sel.cumulative(op, axis)
+	}
 	if a.err != nil {
 		return a
 	}

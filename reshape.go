@@ -39,7 +39,7 @@ func (a *Array) Reshape(shape ...int) *Array {
 		return a
 	}
 	if size == 0 {
-		return Zeros(out, l.DType, ChunkSize(out...))
+		return Zeros(out, l.DType, ChunkSize(-1))
 	}
 	groups := reshapeGroups(l.Shape, out)
 	want := append(graph.Chunks{}, l.Chunks...)

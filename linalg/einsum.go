@@ -1,8 +1,11 @@
 // Package linalg is linear algebra on in-memory blocks: Einstein summation (and through it
 // matrix products of every dtype), QR, SVD, Cholesky, solving and inverting, for the lazy
-// operations of the darray package to run inside tasks. Floating-point products go to
-// gonum's BLAS (pure Go by default; OpenBLAS with the openblas build tag), factorizations
-// to gonum's LAPACK on float64. Arrays are nd arrays; results are new C-contiguous arrays.
+// operations of the darray package to run inside tasks. float64 products run on
+// darray's own kernels (package linalg/internal/gemm: AVX-512 or AVX2 where the
+// processor has them), other floating-point products on gonum's BLAS (pure Go, or
+// OpenBLAS with the openblas build tag); factorizations on gonum's LAPACK in float64,
+// whose matrix products also go to darray's kernels unless built with openblas. Arrays
+// are nd arrays; results are new C-contiguous arrays.
 package linalg
 
 import (

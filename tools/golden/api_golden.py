@@ -233,3 +233,41 @@ case("index_bool_2d", lambda a, m: a[m], normal(5, 6, 3), rng.random((5, 6)) < 0
 case("index_bool_2d_after_slice", lambda a, m: a[1:, m], normal(4, 5, 6), rng.random((5, 6)) < 0.4)
 case("index_int_2d", lambda a, i: a[:, i], normal(4, 9), rng.integers(-9, 9, size=(2, 3)))
 case("moment_0", lambda a: np.ones(6), normal(4, 6))
+
+# Operations on selections of unknown length, without ComputeChunkSizes (selection.go).
+def masked(*shape, p=0.5):
+    return rng.random(shape) < p
+
+
+big = rng.integers(2 ** 62, 2 ** 63 - 1, size=(6, 5), dtype=np.int64)
+big[2, 3] = np.iinfo(np.int64).max
+withnan = normal(8, 5)
+withnan[3, 1] = np.nan
+nanmask = masked(8, 5)
+nanmask[3, 1] = True
+case("selection_sum", lambda a, m: a[m].sum(), normal(9, 4), masked(9, 4))
+case("selection_sum_int8", lambda a, m: a[m].sum(), rng.integers(-100, 100, size=(7, 3)).astype(np.int8), masked(7, 3))
+case("selection_prod", lambda a, m: a[m].prod(), rng.uniform(0.5, 1.5, size=(6, 6)), masked(6, 6))
+case("selection_mean", lambda a, m: a[m].mean(), normal(9, 4), masked(9, 4))
+case("selection_mean_int_keepdims", lambda a, m: a[m].mean(keepdims=True), ints(7, 5), masked(7, 5))
+case("selection_var_ddof1", lambda a, m: a[m].var(ddof=1), normal(10, 3), masked(10, 3))
+case("selection_std", lambda a, m: a[m].std(), normal(10, 3).astype(np.float32), masked(10, 3))
+case("selection_var_nan", lambda a, m: a[m].var(), withnan, nanmask)
+case("selection_nanvar", lambda a, m: np.nanvar(a[m]), withnan, nanmask)
+case("selection_nanmean", lambda a, m: np.nanmean(a[m]), withnan, nanmask)
+case("selection_min", lambda a, m: a[m].min(), normal(9, 4), masked(9, 4))
+case("selection_max_nan", lambda a, m: a[m].max(), withnan, nanmask)
+case("selection_nanmax", lambda a, m: np.nanmax(a[m]), withnan, nanmask)
+case("selection_min_int64_extreme", lambda a, m: a[m].min(), big, big >= np.iinfo(np.int64).max - 1)
+case("selection_max_uint8", lambda a, m: a[m].max(), rng.integers(0, 255, size=(5, 5)).astype(np.uint8), masked(5, 5, p=0.2))
+case("selection_count_nonzero", lambda a, m: np.count_nonzero(a[m]), np.where(masked(6, 7), 0, ints(6, 7)), masked(6, 7))
+case("selection_any", lambda a, m: a[m].any(), masked(6, 4, p=0.1), masked(6, 4))
+case("selection_all", lambda a, m: a[m].all(), masked(6, 4, p=0.9), masked(6, 4))
+case("selection_arith", lambda a, m: a[m] * 2 + 1, normal(7, 6), masked(7, 6))
+case("selection_pair", lambda a, b, m: np.maximum(a[m], b[m]) - a[m], normal(6, 7), normal(6, 7), masked(6, 7))
+case("selection_astype", lambda a, m: a[m].astype(np.int32), normal(5, 8) * 10, masked(5, 8))
+case("selection_cumsum", lambda a, m: np.cumsum(a[m]), normal(8, 6), masked(8, 6))
+case("selection_cumprod", lambda a, m: np.cumprod(a[m]), rng.uniform(0.5, 1.5, size=(6, 6)), masked(6, 6))
+case("selection_again", lambda a, m: a[m][a[m] > 0], normal(9, 5), masked(9, 5))
+case("selection_axis_empty", lambda a, m: np.sum(a[m], axis=()), normal(6, 4), masked(6, 4))
+case("flatnonzero_sum", lambda a: np.flatnonzero(a).sum(), np.where(masked(7, 6), 0, ints(7, 6)))
