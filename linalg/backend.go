@@ -4,6 +4,7 @@ package linalg
 
 import (
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
 
@@ -16,7 +17,15 @@ const Backend = "gonum"
 func init() {
 	if gemm.Fast() {
 		blas64.Use(productBLAS{})
+		blas32.Use(productBLAS32{})
 	}
+}
+
+// productBLAS32 is productBLAS in single precision.
+type productBLAS32 struct{ gonum.Implementation }
+
+func (productBLAS32) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemm.Sgemm(tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // productBLAS is gonum's pure Go BLAS with darray's own matrix product, where gonum's

@@ -1,8 +1,8 @@
 // Package linalg is linear algebra on in-memory blocks: Einstein summation (and through it
 // matrix products of every dtype), QR, SVD, Cholesky, solving and inverting, for the lazy
-// operations of the darray package to run inside tasks. float64 products run on
-// darray's own kernels (package linalg/internal/gemm: AVX-512 or AVX2 where the
-// processor has them), other floating-point products on gonum's BLAS (pure Go, or
+// operations of the darray package to run inside tasks. float64 and float32 products run
+// on darray's own kernels (package linalg/internal/gemm: AVX-512 or AVX2 where the
+// processor has them), complex products on gonum's BLAS (pure Go, or
 // OpenBLAS with the openblas build tag); factorizations on gonum's LAPACK in float64,
 // whose matrix products also go to darray's kernels unless built with openblas. Arrays
 // are nd arrays; results are new C-contiguous arrays.
@@ -420,6 +420,10 @@ func gemm32(m, n, k int, a, b, c []float32) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
+	if gemm.Fast() {
+		gemm.Sgemm(false, false, m, n, k, 1, a, k, b, n, 1, c, n)
+		return
+	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 		blas32.General{Rows: m, Cols: k, Stride: k, Data: a},
 		blas32.General{Rows: k, Cols: n, Stride: n, Data: b}, 0,
@@ -464,7 +468,7 @@ func gemmLoop[T number](m, n, k int, a, b, c []T) {
 	}
 }
 
-// ProductKernel names what runs float64 block products: darray's own kernels ("avx512",
+// ProductKernel names what runs float64 and float32 block products: darray's own kernels ("avx512",
 // "avx2") where the processor has them, else the BLAS named by Backend.
 func ProductKernel() string {
 	if gemm.Fast() {

@@ -3,10 +3,10 @@ package gemm
 import "unsafe"
 
 // kernelGo is the portable 4 x 4 kernel: the same contract as the assembly ones.
-func kernelGo(k int, a, b, c *float64, ldc int) {
+func kernelGo[T float](k int, a, b, c *T, ldc int) {
 	ap := unsafe.Slice(a, 4*k)
 	bp := unsafe.Slice(b, 4*k)
-	var t [4][4]float64
+	var t [4][4]T
 	for p := range k {
 		av := ap[p*4 : p*4+4 : p*4+4]
 		bv := bp[p*4 : p*4+4 : p*4+4]
@@ -18,7 +18,7 @@ func kernelGo(k int, a, b, c *float64, ldc int) {
 		}
 	}
 	for r := range 4 {
-		row := unsafe.Slice((*float64)(unsafe.Add(unsafe.Pointer(c), r*ldc*8)), 4)
+		row := unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(c), uintptr(r*ldc)*unsafe.Sizeof(*c))), 4)
 		for j := range 4 {
 			row[j] += t[r][j]
 		}

@@ -3,4 +3,6 @@
 package gemm
 
 // available lists the kernels this machine can run, for tests.
-func available() []*kernelSpec { return []*kernelSpec{kernel} }
+func available() ([]*kernelSpec[float64], []*kernelSpec[float32]) {
+	return []*kernelSpec[float64]{kernel64}, []*kernelSpec[float32]{kernel32}
+}
