@@ -1,6 +1,7 @@
 package darray
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -117,7 +118,9 @@ func factorDType(dt nd.DType) nd.DType {
 	return nd.Float64
 }
 
-func checkMatrix(op string, a *Array) *Array {
+// checkMatrix reports what makes a unfit for op: a nil or failed array, not a matrix, or
+// complex where op has no complex form.
+func checkMatrix(op string, a *Array, complexOK bool) *Array {
 	if a == nil {
 		return failf(op, "nil Array")
 	}
@@ -127,10 +130,45 @@ func checkMatrix(op string, a *Array) *Array {
 	if a.NDim() != 2 {
 		return failf(op, "want a matrix (two dimensions), got shape %s", nd.ShapeString(a.Shape()))
 	}
-	if a.DType().IsComplex() {
-		return failf(op, "complex matrices are not supported (dtype %v)", a.DType())
+	if !complexOK && a.DType().IsComplex() {
+		return failf(op, "complex matrices are not supported (dtype %v; solve, solve_triangular, inv, lstsq and norm take them)", a.DType())
 	}
 	return nil
+}
+
+// Complex systems are solved through their real embedding: a complex n x m matrix
+// a = re + i im acts on x = xr + i xi as the real 2n x 2m matrix [[re, -im], [im, re]] on
+// [xr; xi], so a solution, an inverse or a least-squares fit of the real problem gives the
+// complex one, and its singular values are a's, each twice. That costs twice the
+// arithmetic of complex LU or QR, on the real blocked algorithms as they are.
+
+// complexResult is the complex dtype of an operation on arrays any of which is complex,
+// and whether one is.
+func complexResult(arrays ...*Array) (nd.DType, bool) {
+	dt, isComplex := arrays[0].DType(), false
+	for _, a := range arrays {
+		dt = nd.ResultType(dt, a.DType())
+		isComplex = isComplex || a.DType().IsComplex()
+	}
+	if dt == nd.Complex64 {
+		return dt, isComplex
+	}
+	return nd.Complex128, isComplex
+}
+
+// realEmbedding is [[re, -im], [im, re]] for the matrix a = re + i im.
+func realEmbedding(a *Array) *Array {
+	re, im := a.Real(), a.Imag()
+	return Block([]*Array{re, im.Neg()}, []*Array{im, re})
+}
+
+// stackParts is [re; im] along the first axis, the right-hand side of an embedded system.
+func stackParts(b *Array) *Array { return Concatenate([]*Array{b.Real(), b.Imag()}, 0) }
+
+// joinParts is x[:n] + i x[n:] in dtype dt: the complex solution of an embedded system.
+func joinParts(x *Array, n int, dt nd.DType) *Array {
+	re, im := x.Index(fmt.Sprintf(":%d", n)), x.Index(fmt.Sprintf("%d:", n))
+	return re.Add(im.Mul(complex(0, 1))).AsType(dt)
 }
 
 // QR is the reduced QR factorization of a matrix, as numpy.linalg.qr: q (m x k) has
@@ -141,7 +179,7 @@ func checkMatrix(op string, a *Array) *Array {
 // Q; memory is a block of rows per task. A short, wide matrix is factored through its
 // first m columns: q from them, r = qᵀ a.
 func QR(a *Array) (q, r *Array) {
-	if bad := checkMatrix("qr", a); bad != nil {
+	if bad := checkMatrix("qr", a, false); bad != nil {
 		return bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -236,7 +274,7 @@ func rowsAtLeast(rows []int, n int) []int {
 // dask's, this is meant for matrices one of whose sides fits in a block; for big square
 // ones use SVDCompressed.
 func SVD(a *Array) (u, s, vt *Array) {
-	if bad := checkMatrix("svd", a); bad != nil {
+	if bad := checkMatrix("svd", a, false); bad != nil {
 		return bad, bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -261,7 +299,7 @@ func SVD(a *Array) (u, s, vt *Array) {
 // orthonormalized by TSQR, and the small projection qᵀa decomposed exactly. seed makes it
 // repeatable. It returns u (m x k), s (k) and vt (k x n).
 func SVDCompressed(a *Array, k, oversample, powerIters int, seed uint64) (u, s, vt *Array) {
-	if bad := checkMatrix("svd_compressed", a); bad != nil {
+	if bad := checkMatrix("svd_compressed", a, false); bad != nil {
 		return bad, bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -298,7 +336,7 @@ func whole(a *Array) *Array { return a.Rechunk(ChunkSize(-1, -1)) }
 // Solve is numpy.linalg.solve for a square matrix a: x with a x = b, for b a vector or a
 // matrix of columns (a is gathered into one block and factored by LU with pivoting).
 func Solve(a, b *Array) *Array {
-	if bad := checkMatrix("solve", a); bad != nil {
+	if bad := checkMatrix("solve", a, true); bad != nil {
 		return bad
 	}
 	if b.err != nil {
@@ -307,6 +345,9 @@ func Solve(a, b *Array) *Array {
 	n := a.Shape()[0]
 	if a.Shape()[1] != n || b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != n {
 		return failf("solve", "a of shape %s must be square and b (shape %s) a vector or matrix with as many rows", nd.ShapeString(a.Shape()), nd.ShapeString(b.Shape()))
+	}
+	if dt, isComplex := complexResult(a, b); isComplex {
+		return joinParts(Solve(realEmbedding(a), stackParts(b)), n, dt)
 	}
 	cuts := graph.Refine(a.layer.Chunks[0], a.layer.Chunks[1])
 	if len(cuts) <= 1 {
@@ -394,7 +435,7 @@ func blockedSolve(a, b *Array, cuts []int) *Array {
 // SolveTriangular solves r x = b for an upper-triangular (upper) or lower-triangular
 // square r, as scipy.linalg.solve_triangular.
 func SolveTriangular(r, b *Array, upper bool) *Array {
-	if bad := checkMatrix("solve_triangular", r); bad != nil {
+	if bad := checkMatrix("solve_triangular", r, true); bad != nil {
 		return bad
 	}
 	if b.err != nil {
@@ -403,6 +444,15 @@ func SolveTriangular(r, b *Array, upper bool) *Array {
 	n := r.Shape()[0]
 	if r.Shape()[1] != n || b.NDim() < 1 || b.NDim() > 2 || b.Shape()[0] != n {
 		return failf("solve_triangular", "r of shape %s must be square and b (shape %s) a vector or matrix with as many rows", nd.ShapeString(r.Shape()), nd.ShapeString(b.Shape()))
+	}
+	if dt, isComplex := complexResult(r, b); isComplex {
+		// The embedding of a triangular matrix is not triangular: solved as a general one,
+		// from r's triangle alone.
+		tri := r.Tril(0)
+		if upper {
+			tri = r.Triu(0)
+		}
+		return joinParts(Solve(realEmbedding(tri), stackParts(b)), n, dt)
 	}
 	cuts := graph.Refine(r.layer.Chunks[0], r.layer.Chunks[1])
 	if len(cuts) <= 1 {
@@ -460,12 +510,17 @@ func solveWith(fn string, params any, a, b *Array) *Array {
 
 // Inv is numpy.linalg.inv of a square matrix (gathered into one block).
 func Inv(a *Array) *Array {
-	if bad := checkMatrix("inv", a); bad != nil {
+	if bad := checkMatrix("inv", a, true); bad != nil {
 		return bad
 	}
 	n := a.Shape()[0]
 	if a.Shape()[1] != n {
 		return failf("inv", "matrix of shape %s is not square", nd.ShapeString(a.Shape()))
+	}
+	if dt, isComplex := complexResult(a); isComplex {
+		// The inverse of the embedding is the embedding of the inverse: its first n columns
+		// are [re; im].
+		return joinParts(Inv(realEmbedding(a)).Index(fmt.Sprintf(":, :%d", n)), n, dt)
 	}
 	cuts := graph.Refine(a.layer.Chunks[0], a.layer.Chunks[1])
 	if len(cuts) > 1 { // a x = I, block by block
@@ -481,7 +536,7 @@ func Inv(a *Array) *Array {
 // factored on its own, and each block below it is solved against that factor, so no task
 // holds more than a few blocks.
 func Cholesky(a *Array) *Array {
-	if bad := checkMatrix("cholesky", a); bad != nil {
+	if bad := checkMatrix("cholesky", a, false); bad != nil {
 		return bad
 	}
 	n := a.Shape()[0]
@@ -532,7 +587,7 @@ func Cholesky(a *Array) *Array {
 // |a x - b|, the sums of squared residuals (one per column of b; empty unless a has more
 // rows than columns), and a's singular values. It goes through TSQR: x solves r x = qᵀ b.
 func Lstsq(a, b *Array) (x, residuals, s *Array) {
-	if bad := checkMatrix("lstsq", a); bad != nil {
+	if bad := checkMatrix("lstsq", a, true); bad != nil {
 		return bad, bad, bad
 	}
 	if b.err != nil {
@@ -546,6 +601,12 @@ func Lstsq(a, b *Array) (x, residuals, s *Array) {
 	if m < n {
 		bad := failf("lstsq", "a of shape %s has fewer rows than columns: only full-column-rank tall matrices are supported", nd.ShapeString(a.Shape()))
 		return bad, bad, bad
+	}
+	if dt, isComplex := complexResult(a, b); isComplex {
+		// Sums of squares and singular values carry over: the embedding's are a's, its
+		// singular values each twice.
+		x2, residuals, s2 := Lstsq(realEmbedding(a), stackParts(b))
+		return joinParts(x2, n, dt), residuals, s2.Index("::2")
 	}
 	q, r := tsqr(a)
 	x = SolveTriangular(r, Tensordot(q, b, []int{0}, []int{0}), true)
@@ -646,12 +707,19 @@ func Norm(a *Array, ord string, axes ...int) *Array {
 			if r > c {
 				m = a.T()
 			}
+			twice := m.DType().IsComplex()
+			if twice { // the embedding's singular values are m's, each twice
+				m = realEmbedding(m)
+			}
 			_, s, _ := SVD(m)
 			switch ord {
 			case "2":
 				return s.Max()
 			case "-2":
 				return s.Min()
+			}
+			if twice {
+				return s.Sum().Div(2)
 			}
 			return s.Sum()
 		}

@@ -396,3 +396,6 @@ func (a *Array) Greater(y any) *Array  { return Binary(nd.Greater, a, y) }
 func (a *Array) Equal(y any) *Array    { return Binary(nd.Equal, a, y) }
 func (a *Array) Neg() *Array           { return Unary(nd.Negative, a) }
 func (a *Array) Abs() *Array           { return Unary(nd.Absolute, a) }
+func (a *Array) Real() *Array          { return Unary(nd.Real, a) }
+func (a *Array) Imag() *Array          { return Unary(nd.Imag, a) }
+func (a *Array) Conj() *Array          { return Unary(nd.Conjugate, a) }

@@ -41,6 +41,8 @@ const (
 	LogicalNot
 	Invert // bitwise not; logical not for bool
 	Conjugate
+	Real // the real part; the value itself for real numbers
+	Imag // the imaginary part; zero for real numbers
 	numUnaryOps
 )
 
@@ -50,7 +52,7 @@ var unaryNames = [...]string{
 	Sin: "sin", Cos: "cos", Tan: "tan", Arcsin: "arcsin", Arccos: "arccos", Arctan: "arctan",
 	Sinh: "sinh", Cosh: "cosh", Tanh: "tanh", Floor: "floor", Ceil: "ceil", Trunc: "trunc", Rint: "rint",
 	IsNaN: "isnan", IsInf: "isinf", IsFinite: "isfinite", LogicalNot: "logical_not", Invert: "invert",
-	Conjugate: "conjugate",
+	Conjugate: "conjugate", Real: "real", Imag: "imag",
 }
 
 func (op UnaryOp) String() string {
@@ -88,7 +90,7 @@ func UnaryResultType(op UnaryOp, t DType) (result, compute DType, err error) {
 			return fail()
 		}
 		return t, t, nil
-	case op == Absolute && t.IsComplex():
+	case (op == Absolute || op == Real || op == Imag) && t.IsComplex():
 		if t == Complex64 {
 			return Float32, t, nil
 		}
@@ -129,10 +131,10 @@ func unaryKernelFor(op UnaryOp, comp, res DType) unaryKernel {
 	switch {
 	case op == IsNaN || op == IsInf || op == IsFinite || op == LogicalNot:
 		return predicateKernelFor(op, comp)
-	case comp == Complex64 && res == Float32: // absolute of complex
-		return typedUnary(op, func(_ UnaryOp, d []float32, x []complex64) { complexAbs(d, x) })
+	case comp == Complex64 && res == Float32: // absolute, real or imaginary part of complex
+		return typedUnary(op, complexToReal[float32, complex64])
 	case comp == Complex128 && res == Float64:
-		return typedUnary(op, func(_ UnaryOp, d []float64, x []complex128) { complexAbs(d, x) })
+		return typedUnary(op, complexToReal[float64, complex128])
 	}
 	switch comp {
 	case Bool:
@@ -208,6 +210,8 @@ func boolUnary(op UnaryOp, d, x []bool) {
 		switch op {
 		case Invert, LogicalNot:
 			d[i] = !x[i]
+		case Imag:
+			d[i] = false
 		default: // positive, absolute, conjugate, maximum-like identities
 			d[i] = x[i]
 		}
@@ -249,7 +253,9 @@ func intUnary[T integer](op UnaryOp, d, x []T) {
 		for i := range x {
 			d[i] = ^x[i]
 		}
-	default: // positive, conjugate
+	case Imag:
+		clear(d)
+	default: // positive, conjugate, real
 		copy(d, x)
 	}
 }
@@ -280,8 +286,10 @@ func floatUnary[T float](op UnaryOp, d, x []T) {
 		for i := range x {
 			d[i] = x[i] * x[i]
 		}
-	case Positive, Conjugate:
+	case Positive, Conjugate, Real:
 		copy(d, x)
+	case Imag:
+		clear(d)
 	default:
 		f := mathFunc(op)
 		for i := range x {
@@ -396,6 +404,23 @@ func complexUnary[T complexNumber](op UnaryOp, d, x []T) {
 	}
 	for i := range x {
 		d[i] = T(f(complex128(x[i])))
+	}
+}
+
+// complexToReal is absolute, real or imag of complex numbers.
+func complexToReal[R float, T complexNumber](op UnaryOp, d []R, x []T) {
+	d = d[:len(x)]
+	switch op {
+	case Real:
+		for i, v := range x {
+			d[i] = R(real(complex128(v)))
+		}
+	case Imag:
+		for i, v := range x {
+			d[i] = R(imag(complex128(v)))
+		}
+	default:
+		complexAbs(d, x)
 	}
 }
 

@@ -271,3 +271,21 @@ case("selection_cumprod", lambda a, m: np.cumprod(a[m]), rng.uniform(0.5, 1.5, s
 case("selection_again", lambda a, m: a[m][a[m] > 0], normal(9, 5), masked(9, 5))
 case("selection_axis_empty", lambda a, m: np.sum(a[m], axis=()), normal(6, 4), masked(6, 4))
 case("flatnonzero_sum", lambda a: np.flatnonzero(a).sum(), np.where(masked(7, 6), 0, ints(7, 6)))
+
+# Complex matrices through their real embedding (decompose.go).
+def cnormal(*shape):
+    return normal(*shape) + 1j * normal(*shape)
+
+
+ctall = cnormal(23, 4)
+case("solve_complex_vector", lambda a, b: np.linalg.solve(a, b), cnormal(7, 7), cnormal(7))
+case("solve_complex_a_real_b", lambda a, b: np.linalg.solve(a, b), cnormal(6, 6), normal(6, 2))
+case("solve_complex64", lambda a, b: np.linalg.solve(a, b), cnormal(5, 5).astype(np.complex64), cnormal(5, 3).astype(np.complex64))
+case("solve_triangular_complex_lower", lambda a, b: np.linalg.solve(np.tril(a), b), cnormal(6, 6) + 6 * np.eye(6), cnormal(6, 2))
+case("inv_complex", lambda a: np.linalg.inv(a), cnormal(8, 8))
+case("lstsq_complex_x", lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0], ctall, cnormal(23, 2))
+case("lstsq_complex_residuals", lambda a, b: np.linalg.lstsq(a, b, rcond=None)[1], ctall, cnormal(23))
+case("lstsq_complex_s", lambda a, b: np.linalg.lstsq(a, b, rcond=None)[3], ctall, cnormal(23))
+case("norm_matrix_2_complex", lambda a: np.linalg.norm(a, 2), cnormal(9, 5))
+case("norm_matrix_nuc_complex", lambda a: np.linalg.norm(a, "nuc"), cnormal(4, 7))
+case("real_imag_conj", lambda a: np.real(a) * 2 + np.imag(np.conj(a)), cnormal(5, 6))

@@ -135,7 +135,7 @@ def binary_cases(rng):
 UNARY = ["negative", "positive", "absolute", "sign", "square", "sqrt", "exp", "expm1", "log",
          "log1p", "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
          "cosh", "tanh", "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite",
-         "logical_not", "invert", "conjugate"]
+         "logical_not", "invert", "conjugate", "real", "imag"]
 
 
 def unary_cases(rng):
