@@ -308,6 +308,12 @@ func init() {
 		return s
 	})
 	apiCases["cholesky"] = one(darray.Cholesky)
+	apiCases["qr_complex_tall_abs_q"] = one(qrPart(0))
+	apiCases["qr_complex_tall_abs_r"] = one(qrPart(1))
+	apiCases["qr_complex_wide_abs_r"] = one(qrPart(1))
+	apiCases["qr_complex64_abs_r"] = one(qrPart(1))
+	apiCases["qr_complex_product"] = apiCases["qr_tall_product"]
+	apiCases["cholesky_complex"] = one(darray.Cholesky)
 	apiCases["solve_vector"] = two(darray.Solve)
 	apiCases["solve_matrix"] = two(darray.Solve)
 	apiCases["solve_triangular_upper"] = two(func(a, b *darray.Array) *darray.Array {

@@ -112,10 +112,19 @@ func blockLayer(fn string, params any, inputs []*Array, axes [][]int, shape []in
 
 // factorDType is the dtype decompositions give for an input of dtype dt (NumPy's).
 func factorDType(dt nd.DType) nd.DType {
-	if dt == nd.Float32 {
-		return nd.Float32
+	switch dt {
+	case nd.Float32, nd.Complex64, nd.Complex128:
+		return dt
 	}
 	return nd.Float64
+}
+
+// adjoint is the conjugate transpose of a matrix (the transpose of a real one).
+func adjoint(a *Array) *Array {
+	if a.DType().IsComplex() {
+		return a.T().Conj()
+	}
+	return a.T()
 }
 
 // checkMatrix reports what makes a unfit for op: a nil or failed array, not a matrix, or
@@ -131,7 +140,7 @@ func checkMatrix(op string, a *Array, complexOK bool) *Array {
 		return failf(op, "want a matrix (two dimensions), got shape %s", nd.ShapeString(a.Shape()))
 	}
 	if !complexOK && a.DType().IsComplex() {
-		return failf(op, "complex matrices are not supported (dtype %v; solve, solve_triangular, inv, lstsq and norm take them)", a.DType())
+		return failf(op, "complex matrices are not supported (dtype %v; qr, cholesky, solve, solve_triangular, inv, lstsq and norm take them)", a.DType())
 	}
 	return nil
 }
@@ -177,9 +186,9 @@ func joinParts(x *Array, n int, dt nd.DType) *Array {
 // (the columns joined into one block) is factored on its own, their small R factors are
 // stacked and factored again, and each block's Q is multiplied by its part of the second
 // Q; memory is a block of rows per task. A short, wide matrix is factored through its
-// first m columns: q from them, r = qᵀ a.
+// first m columns: q from them, r = qᴴ a. Complex matrices too.
 func QR(a *Array) (q, r *Array) {
-	if bad := checkMatrix("qr", a, false); bad != nil {
+	if bad := checkMatrix("qr", a, true); bad != nil {
 		return bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -188,7 +197,7 @@ func QR(a *Array) (q, r *Array) {
 	}
 	square := a.IndexWith(nd.Whole(), nd.Slice(0, m, 1)).Rechunk(ChunkSize(-1, -1))
 	q, _ = tsqr(square)
-	return q, Matmul(q.T(), a).Triu(0)
+	return q, Matmul(adjoint(q), a).Triu(0)
 }
 
 // tsqr factors a tall matrix.
@@ -529,14 +538,14 @@ func Inv(a *Array) *Array {
 	return blockLayer(invFunc, nil, []*Array{whole(a)}, [][]int{{0, 1}}, []int{n, n}, graph.Chunks{{n}, {n}}, factorDType(a.DType()))
 }
 
-// Cholesky is numpy.linalg.cholesky: the lower-triangular l with l lᵀ = a, for a
-// symmetric positive-definite a (only its lower triangle is read). A matrix in one block
+// Cholesky is numpy.linalg.cholesky: the lower-triangular l with l lᴴ = a, for a
+// Hermitian (real: symmetric) positive-definite a (only its lower triangle is read). A matrix in one block
 // is factored there; one in several is factored block by block (right-looking blocked
 // Cholesky): each diagonal block, less the products of the blocks left of it, is
 // factored on its own, and each block below it is solved against that factor, so no task
 // holds more than a few blocks.
 func Cholesky(a *Array) *Array {
-	if bad := checkMatrix("cholesky", a, false); bad != nil {
+	if bad := checkMatrix("cholesky", a, true); bad != nil {
 		return bad
 	}
 	n := a.Shape()[0]
@@ -565,16 +574,16 @@ func Cholesky(a *Array) *Array {
 	for k := range nb {
 		s := blockOf(k, k)
 		for j := range k {
-			s = s.Sub(Matmul(l[k][j], l[k][j].T()))
+			s = s.Sub(Matmul(l[k][j], adjoint(l[k][j])))
 		}
 		l[k][k] = blockLayer(choleskyFunc, nil, []*Array{s}, [][]int{{0, 1}}, []int{cuts[k], cuts[k]}, graph.Chunks{{cuts[k]}, {cuts[k]}}, dt)
 		for i := k + 1; i < nb; i++ {
 			b := blockOf(i, k)
 			for j := range k {
-				b = b.Sub(Matmul(l[i][j], l[k][j].T()))
+				b = b.Sub(Matmul(l[i][j], adjoint(l[k][j])))
 			}
-			// l_ik l_kkᵀ = b, so l_kk l_ikᵀ = bᵀ.
-			l[i][k] = SolveTriangular(l[k][k], b.T(), false).T()
+			// l_ik l_kkᴴ = b, so l_kk l_ikᴴ = bᴴ.
+			l[i][k] = adjoint(SolveTriangular(l[k][k], adjoint(b), false))
 		}
 		for j := k + 1; j < nb; j++ {
 			l[k][j] = Zeros([]int{cuts[k], cuts[j]}, dt, ChunkSize(-1))

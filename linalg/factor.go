@@ -13,7 +13,8 @@ import (
 
 // Factorizations work in float64 (LAPACK's double precision): integer and boolean inputs
 // give float64 results, as NumPy's; float32 inputs give float32, computed in float64.
-// Complex matrices are refused with an error: gonum's LAPACK is real only.
+// Complex matrices are factored by QR and Cholesky of this package's own (complex.go);
+// the other factorizations refuse them with an error: gonum's LAPACK is real only.
 
 // ErrSingular reports a matrix that has no inverse (or, for Cholesky, is not positive
 // definite).
@@ -66,6 +67,9 @@ func toArray(m blas64.General, rows, cols int, dt nd.DType) (*nd.Array, error) {
 // QR is the reduced QR factorization of an m x n matrix: q is m x k and r is k x n, with
 // k = min(m, n), as numpy.linalg.qr's default mode.
 func QR(a *nd.Array) (q, r *nd.Array, err error) {
+	if a.DType().IsComplex() {
+		return complexQR(a)
+	}
 	if a.NDim() == 2 {
 		m, n := a.Shape()[0], a.Shape()[1]
 		if leaf := leafRows(n); m >= 2*leaf && n > 0 && !a.DType().IsComplex() {
@@ -317,6 +321,9 @@ func SVD(a *nd.Array) (u, s, vt *nd.Array, err error) {
 // Cholesky is the lower-triangular l with a = l lᵀ of a symmetric positive-definite
 // matrix (only a's lower triangle is read, as NumPy's).
 func Cholesky(a *nd.Array) (*nd.Array, error) {
+	if a.DType().IsComplex() {
+		return complexCholesky(a)
+	}
 	g, err := matrix("cholesky", a)
 	if err != nil {
 		return nil, err

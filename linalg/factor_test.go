@@ -2,8 +2,10 @@ package linalg
 
 import (
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/darray-go/darray/nd"
@@ -135,4 +137,76 @@ func randomMatrix(rng *rand.Rand, m, n int) (*nd.Array, []float64) {
 	}
 	a, _ := nd.FromSlice(data, m, n)
 	return a, data
+}
+
+// Complex QR and Cholesky (complex.go): Q has orthonormal columns, R is upper triangular
+// with a real diagonal (LAPACK's convention) and Q R rebuilds A; L is lower triangular
+// with a positive real diagonal and L Lᴴ rebuilds A; a matrix that is not positive
+// definite is reported.
+func TestComplexFactorizations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m, n := 11, 4
+	vals := make([]complex128, m*n)
+	for i := range vals {
+		vals[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	a, _ := nd.FromSlice(vals, m, n)
+	q, r, err := QR(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qh, _ := Einsum("ki,kj->ij", conj(q), q)
+	for i, v := range nd.Values[complex128](qh) {
+		if id := identity(i, n); cmplx.Abs(v-id) > 1e-12 {
+			t.Fatalf("qᴴq[%d] = %v", i, v)
+		}
+	}
+	qr, _ := Einsum("ik,kj->ij", q, r)
+	for i, v := range nd.Values[complex128](qr) {
+		if cmplx.Abs(v-vals[i]) > 1e-12 {
+			t.Fatalf("q r differs from a at %d: %v, want %v", i, v, vals[i])
+		}
+	}
+	for i, v := range nd.Values[complex128](r) {
+		if (i/n > i%n && v != 0) || (i/n == i%n && imag(v) != 0) {
+			t.Fatalf("r[%d,%d] = %v", i/n, i%n, v)
+		}
+	}
+	ah, _ := Einsum("ki,kj->ij", conj(a), a) // Hermitian positive definite
+	l, err := Cholesky(ah)
+	if err != nil {
+		t.Fatal(err)
+	}
+	llh, _ := Einsum("ik,jk->ij", l, conj(l))
+	want := nd.Values[complex128](ah)
+	for i, v := range nd.Values[complex128](llh) {
+		if cmplx.Abs(v-want[i]) > 1e-10 {
+			t.Fatalf("l lᴴ differs at %d: %v, want %v", i, v, want[i])
+		}
+	}
+	for i, v := range nd.Values[complex128](l) {
+		if (i/n < i%n && v != 0) || (i/n == i%n && (imag(v) != 0 || real(v) <= 0)) {
+			t.Fatalf("l[%d,%d] = %v", i/n, i%n, v)
+		}
+	}
+	neg, _ := nd.FromSlice([]complex128{1, 2i, -2i, 1}, 2, 2)
+	if _, err := Cholesky(neg); err == nil || !strings.Contains(err.Error(), "not positive definite") {
+		t.Errorf("cholesky of an indefinite matrix: %v", err)
+	}
+}
+
+func conj(a *nd.Array) *nd.Array {
+	c, err := nd.Unary(nd.Conjugate, a)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// identity is element i of the n x n identity, row-major.
+func identity(i, n int) complex128 {
+	if i/n == i%n {
+		return 1
+	}
+	return 0
 }
