@@ -314,6 +314,16 @@ func init() {
 	apiCases["qr_complex64_abs_r"] = one(qrPart(1))
 	apiCases["qr_complex_product"] = apiCases["qr_tall_product"]
 	apiCases["cholesky_complex"] = one(darray.Cholesky)
+	apiCases["svd_complex_tall_s"] = one(svdPart(1, false))
+	apiCases["svd_complex_tall_abs_u"] = one(svdPart(0, true))
+	apiCases["svd_complex_tall_abs_vt"] = one(svdPart(2, true))
+	apiCases["svd_complex_wide_s"] = one(svdPart(1, false))
+	apiCases["svd_complex_wide_abs_u"] = one(svdPart(0, true))
+	apiCases["svd_complex64_s"] = one(svdPart(1, false))
+	apiCases["svd_complex_product"] = one(func(a *darray.Array) *darray.Array {
+		u, s, vt := darray.SVD(a)
+		return darray.Matmul(u.Mul(s), vt)
+	})
 	apiCases["solve_vector"] = two(darray.Solve)
 	apiCases["solve_matrix"] = two(darray.Solve)
 	apiCases["solve_triangular_upper"] = two(func(a, b *darray.Array) *darray.Array {

@@ -140,7 +140,7 @@ func checkMatrix(op string, a *Array, complexOK bool) *Array {
 		return failf(op, "want a matrix (two dimensions), got shape %s", nd.ShapeString(a.Shape()))
 	}
 	if !complexOK && a.DType().IsComplex() {
-		return failf(op, "complex matrices are not supported (dtype %v; qr, cholesky, solve, solve_triangular, inv, lstsq and norm take them)", a.DType())
+		return failf(op, "complex matrices are not supported (dtype %v; qr, svd, cholesky, solve, solve_triangular, inv, lstsq and norm take them)", a.DType())
 	}
 	return nil
 }
@@ -279,17 +279,17 @@ func rowsAtLeast(rows []int, n int) []int {
 
 // SVD is the reduced singular value decomposition a = u diag(s) vt, as
 // numpy.linalg.svd(a, full_matrices=False): s descending. A tall matrix goes through TSQR
-// (u = q u_r from the SVD of the small r), a short, wide one through its transpose. Like
+// (u = q u_r from the SVD of the small r), a short, wide one through its conjugate transpose. Like
 // dask's, this is meant for matrices one of whose sides fits in a block; for big square
 // ones use SVDCompressed.
 func SVD(a *Array) (u, s, vt *Array) {
-	if bad := checkMatrix("svd", a, false); bad != nil {
+	if bad := checkMatrix("svd", a, true); bad != nil {
 		return bad, bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
-	if m < n {
-		ut, st, vtt := SVD(a.T())
-		return vtt.T(), st, ut.T()
+	if m < n { // a = (aᴴ)ᴴ = (U S Vᴴ)ᴴ = V S Uᴴ
+		ut, st, vtt := SVD(adjoint(a))
+		return adjoint(vtt), st, adjoint(ut)
 	}
 	t := newTSQR(a)
 	if t.err != nil {
@@ -298,6 +298,9 @@ func SVD(a *Array) (u, s, vt *Array) {
 	parts := blockLayer(svdStackFunc, nil, []*Array{t.r}, [][]int{{0, 1}}, []int{2*n + 1, n}, graph.Chunks{{2*n + 1}, {n}}, t.dt)
 	ur := parts.IndexWith(nd.Slice(0, n, 1), nd.Whole())
 	s = parts.IndexWith(nd.Slice(n, n+1, 1), nd.Whole()).Reshape(n)
+	if s.DType().IsComplex() { // stacked with complex u and vᴴ; singular values are real
+		s = s.Real()
+	}
 	vt = parts.IndexWith(nd.Slice(n+1, 2*n+1, 1), nd.Whole())
 	return t.q(Matmul(t.q2, ur)), s, vt // u = Q u_r, as each block's Q times (Q2 u_r)
 }

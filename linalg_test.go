@@ -36,7 +36,7 @@ func TestLinalgErrors(t *testing.T) {
 		{darray.Matmul(m, m), "last axis of the first (4)"},
 		{darray.Matmul(m, darray.Zeros(nil, nd.Float64, darray.ChunkSize())), "at least one dimension"},
 		{q, "want a matrix"},
-		{svdOf(cplx), "complex matrices are not supported"},
+		{svdCompressedOf(cplx), "complex matrices are not supported"},
 		{darray.Cholesky(m), "not square"},
 		{darray.Inv(m), "not square"},
 		{darray.Solve(square, v), "must be square and b"},
@@ -144,8 +144,8 @@ func TestBlockedSolveAndInv(t *testing.T) {
 	sameWithin(t, "blocked inverse", compute(t, darray.Inv(blocked)), compute(t, darray.Inv(a)), 1e-9)
 }
 
-// svdOf is the u of a's SVD, to check SVD's errors.
-func svdOf(a *darray.Array) *darray.Array {
-	u, _, _ := darray.SVD(a)
+// svdCompressedOf is the u of a's randomized SVD, to check its errors.
+func svdCompressedOf(a *darray.Array) *darray.Array {
+	u, _, _ := darray.SVDCompressed(a, 2, 2, 1, 1)
 	return u
 }

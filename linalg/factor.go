@@ -13,8 +13,8 @@ import (
 
 // Factorizations work in float64 (LAPACK's double precision): integer and boolean inputs
 // give float64 results, as NumPy's; float32 inputs give float32, computed in float64.
-// Complex matrices are factored by QR and Cholesky of this package's own (complex.go);
-// the other factorizations refuse them with an error: gonum's LAPACK is real only.
+// Complex matrices are factored by QR, Cholesky and SVD of this package's own
+// (complex.go); the others refuse them with an error: gonum's LAPACK is real only.
 
 // ErrSingular reports a matrix that has no inverse (or, for Cholesky, is not positive
 // definite).
@@ -284,6 +284,9 @@ func lapackQR(a *nd.Array) (q, r *nd.Array, err error) {
 // SVD is the reduced singular value decomposition a = u diag(s) vt: u is m x k, s has k
 // values in descending order, vt is k x n, with k = min(m, n).
 func SVD(a *nd.Array) (u, s, vt *nd.Array, err error) {
+	if a.DType().IsComplex() {
+		return complexSVD(a)
+	}
 	g, err := matrix("svd", a)
 	if err != nil {
 		return nil, nil, nil, err

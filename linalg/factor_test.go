@@ -210,3 +210,48 @@ func identity(i, n int) complex128 {
 	}
 	return 0
 }
+
+// A rank-deficient complex matrix: its SVD has zero singular values, and u still has
+// orthonormal columns (completed past the rank) and rebuilds the matrix.
+func TestComplexSVDRankDeficient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m, n, rank := 7, 4, 2
+	x := make([]complex128, m*rank)
+	y := make([]complex128, rank*n)
+	for i := range x {
+		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	for i := range y {
+		y[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	xa, _ := nd.FromSlice(x, m, rank)
+	ya, _ := nd.FromSlice(y, rank, n)
+	a, _ := Einsum("ik,kj->ij", xa, ya)
+	u, s, vt, err := SVD(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := nd.Values[float64](s)
+	for i := 1; i < n; i++ {
+		if sv[i] > sv[i-1] {
+			t.Fatalf("singular values not descending: %v", sv)
+		}
+	}
+	if sv[rank] > 1e-12*sv[0] {
+		t.Fatalf("singular values %v: want %d zeros at the end", sv, n-rank)
+	}
+	uhu, _ := Einsum("ki,kj->ij", conj(u), u)
+	for i, v := range nd.Values[complex128](uhu) {
+		if cmplx.Abs(v-identity(i, n)) > 1e-12 {
+			t.Fatalf("uᴴu[%d] = %v", i, v)
+		}
+	}
+	us, _ := nd.Binary(nd.Multiply, u, s)
+	back, _ := Einsum("ik,kj->ij", us, vt)
+	want := nd.Values[complex128](a)
+	for i, v := range nd.Values[complex128](back) {
+		if cmplx.Abs(v-want[i]) > 1e-12 {
+			t.Fatalf("u s vᴴ differs at %d: %v, want %v", i, v, want[i])
+		}
+	}
+}
