@@ -308,6 +308,7 @@ func init() {
 		return s
 	})
 	apiCases["cholesky"] = one(darray.Cholesky)
+	apiCases["svd_compressed_complex_s"] = apiCases["svd_compressed_s"]
 	apiCases["qr_complex_tall_abs_q"] = one(qrPart(0))
 	apiCases["qr_complex_tall_abs_r"] = one(qrPart(1))
 	apiCases["qr_complex_wide_abs_r"] = one(qrPart(1))

@@ -127,9 +127,8 @@ func adjoint(a *Array) *Array {
 	return a.T()
 }
 
-// checkMatrix reports what makes a unfit for op: a nil or failed array, not a matrix, or
-// complex where op has no complex form.
-func checkMatrix(op string, a *Array, complexOK bool) *Array {
+// checkMatrix reports what makes a unfit for op: a nil or failed array, or not a matrix.
+func checkMatrix(op string, a *Array) *Array {
 	if a == nil {
 		return failf(op, "nil Array")
 	}
@@ -138,9 +137,6 @@ func checkMatrix(op string, a *Array, complexOK bool) *Array {
 	}
 	if a.NDim() != 2 {
 		return failf(op, "want a matrix (two dimensions), got shape %s", nd.ShapeString(a.Shape()))
-	}
-	if !complexOK && a.DType().IsComplex() {
-		return failf(op, "complex matrices are not supported (dtype %v; qr, svd, cholesky, solve, solve_triangular, inv, lstsq and norm take them)", a.DType())
 	}
 	return nil
 }
@@ -188,7 +184,7 @@ func joinParts(x *Array, n int, dt nd.DType) *Array {
 // Q; memory is a block of rows per task. A short, wide matrix is factored through its
 // first m columns: q from them, r = qᴴ a. Complex matrices too.
 func QR(a *Array) (q, r *Array) {
-	if bad := checkMatrix("qr", a, true); bad != nil {
+	if bad := checkMatrix("qr", a); bad != nil {
 		return bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -283,7 +279,7 @@ func rowsAtLeast(rows []int, n int) []int {
 // dask's, this is meant for matrices one of whose sides fits in a block; for big square
 // ones use SVDCompressed.
 func SVD(a *Array) (u, s, vt *Array) {
-	if bad := checkMatrix("svd", a, true); bad != nil {
+	if bad := checkMatrix("svd", a); bad != nil {
 		return bad, bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -311,7 +307,7 @@ func SVD(a *Array) (u, s, vt *Array) {
 // orthonormalized by TSQR, and the small projection qᵀa decomposed exactly. seed makes it
 // repeatable. It returns u (m x k), s (k) and vt (k x n).
 func SVDCompressed(a *Array, k, oversample, powerIters int, seed uint64) (u, s, vt *Array) {
-	if bad := checkMatrix("svd_compressed", a, false); bad != nil {
+	if bad := checkMatrix("svd_compressed", a); bad != nil {
 		return bad, bad, bad
 	}
 	m, n := a.Shape()[0], a.Shape()[1]
@@ -325,17 +321,17 @@ func SVDCompressed(a *Array, k, oversample, powerIters int, seed uint64) (u, s, 
 		af = a.AsType(dt)
 	}
 	omega := NewRNG(seed).Normal(0, 1, []int{n, l}, ChunkSizes(af.layer.Chunks[1], []int{l}))
-	if af.DType() == nd.Float32 {
-		omega = omega.AsType(nd.Float32)
+	if dt := af.DType(); dt == nd.Float32 || dt == nd.Complex64 {
+		omega = omega.AsType(nd.Float32) // a real test matrix serves complex ones too
 	}
 	y := Matmul(af, omega)
 	for range powerIters {
 		q, _ := tsqr(y)
-		z, _ := tsqr(Matmul(af.T(), q))
+		z, _ := tsqr(Matmul(adjoint(af), q))
 		y = Matmul(af, z)
 	}
 	q, _ := tsqr(y)
-	ub, sb, vtb := SVD(Matmul(q.T(), af))
+	ub, sb, vtb := SVD(Matmul(adjoint(q), af))
 	u = Matmul(q, ub).IndexWith(nd.Whole(), nd.Slice(0, k, 1))
 	return u, sb.IndexWith(nd.Slice(0, k, 1)), vtb.IndexWith(nd.Slice(0, k, 1), nd.Whole())
 }
@@ -348,7 +344,7 @@ func whole(a *Array) *Array { return a.Rechunk(ChunkSize(-1, -1)) }
 // Solve is numpy.linalg.solve for a square matrix a: x with a x = b, for b a vector or a
 // matrix of columns (a is gathered into one block and factored by LU with pivoting).
 func Solve(a, b *Array) *Array {
-	if bad := checkMatrix("solve", a, true); bad != nil {
+	if bad := checkMatrix("solve", a); bad != nil {
 		return bad
 	}
 	if b.err != nil {
@@ -447,7 +443,7 @@ func blockedSolve(a, b *Array, cuts []int) *Array {
 // SolveTriangular solves r x = b for an upper-triangular (upper) or lower-triangular
 // square r, as scipy.linalg.solve_triangular.
 func SolveTriangular(r, b *Array, upper bool) *Array {
-	if bad := checkMatrix("solve_triangular", r, true); bad != nil {
+	if bad := checkMatrix("solve_triangular", r); bad != nil {
 		return bad
 	}
 	if b.err != nil {
@@ -522,7 +518,7 @@ func solveWith(fn string, params any, a, b *Array) *Array {
 
 // Inv is numpy.linalg.inv of a square matrix (gathered into one block).
 func Inv(a *Array) *Array {
-	if bad := checkMatrix("inv", a, true); bad != nil {
+	if bad := checkMatrix("inv", a); bad != nil {
 		return bad
 	}
 	n := a.Shape()[0]
@@ -548,7 +544,7 @@ func Inv(a *Array) *Array {
 // factored on its own, and each block below it is solved against that factor, so no task
 // holds more than a few blocks.
 func Cholesky(a *Array) *Array {
-	if bad := checkMatrix("cholesky", a, true); bad != nil {
+	if bad := checkMatrix("cholesky", a); bad != nil {
 		return bad
 	}
 	n := a.Shape()[0]
@@ -599,7 +595,7 @@ func Cholesky(a *Array) *Array {
 // |a x - b|, the sums of squared residuals (one per column of b; empty unless a has more
 // rows than columns), and a's singular values. It goes through TSQR: x solves r x = qᵀ b.
 func Lstsq(a, b *Array) (x, residuals, s *Array) {
-	if bad := checkMatrix("lstsq", a, true); bad != nil {
+	if bad := checkMatrix("lstsq", a); bad != nil {
 		return bad, bad, bad
 	}
 	if b.err != nil {

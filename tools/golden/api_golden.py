@@ -308,3 +308,5 @@ case("svd_complex_wide_s", lambda a: np.linalg.svd(a, full_matrices=False)[1], c
 case("svd_complex_wide_abs_u", lambda a: np.abs(np.linalg.svd(a, full_matrices=False)[0]), csvd_wide)
 case("svd_complex64_s", lambda a: np.linalg.svd(a, full_matrices=False)[1], csvd_tall.astype(np.complex64))
 case("svd_complex_product", lambda a: a.copy(), csvd_tall)
+clowrank = cnormal(30, 4) @ cnormal(4, 20)
+case("svd_compressed_complex_s", lambda a: np.linalg.svd(a, full_matrices=False)[1][:4], clowrank)
