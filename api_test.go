@@ -409,6 +409,12 @@ func init() {
 	apiCases["percentile_nan"] = one(func(a *darray.Array) *darray.Array { return a.Percentile([]float64{30}, 1) })
 	apiCases["median_even_axis0"] = one(func(a *darray.Array) *darray.Array { return a.Median(0) })
 	apiCases["median_odd_flat"] = one(func(a *darray.Array) *darray.Array { return a.Median() })
+	apiCases["quantile_all_radix"] = one(func(a *darray.Array) *darray.Array { return a.Quantile([]float64{0, 0.1, 0.5, 0.77, 1}) })
+	apiCases["quantile_all_duplicates"] = one(func(a *darray.Array) *darray.Array { return a.Quantile([]float64{0.25, 0.5, 0.999}) })
+	for _, name := range []string{"median_all_even", "median_all_ints", "median_all_float32", "median_all_nan"} {
+		apiCases[name] = apiCases["median_odd_flat"]
+	}
+	apiCases["percentile_all_tiny"] = one(func(a *darray.Array) *darray.Array { return a.Percentile([]float64{0, 100}) })
 	apiCases["median_ints"] = one(func(a *darray.Array) *darray.Array { return a.Median(1) })
 	apiCases["topk_axis0"] = one(func(a *darray.Array) *darray.Array { return a.TopK(4, 0) })
 	apiCases["topk_smallest_axis1"] = one(func(a *darray.Array) *darray.Array { return a.TopK(-3, 1) })

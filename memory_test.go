@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/sched"
 )
@@ -109,3 +110,28 @@ func (c *cancelAfter) TaskDone(*graph.Task, time.Duration) {
 	}
 }
 func (c *cancelAfter) Finish(error) {}
+
+// A median of all elements of an array larger than the memory limit: radix selection
+// holds a block and its counters at a time, never the array, and finds NumPy's median of
+// the whole.
+func TestMedianOfAllInBoundedMemory(t *testing.T) {
+	x := darray.NewRNG(9).Normal(0, 1, []int{2000, 2000}, darray.ChunkSize(500, 500)) // 32 MB in 2 MB blocks
+	whole := compute(t, x)
+	want, err := nd.Median(must(whole.Reshape(-1)), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st sched.Stats
+	limit := int64(12 << 20)
+	got, err := x.Median().Compute(context.Background(), darray.MemoryLimit(limit), darray.WithStats(&st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameArray(t, "median", got, want, 0)
+	if st.PeakBytes > limit {
+		t.Errorf("peak %d bytes above the limit of %d", st.PeakBytes, limit)
+	}
+	if st.SpilledBytes != 0 {
+		t.Errorf("spilled %d bytes: the selection should need no more than a few blocks", st.SpilledBytes)
+	}
+}

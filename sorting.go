@@ -125,7 +125,9 @@ func (a *Array) sortLike(op, fn string, axis int, dt nd.DType) *Array {
 
 // Quantile is numpy.quantile with q in [0, 1] along one axis (all axes, flattened, when
 // none is given): linear interpolation between closest ranks. The result's first axis
-// runs along q. The axis is re-cut into one block.
+// runs along q. Along an axis, the axis is re-cut into one block; over all elements of
+// an array in several blocks, exact radix selection reads the blocks four times and
+// holds one at a time (quantile.go).
 func (a *Array) Quantile(q []float64, axes ...int) *Array { return a.quantile("quantile", q, 1, axes) }
 
 // Percentile is numpy.percentile: Quantile with q in [0, 100].
@@ -172,6 +174,13 @@ func (a *Array) quantile(op string, q []float64, scale float64, axes []int) *Arr
 	dt := nd.Float64
 	if a.DType() == nd.Float32 {
 		dt = nd.Float32
+	}
+	if len(axes) == 0 && a.NumBlocks() > 1 { // all elements, in several blocks
+		out := radixQuantiles(a, p.Q, p.Median, dt)
+		if p.Median {
+			return out.Reshape()
+		}
+		return out
 	}
 	whole, sizes := wholeAlong(x, ax)
 	sizes[ax] = []int{n}

@@ -236,17 +236,34 @@ func interpolate(lane []float64, p float64, median bool) float64 {
 	if math.IsNaN(lane[n-1]) {
 		return math.NaN()
 	}
+	lo, hi := QuantileRanks(n, p, median)
+	return QuantileBetween(lane[lo], lane[hi], n, p, median)
+}
+
+// QuantileRanks are the positions, in n sorted values, of the two order statistics the
+// p-th quantile (or the median) lies between; they may be equal.
+func QuantileRanks(n int, p float64, median bool) (lo, hi int) {
 	if median {
 		if n%2 == 1 {
-			return lane[n/2]
+			return n / 2, n / 2
 		}
-		return (lane[n/2-1] + lane[n/2]) / 2
+		return n/2 - 1, n / 2
+	}
+	lo = int(math.Floor(p * float64(n-1)))
+	return lo, min(lo+1, n-1)
+}
+
+// QuantileBetween is the p-th quantile (or the median) of n values given its two order
+// statistics a and b (at QuantileRanks), as NumPy interpolates it.
+func QuantileBetween(a, b float64, n int, p float64, median bool) float64 {
+	if median {
+		if n%2 == 1 {
+			return a
+		}
+		return (a + b) / 2
 	}
 	pos := p * float64(n-1)
-	lo := int(math.Floor(pos))
-	hi := min(lo+1, n-1)
-	t := pos - float64(lo)
-	a, b := lane[lo], lane[hi]
+	t := pos - math.Floor(pos)
 	// NumPy's lerp: from the nearer end, so that t = 0 and t = 1 give a and b exactly.
 	diff := b - a
 	if t >= 0.5 {

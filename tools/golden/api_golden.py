@@ -310,3 +310,14 @@ case("svd_complex64_s", lambda a: np.linalg.svd(a, full_matrices=False)[1], csvd
 case("svd_complex_product", lambda a: a.copy(), csvd_tall)
 clowrank = cnormal(30, 4) @ cnormal(4, 20)
 case("svd_compressed_complex_s", lambda a: np.linalg.svd(a, full_matrices=False)[1][:4], clowrank)
+
+# Quantiles over all elements of arrays in several blocks: radix selection (quantile.go).
+dups = rng.integers(-3, 4, size=(9, 8)).astype(np.float64)
+dups[0, 0], dups[1, 1] = -0.0, np.inf
+case("quantile_all_radix", lambda a: np.quantile(a, [0.0, 0.1, 0.5, 0.77, 1.0]), normal(13, 9) * 1e3)
+case("quantile_all_duplicates", lambda a: np.quantile(a, [0.25, 0.5, 0.999]), dups)
+case("median_all_even", lambda a: np.median(a), normal(6, 8))
+case("median_all_ints", lambda a: np.median(a), rng.integers(-2 ** 40, 2 ** 40, size=(7, 6)))
+case("median_all_float32", lambda a: np.median(a), normal(5, 7).astype(np.float32))
+case("median_all_nan", lambda a: np.median(a), withnan)
+case("percentile_all_tiny", lambda a: np.percentile(a, [0, 100]), rng.uniform(-1e-300, 1e-300, size=(4, 5)))
