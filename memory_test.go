@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/darray-go/darray"
-	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/sched"
 )
 
