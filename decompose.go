@@ -28,15 +28,10 @@ const (
 )
 
 func init() {
-	reg := func(name string, fn graph.BlockFunc) {
-		if err := graph.RegisterBlockFunc(name, fn); err != nil {
-			panic(err)
-		}
-	}
-	reg(qrStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(qrStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.QRStacked(blocks[0])
 	})
-	reg(svdStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(svdStackFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		u, s, vt, err := linalg.SVD(blocks[0])
 		if err != nil {
 			return nil, err
@@ -47,31 +42,31 @@ func init() {
 		}
 		return nd.Concatenate([]*nd.Array{u, row, vt}, 0)
 	})
-	reg(tailRowsFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(tailRowsFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		n := params.(int)
 		rows := blocks[0].Shape()[0]
 		return blocks[0].Index(nd.Slice(rows-n, rows, 1), nd.Whole())
 	})
-	reg(tsqrQFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(tsqrQFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		q1, err := blocks[0].Index(nd.Slice(0, info.BlockShape[0], 1), nd.Whole())
 		if err != nil {
 			return nil, err
 		}
 		return linalg.Einsum("ik,kj->ij", q1, blocks[1])
 	})
-	reg(solveFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(solveFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.Solve(blocks[0], blocks[1])
 	})
-	reg(triSolveFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(triSolveFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.SolveTriangular(blocks[0], blocks[1], params.(bool))
 	})
-	reg(choleskyFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(choleskyFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.Cholesky(blocks[0])
 	})
-	reg(invFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(invFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.Inv(blocks[0])
 	})
-	reg(permuteFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(permuteFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		idx := make([]nd.Index, blocks[0].NDim())
 		for d := range idx {
 			idx[d] = nd.Whole()
@@ -79,7 +74,7 @@ func init() {
 		idx[0] = nd.Take(blocks[1])
 		return blocks[0].Index(idx...)
 	})
-	reg(luPanelFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(luPanelFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		lu, perm, err := linalg.LUPanel(blocks[0])
 		if err != nil {
 			return nil, err

@@ -26,16 +26,11 @@ type gatherParams struct {
 }
 
 func init() {
-	reg := func(name string, fn graph.BlockFunc) {
-		if err := graph.RegisterBlockFunc(name, fn); err != nil {
-			panic(err)
-		}
-	}
-	reg(gatherPartFunc, runGatherPart)
-	reg(gatherPickFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(gatherPartFunc, runGatherPart)
+	registerBlockFunc(gatherPickFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		return pickHits(blocks[0], info, true)
 	})
-	reg(gatherLastFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(gatherLastFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		return pickHits(blocks[0], info, false)
 	})
 }

@@ -50,14 +50,9 @@ type radixResult struct {
 }
 
 func init() {
-	reg := func(name string, fn graph.BlockFunc) {
-		if err := graph.RegisterBlockFunc(name, fn); err != nil {
-			panic(err)
-		}
-	}
-	reg(radixHistogramFunc, radixHistogram)
-	reg(radixStepFunc, radixStep)
-	reg(radixFinishFunc, radixFinish)
+	registerBlockFunc(radixHistogramFunc, radixHistogram)
+	registerBlockFunc(radixStepFunc, radixStep)
+	registerBlockFunc(radixFinishFunc, radixFinish)
 	graph.RegisterType(radixPass{})
 	graph.RegisterType(radixResult{})
 }

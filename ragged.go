@@ -42,15 +42,10 @@ const (
 )
 
 func init() {
-	reg := func(name string, fn graph.BlockFunc) {
-		if err := graph.RegisterBlockFunc(name, fn); err != nil {
-			panic(err)
-		}
-	}
-	reg(compressFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(compressFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return blocks[0].Index(nd.Take(blocks[1]))
 	})
-	reg(countNonzero, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(countNonzero, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		truth, err := blocks[0].AsType(nd.Bool)
 		if err != nil {
 			return nil, err
@@ -63,15 +58,15 @@ func init() {
 		}
 		return nd.FromSlice([]int64{n}, 1)
 	})
-	reg(uniqueFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(uniqueFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		v, _, err := uniqueOf(blocks[0])
 		return v, err
 	})
-	reg(uniqueCountsFn, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(uniqueCountsFn, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		_, c, err := uniqueOf(blocks[0])
 		return c, err
 	})
-	reg(countUniqueFn, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(countUniqueFn, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		v, _, err := uniqueOf(blocks[0])
 		if err != nil {
 			return nil, err

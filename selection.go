@@ -34,19 +34,14 @@ type extremeParams struct{ High bool }
 type requireParams struct{ Op string }
 
 func init() {
-	reg := func(name string, fn graph.BlockFunc) {
-		if err := graph.RegisterBlockFunc(name, fn); err != nil {
-			panic(err)
-		}
-	}
-	reg(maskedExtremeFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(maskedExtremeFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		fill, err := extremeOf(blocks[0].DType(), params.(extremeParams).High)
 		if err != nil {
 			return nil, err
 		}
 		return nd.Where(blocks[1], blocks[0], fill)
 	})
-	reg(requireSelectedFun, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(requireSelectedFun, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		for _, any := range nd.Values[bool](blocks[1]) {
 			if !any {
 				op := params.(requireParams).Op

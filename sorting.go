@@ -56,18 +56,13 @@ type searchParams struct {
 }
 
 func init() {
-	reg := func(name string, fn graph.BlockFunc) {
-		if err := graph.RegisterBlockFunc(name, fn); err != nil {
-			panic(err)
-		}
-	}
-	reg(sortFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(sortFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return nd.Sort(blocks[0], p.(axisParams).Axis)
 	})
-	reg(argsortFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(argsortFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return nd.ArgSort(blocks[0], p.(axisParams).Axis)
 	})
-	reg(quantileFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(quantileFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		qp := p.(quantileParams)
 		var out *nd.Array
 		var err error
@@ -83,15 +78,15 @@ func init() {
 		}
 		return out.MoveAxis(0, qp.Axis)
 	})
-	reg(topkFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(topkFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		p := params.(topkParams)
 		p.Offsets = nil
 		return runTopK(p, blocks, info)
 	})
-	reg(topkChunkFunc, runTopK)
-	reg(histogramFunc, runHistogram)
-	reg(digitizeFunc, runDigitize)
-	reg(searchFunc, runSearchSorted)
+	registerBlockFunc(topkChunkFunc, runTopK)
+	registerBlockFunc(histogramFunc, runHistogram)
+	registerBlockFunc(digitizeFunc, runDigitize)
+	registerBlockFunc(searchFunc, runSearchSorted)
 }
 
 // wholeAlong re-cuts a so that axis is one block (the others keep theirs).

@@ -9,3 +9,11 @@ func init() {
 		graph.RegisterType(v)
 	}
 }
+
+// registerBlockFunc registers one of darray's own block functions at start-up; a clash of
+// names is a programming error.
+func registerBlockFunc(name string, fn graph.BlockFunc) {
+	if err := graph.RegisterBlockFunc(name, fn); err != nil {
+		panic(err)
+	}
+}
