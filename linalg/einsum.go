@@ -3,9 +3,10 @@
 // operations of the darray package to run inside tasks. float64 and float32 products run
 // on darray's own kernels (package linalg/internal/gemm: AVX-512 or AVX2 where the
 // processor has them), complex products on gonum's BLAS (pure Go, or
-// OpenBLAS with the openblas build tag); factorizations on gonum's LAPACK in float64,
-// whose matrix products also go to darray's kernels unless built with openblas. Arrays
-// are nd arrays; results are new C-contiguous arrays.
+// OpenBLAS with the openblas build tag); real factorizations on gonum's LAPACK in
+// float64, whose matrix products also go to darray's kernels unless built with openblas,
+// complex QR, Cholesky and SVD on this package's own (complex.go). Arrays are nd arrays;
+// results are new C-contiguous arrays.
 package linalg
 
 import (
