@@ -710,19 +710,12 @@ func Norm(a *Array, ord string, axes ...int) *Array {
 			if r > c {
 				m = a.T()
 			}
-			twice := m.DType().IsComplex()
-			if twice { // the embedding's singular values are m's, each twice
-				m = realEmbedding(m)
-			}
 			_, s, _ := SVD(m)
 			switch ord {
 			case "2":
 				return s.Max()
 			case "-2":
 				return s.Min()
-			}
-			if twice {
-				return s.Sum().Div(2)
 			}
 			return s.Sum()
 		}
