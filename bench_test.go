@@ -144,3 +144,15 @@ func BenchmarkTallSkinnySVD(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMedianAll finds the median of all 4e6 elements of 2000 x 2000 in 500 x 500
+// blocks by radix selection (bench/median.sh runs 20000 x 20000 against NumPy and dask).
+func BenchmarkMedianAll(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		x := darray.NewRNG(1).Random([]int{2000, 2000}, darray.ChunkSize(500, 500))
+		if _, err := x.Median().Compute(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
