@@ -3,6 +3,7 @@ package darray
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
@@ -60,14 +61,9 @@ func init() {
 // orderKey maps a float64 to a key that sorts as the value (NaN last); zeros of both
 // signs share one key, as they compare equal.
 func orderKey(v float64) uint64 {
-	if v == 0 {
-		v = 0
-	}
-	b := math.Float64bits(v)
-	if b>>63 == 1 {
-		return ^b
-	}
-	return b | 1<<63
+	b := math.Float64bits(v + 0) // -0 + 0 is +0
+	// Negative values have every bit flipped, others just the sign bit (no branch).
+	return b ^ (uint64(int64(b)>>63) | 1<<63)
 }
 
 // keyValue inverts orderKey.
@@ -83,21 +79,61 @@ func keyValue(k uint64) float64 {
 
 func radixHistogram(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 	pass := params.(radixPass)
-	f, err := blocks[0].AsType(nd.Float64)
+	f := blocks[0]
+	if f.DType() != nd.Float64 {
+		var err error
+		if f, err = f.AsType(nd.Float64); err != nil {
+			return nil, err
+		}
+	}
+	values, err := nd.Data[float64](f.Contiguous()) // the block's own memory when it can be
 	if err != nil {
 		return nil, err
 	}
 	state := nd.Values[int64](blocks[1])
 	targets := len(state) / 2
-	counts := make([]int64, targets*radixBuckets)
 	bits, shift := pass.bits()
-	for _, v := range nd.Values[float64](f) {
-		k := orderKey(v)
-		bucket := int(k>>shift) & (1<<bits - 1)
-		for t := range targets {
-			if pass.Pass == 0 || k>>(shift+bits) == uint64(state[2*t]) {
-				counts[t*radixBuckets+bucket]++
+	// Targets whose bits found so far agree (all of them in the first pass, the two
+	// around a median mostly) share one count: each prefix is counted once, in 32-bit
+	// counters (32 KiB a prefix, within L1).
+	prefixes := make([]uint64, 0, targets)
+	first := make([]int, targets) // the target whose counts target t takes
+	for t := range targets {
+		p := uint64(state[2*t])
+		if pass.Pass == 0 {
+			p = 0
+		}
+		first[t] = t
+		if i := slices.Index(prefixes, p); i >= 0 {
+			first[t] = first[i]
+		}
+		prefixes = append(prefixes, p)
+	}
+	if len(values) > math.MaxUint32 {
+		return nil, fmt.Errorf("quantile: a block of %d elements is too large to count in 32 bits", len(values))
+	}
+	local := make([]uint32, targets*radixBuckets)
+	for t := range targets {
+		if first[t] != t {
+			continue
+		}
+		table := local[t*radixBuckets : (t+1)*radixBuckets]
+		want := prefixes[t]
+		for _, v := range values {
+			k := orderKey(v)
+			var above uint64 // 0 in the first pass, where shift+bits is 64
+			if pass.Pass > 0 {
+				above = k >> (shift + bits)
 			}
+			if above == want {
+				table[int(k>>shift)&(1<<bits-1)]++
+			}
+		}
+	}
+	counts := make([]int64, targets*radixBuckets)
+	for t, f := range first {
+		for i, c := range local[f*radixBuckets : (f+1)*radixBuckets] {
+			counts[t*radixBuckets+i] = int64(c)
 		}
 	}
 	shape := make([]int, blocks[0].NDim(), blocks[0].NDim()+2)
