@@ -489,6 +489,11 @@ func init() {
 		"selection_cumprod":           func(s *darray.Array) *darray.Array { return s.CumProd(-1) },
 		"selection_again":             func(s *darray.Array) *darray.Array { return s.SelectMask(s.Greater(0)) },
 		"selection_axis_empty":        func(s *darray.Array) *darray.Array { return s.Sum(darray.Axis()) },
+		"selection_argmin_ties":       func(s *darray.Array) *darray.Array { return s.ArgMin() },
+		"selection_argmax":            func(s *darray.Array) *darray.Array { return s.ArgMax() },
+		"selection_argmax_nan":        func(s *darray.Array) *darray.Array { return s.ArgMax() },
+		"selection_nanargmin":         func(s *darray.Array) *darray.Array { return s.Reduce(nd.NanArgMin) },
+		"selection_argmax_keepdims":   func(s *darray.Array) *darray.Array { return s.ArgMax(darray.KeepDims()) },
 	} {
 		apiCases[name] = sel(f)
 	}

@@ -14,8 +14,8 @@ import (
 // computed (a lazy boolean mask's selection, say), as dask's chunks of nan. Compute and
 // ComputeChunkSizes work on it, and on a selection by a mask (SelectMask, FlatNonzero)
 // so do element-wise operations with scalars and selections by the same mask,
-// reductions, running sums and products, and selecting again; other operations report
-// this error.
+// reductions (arg reductions too), running sums and products, and selecting again; other
+// operations report this error.
 var ErrUnknownChunks = errors.New("chunk sizes are unknown until computed: call ComputeChunkSizes first")
 
 // ragged describes an array of unknown block lengths: one-dimensional, one block per

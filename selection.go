@@ -30,8 +30,8 @@ const (
 // the dtype (for a minimum) or the smallest.
 type extremeParams struct{ High bool }
 
-// requireParams names the reduction whose empty selection is an error.
-type requireParams struct{ Op string }
+// requireParams is the error of a reduction that found nothing to reduce.
+type requireParams struct{ Message string }
 
 func init() {
 	registerBlockFunc(maskedExtremeFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
@@ -42,10 +42,9 @@ func init() {
 		return nd.Where(blocks[1], blocks[0], fill)
 	})
 	registerBlockFunc(requireSelectedFun, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		for _, any := range nd.Values[bool](blocks[1]) {
-			if !any {
-				op := params.(requireParams).Op
-				return nil, fmt.Errorf("%s of an empty selection: zero-size array to reduction operation %s which has no identity", op, op)
+		for _, ok := range nd.Values[bool](blocks[1]) {
+			if !ok {
+				return nil, errors.New(params.(requireParams).Message)
 			}
 		}
 		return blocks[0], nil
@@ -195,12 +194,12 @@ func (s *selection) reduce(op nd.ReduceOp, cfg reduceConfig) *Array {
 			return failed(name, err)
 		}
 	}
-	if op.IsArg() {
-		return failf(name, "positions within a selection of unknown length: call ComputeChunkSizes first")
-	}
 	opts := []ReduceOption{DDof(cfg.ddof), SplitEvery(cfg.splitEvery)}
 	if cfg.keepDims {
 		opts = append(opts, KeepDims())
+	}
+	if op.IsArg() {
+		return s.position(op, opts)
 	}
 	x, m := s.values, s.mask
 	dt := x.DType()
@@ -231,20 +230,54 @@ func (s *selection) reduce(op nd.ReduceOp, cfg reduceConfig) *Array {
 		}
 		return r
 	case nd.Min, nd.Max, nd.NanMin, nd.NanMax:
-		var filled *Array
-		if (op == nd.NanMin || op == nd.NanMax) && dt.IsInexact() {
-			filled = fill(x, math.NaN())
-		} else {
-			filled = MapBlocks(maskedExtremeFunc, []*Array{x, m}, Params(extremeParams{High: op == nd.Min || op == nd.NanMin}), OutDType(dt))
-		}
-		r := filled.Reduce(op, opts...)
-		any := m.Reduce(nd.Any, opts...)
-		if r.err != nil || any.err != nil {
-			return r
-		}
-		return MapBlocks(requireSelectedFun, []*Array{r, any}, Params(requireParams{Op: name}), OutDType(r.DType()))
+		return s.extreme(op, fmt.Sprintf("%s of an empty selection: zero-size array to reduction operation %s which has no identity", name, name), opts)
 	}
 	return failf(name, "not defined on a selection of unknown length")
+}
+
+// extreme is the selection's min, max, nanmin or nanmax, failing with empty when nothing
+// is selected.
+func (s *selection) extreme(op nd.ReduceOp, empty string, opts []ReduceOption) *Array {
+	x, m := s.values, s.mask
+	var filled *Array
+	if (op == nd.NanMin || op == nd.NanMax) && x.DType().IsInexact() {
+		filled = Where(m, x, scalar(complex(math.NaN(), 0), x.DType()))
+	} else {
+		filled = MapBlocks(maskedExtremeFunc, []*Array{x, m}, Params(extremeParams{High: op == nd.Min || op == nd.NanMin}), OutDType(x.DType()))
+	}
+	return require(filled.Reduce(op, opts...), m.Reduce(nd.Any, opts...), empty)
+}
+
+// require is r where ok holds everywhere, and otherwise the error message.
+func require(r, ok *Array, message string) *Array {
+	if r.err != nil {
+		return r
+	}
+	if ok.err != nil {
+		return ok
+	}
+	return MapBlocks(requireSelectedFun, []*Array{r, ok}, Params(requireParams{Message: message}), OutDType(r.DType()))
+}
+
+// position is argmin, argmax or a nan-variant of the selection: the extreme first, then
+// the first selected element equal to it, numbered by how many selected elements come
+// before it.
+func (s *selection) position(op nd.ReduceOp, opts []ReduceOption) *Array {
+	name := op.String()
+	x, m := s.values, s.mask
+	of := map[nd.ReduceOp]nd.ReduceOp{nd.ArgMin: nd.Min, nd.ArgMax: nd.Max, nd.NanArgMin: nd.NanMin, nd.NanArgMax: nd.NanMax}[op]
+	v := s.extreme(of, "attempt to get "+name+" of an empty selection", nil)
+	skipsNaN := op == nd.NanArgMin || op == nd.NanArgMax
+	if skipsNaN && x.DType().IsInexact() {
+		v = require(v, Unary(nd.LogicalNot, Unary(nd.IsNaN, v)), name+": All-NaN slice encountered")
+	}
+	hit := Binary(nd.Equal, x, v)
+	if !skipsNaN && x.DType().IsInexact() { // a NaN is the extreme: the first one counts
+		hit = Binary(nd.LogicalOr, hit, Binary(nd.LogicalAnd, Unary(nd.IsNaN, x), Unary(nd.IsNaN, v)))
+	}
+	first := Binary(nd.LogicalAnd, m, hit).Reduce(nd.ArgMax) // the first true
+	positions := Arange(0, float64(x.layer.Shape[0]), 1, nd.Int64, ChunkSizes(x.layer.Chunks[0]))
+	return Binary(nd.LogicalAnd, m, positions.Less(first)).Reduce(nd.Sum, opts...)
 }
 
 // reducedDType is the dtype op gives on an array of dtype dt.
