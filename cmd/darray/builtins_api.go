@@ -244,6 +244,43 @@ func linalgModule() module {
 	}
 	one("inv", darray.Inv)
 	one("cholesky", darray.Cholesky)
+	m["qr"] = &fn{"linalg.qr", func(args []any, kw map[string]any) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		q, r := darray.QR(a)
+		return []any{q, r}, nil
+	}}
+	m["svd"] = &fn{"linalg.svd", func(args []any, kw map[string]any) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		if full, _ := optional(args, 1, kw, "full_matrices").(bool); full {
+			return nil, fmt.Errorf("full_matrices=True is not supported: darray's svd is the reduced one")
+		}
+		u, s, vt := darray.SVD(a)
+		return []any{u, s, vt}, nil
+	}}
+	m["lstsq"] = &fn{"linalg.lstsq", func(args []any, kw map[string]any) (any, error) {
+		a, b, err := twoArrays(args, kw, "a", "b")
+		if err != nil {
+			return nil, err
+		}
+		x, residuals, s := darray.Lstsq(a, b)
+		if err := x.Err(); err != nil {
+			return nil, err
+		}
+		// darray's lstsq takes matrices of full column rank: the rank is the columns.
+		return []any{x, residuals, int64(a.Shape()[1]), s}, nil
+	}}
 	m["solve"] = &fn{"linalg.solve", func(args []any, kw map[string]any) (any, error) {
 		a, b, err := twoArrays(args, kw, "a", "b")
 		if err != nil {

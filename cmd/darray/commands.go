@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -289,6 +290,9 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 
 // emit prints the result or stores it.
 func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stderr io.Writer) error {
+	if items, ok := v.([]any); ok && out == "" && slices.ContainsFunc(items, isArray) {
+		return emitTuple(ctx, items, cf, stdout, stderr)
+	}
 	a, ok := v.(*darray.Array)
 	if !ok {
 		if out != "" {
@@ -320,6 +324,49 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 	default:
 		return writeArray(ctx, a, out, "zstd", 2, opts)
 	}
+}
+
+func isArray(v any) bool { _, ok := v.(*darray.Array); return ok }
+
+// emitTuple computes the arrays of a tuple together (shared work done once, as
+// dask.compute does) and prints the tuple.
+func emitTuple(ctx context.Context, items []any, cf *computeFlags, stdout, stderr io.Writer) error {
+	var arrays []*darray.Array
+	for _, it := range items {
+		if a, ok := it.(*darray.Array); ok {
+			if a.Size() > printLimit {
+				return fmt.Errorf("an array of %d elements in the tuple: too many to print; print its parts one at a time", a.Size())
+			}
+			arrays = append(arrays, a)
+		}
+	}
+	var st sched.Stats
+	opts, err := cf.options(ctx, stderr, &st)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	defer cf.report(stderr, start, &st)
+	res, err := darray.Compute(ctx, arrays, opts...)
+	if err != nil {
+		return err
+	}
+	parts := make([]string, len(items))
+	next := 0
+	for i, it := range items {
+		if isArray(it) {
+			parts[i] = res[next].String()
+			next++
+		} else {
+			parts[i] = formatValue(it)
+		}
+	}
+	if len(parts) == 1 {
+		fmt.Fprintf(stdout, "(%s,)\n", parts[0])
+		return nil
+	}
+	fmt.Fprintf(stdout, "(%s)\n", strings.Join(parts, ", "))
+	return nil
 }
 
 // writeArray stores a at dst: FILE.npy, FILE.h5:/dataset or STORE.zarr[/array].

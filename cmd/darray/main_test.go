@@ -287,3 +287,24 @@ func TestEvalMatchesNumPyPrinting(t *testing.T) {
 		}
 	}
 }
+
+// A tuple of arrays is computed in one go and printed element by element, as NumPy's str
+// of the same values, in parentheses: lstsq's x, residuals, rank and singular values.
+func TestEvalPrintsTuples(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "cli")
+	out, e, code := runCLI(t, "eval", "-i", "x="+filepath.Join(dir, "x.npy"), "-i", "y="+filepath.Join(dir, "y.npy"), "--chunks", "3",
+		"(linalg.lstsq(x[:, :2], y[:4])[2], x[x > 0].max(), 'done')")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	if want := "(2, 8.5, done)\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	out, e, code = runCLI(t, "eval", "-i", "x="+filepath.Join(dir, "x.npy"), "--chunks", "3", "linalg.svd(x[:, :2])")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	if !strings.HasPrefix(out, "([[") || strings.Count(out, "], [") < 1 || !strings.HasSuffix(out, "]])\n") {
+		t.Errorf("svd printed %q, want a tuple of u, s and vt", out)
+	}
+}

@@ -55,6 +55,18 @@ exprs = {
     "x * 1e-5 + 1000 * (x > 2)": "x * 1e-5 + 1000 * (x > 2)",
     "array([1.5e-05, 1000.0, -2.0])": "np.array([1.5e-05, 1000.0, -2.0])",
     "fft.ifft(y, n=4)": "np.fft.ifft(y, n=4)",
+    # selections used directly, medians of all elements, more linalg, complex (session 5)
+    "x[x > 0].mean()": "x[x > 0].mean()",
+    "x[x > 0].argmin()": "x[x > 0].argmin()",
+    "cumsum(x[x < 1], axis=0)": "np.cumsum(x[x < 1], axis=0)",
+    "median(x)": "np.median(x)",
+    "percentile(x, [10, 90])": "np.percentile(x, [10, 90])",
+    "linalg.svd(x)[1][:2]": "np.linalg.svd(x)[1][:2]",
+    "abs(linalg.qr(x[:, :2])[1])": "np.abs(np.linalg.qr(x[:, :2])[1])",
+    "linalg.lstsq(x[:, :2], y[:4])[0]": "np.linalg.lstsq(x[:, :2], y[:4], rcond=None)[0]",
+    "real(x * 1j + 2)[0]": "np.real(x * 1j + 2)[0]",
+    "imag(x * 1j + 2)[1]": "np.imag(x * 1j + 2)[1]",
+    "linalg.solve(x[:, :4] * 1j + 10 * eye(4), y[:4])": "np.linalg.solve(x[:, :4] * 1j + 10 * np.eye(4), y[:4])",
 }
 expected = {k: str(eval(v, env)) for k, v in exprs.items()}
 with open(os.path.join(out, "expected.json"), "w") as f:
