@@ -79,7 +79,17 @@ func (e *evaluator) eval(n node) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.env[x.name] = v
+		if len(x.names) == 1 {
+			e.env[x.names[0]] = v
+			return v, nil
+		}
+		items, ok := v.([]any)
+		if !ok || len(items) != len(x.names) {
+			return nil, e.errAt(x, "cannot unpack %s into %d names", describe(v), len(x.names))
+		}
+		for i, name := range x.names {
+			e.env[name] = items[i]
+		}
 		return v, nil
 	case *numLit:
 		v, err := parseNumber(x.text)

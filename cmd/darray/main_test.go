@@ -247,7 +247,7 @@ func TestErrorsAUserCanActOn(t *testing.T) {
 // FuzzParse feeds arbitrary text to the expression parser: a syntax error or a program,
 // never a panic.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"x[::2, 5000:].mean(axis=1)", "a = 1; b = a ** -2", "where(x > 0, x, 0)", "f(a=(1, 2))[...]"} {
+	for _, s := range []string{"x[::2, 5000:].mean(axis=1)", "a = 1; b = a ** -2", "where(x > 0, x, 0)", "f(a=(1, 2))[...]", "q, r = 1, (2,); r"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -306,5 +306,24 @@ func TestEvalPrintsTuples(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "([[") || strings.Count(out, "], [") < 1 || !strings.HasSuffix(out, "]])\n") {
 		t.Errorf("svd printed %q, want a tuple of u, s and vt", out)
+	}
+}
+
+// Tuples unpack into names, as in Python; a value that is not a tuple of as many is an
+// error naming what it was.
+func TestEvalUnpacksTuples(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "cli")
+	in := "x=" + filepath.Join(dir, "x.npy")
+	out, e, code := runCLI(t, "eval", "-i", in, "--chunks", "3", "q, r = linalg.qr(x[:, :2]); abs(q @ r - x[:, :2]).max() < 1e-12")
+	if code != 0 || out != "True\n" {
+		t.Errorf("q r rebuilds x: exit %d, printed %q (%s)", code, out, e)
+	}
+	out, e, code = runCLI(t, "eval", "a, b = 1, 2; a - b")
+	if code != 0 || out != "-1\n" {
+		t.Errorf("a, b = 1, 2: exit %d, printed %q (%s)", code, out, e)
+	}
+	_, e, code = runCLI(t, "eval", "-i", in, "a, b = x")
+	if code == 0 || !strings.Contains(e, "cannot unpack array of shape (4, 6) into 2 names") {
+		t.Errorf("unpacking an array: exit %d, %s", code, e)
 	}
 }

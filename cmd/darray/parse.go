@@ -169,9 +169,9 @@ type (
 		items []node
 	}
 	assignStmt struct {
-		at   int
-		name string
-		x    node
+		at    int
+		names []string // one, or several to unpack a tuple into ("q, r = linalg.qr(a)")
+		x     node
 	}
 )
 
@@ -257,15 +257,36 @@ func (p *parser) expect(op string) error {
 }
 
 func (p *parser) statement() (node, error) {
-	if t := p.peek(); t.kind == tName && p.toks[p.i+1].kind == tOp && p.toks[p.i+1].text == "=" {
-		p.i += 2
+	if names, next := p.targets(); names != nil {
+		at := p.peek().pos
+		p.i = next
 		x, err := p.tuple()
 		if err != nil {
 			return nil, err
 		}
-		return &assignStmt{t.pos, t.text, x}, nil
+		return &assignStmt{at, names, x}, nil
 	}
 	return p.tuple()
+}
+
+// targets looks for "name =" or "name, name, ... =" at the current token: the names and
+// the position after "=", or nil when the statement is not an assignment.
+func (p *parser) targets() (names []string, next int) {
+	for i := p.i; i+1 < len(p.toks); i += 2 {
+		name, sep := p.toks[i], p.toks[i+1]
+		if name.kind != tName || sep.kind != tOp {
+			return nil, 0
+		}
+		names = append(names, name.text)
+		switch sep.text {
+		case "=":
+			return names, i + 2
+		case ",":
+		default:
+			return nil, 0
+		}
+	}
+	return nil, 0
 }
 
 // tuple parses "a, b, c" (a bare tuple) or a single expression.
