@@ -10,16 +10,53 @@ func MergePartials(parts []*Partial) (*Partial, error) {
 		return nil, newError("merge partials", ErrValue, "nothing to merge")
 	}
 	acc := parts[0]
+	owned := false // whether acc's arrays were made here, and so may be updated in place
 	for _, p := range parts[1:] {
 		if p.Op != acc.Op || !EqualShapes(p.Value.shape, acc.Value.shape) {
 			return nil, newError("merge partials", ErrShape, "cannot merge %s partial of shape %s with %s partial of shape %s", acc.Op, ShapeString(acc.Value.shape), p.Op, ShapeString(p.Value.shape))
+		}
+		if owned && mergeInPlace(acc, p) {
+			continue
 		}
 		var err error
 		if acc, err = mergeTwo(acc, p); err != nil {
 			return nil, err
 		}
+		owned = true
 	}
 	return acc, nil
+}
+
+// mergeInPlace merges b into a's own arrays for the reductions whose merge is one
+// element-wise operation (a sum, product, extreme or truth value; a mean's sum and
+// count), sparing a new array per merged partial. It reports false for the others.
+func mergeInPlace(a, b *Partial) bool {
+	ops := map[ReduceOp]BinaryOp{
+		Sum: Add, NanSum: Add, CountNonzero: Add, Prod: Multiply, NanProd: Multiply,
+		Min: Minimum, Max: Maximum, NanMin: Fmin, NanMax: Fmax, Any: LogicalOr, All: LogicalAnd,
+		Mean: Add, NanMean: Add,
+	}
+	op, ok := ops[a.Op]
+	if !ok || !updatable(op, a.Value, b.Value) || (a.Count != nil && !updatable(Add, a.Count, b.Count)) {
+		return false
+	}
+	applyInPlace(op, a.Value, b.Value)
+	if a.Count != nil {
+		applyInPlace(Add, a.Count, b.Count)
+	}
+	return true
+}
+
+// updatable reports whether dst = op(dst, src) can be computed in dst's memory: dst is
+// contiguous, of src's shape, and of op's result dtype.
+func updatable(op BinaryOp, dst, src *Array) bool {
+	res, _, err := BinaryResultType(op, dst.dtype, src.dtype)
+	return err == nil && res == dst.dtype && dst.IsContiguous() && EqualShapes(dst.shape, src.shape)
+}
+
+func applyInPlace(op BinaryOp, dst, src *Array) {
+	_, comp, _ := BinaryResultType(op, dst.dtype, src.dtype)
+	binaryDispatch(op, comp, dst, dst, src) // element i is read before it is written
 }
 
 func mergeTwo(a, b *Partial) (*Partial, error) {

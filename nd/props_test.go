@@ -1,7 +1,9 @@
 package nd_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -173,12 +175,18 @@ func reduceInPieces(rng *rand.Rand, op nd.ReduceOp, x *nd.Array, axes []int) (*n
 		}
 	}
 	rng.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
-	// Merge as a tree with fan-in 2 or 3, as the blocked layer does.
+	// Merge as a tree with fan-in 2 to 4, as the blocked layer does; merging must leave
+	// the merged states as they were (merges after the first work in place, in the
+	// merge's own arrays).
 	for len(parts) > 1 {
-		k := min(len(parts), 2+rng.IntN(2))
+		k := min(len(parts), 2+rng.IntN(3))
+		before := encodePartials(parts[:k])
 		m, err := nd.MergePartials(parts[:k])
 		if err != nil {
 			return nil, err
+		}
+		if !bytes.Equal(before, encodePartials(parts[:k])) {
+			return nil, fmt.Errorf("%v: merging changed the states merged", op)
 		}
 		parts = append(parts[k:], m)
 	}
@@ -387,4 +395,14 @@ func TestReductionsOverLengthOne(t *testing.T) {
 	if got, _ := nd.Data[complex128](prod); !math.IsNaN(imag(got[0])) {
 		t.Errorf("prod over a length-one axis of NaN+0i = %v, want NaN+NaNi as NumPy", got[0])
 	}
+}
+
+func encodePartials(parts []*nd.Partial) []byte {
+	var buf bytes.Buffer
+	for _, p := range parts {
+		if err := nd.WritePartial(&buf, p); err != nil {
+			panic(err)
+		}
+	}
+	return buf.Bytes()
 }
