@@ -21,7 +21,7 @@ import (
 // read (or computed) five times, as a rechunker plan reads its source twice.
 
 const (
-	radixHistogramFunc = "darray.radix-histogram" // block, state -> counts (1, targets, buckets)
+	radixHistogramFunc = "darray.radix-histogram" // block, state -> counts (1, ..., 1, targets, buckets)
 	radixStepFunc      = "darray.radix-step"      // summed counts, state -> next state
 	radixFinishFunc    = "darray.radix-finish"    // state -> the quantiles
 

@@ -23,7 +23,7 @@ type selection struct {
 // Block functions behind reductions of selections.
 const (
 	maskedExtremeFunc  = "darray.masked-extreme"   // x, mask -> x with unselected elements at the dtype's extreme
-	requireSelectedFun = "darray.require-selected" // result, any selected -> result, or an error when none was
+	requireFunc        = "darray.require"       // result, truth -> result, or the error when truth is false
 )
 
 // extremeParams says which extreme fills the unselected elements: the largest value of
@@ -41,7 +41,7 @@ func init() {
 		}
 		return nd.Where(blocks[1], blocks[0], fill)
 	})
-	registerBlockFunc(requireSelectedFun, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFunc(requireFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		for _, ok := range nd.Values[bool](blocks[1]) {
 			if !ok {
 				return nil, errors.New(params.(requireParams).Message)
@@ -256,7 +256,7 @@ func require(r, ok *Array, message string) *Array {
 	if ok.err != nil {
 		return ok
 	}
-	return MapBlocks(requireSelectedFun, []*Array{r, ok}, Params(requireParams{Message: message}), OutDType(r.DType()))
+	return MapBlocks(requireFunc, []*Array{r, ok}, Params(requireParams{Message: message}), OutDType(r.DType()))
 }
 
 // position is argmin, argmax or a nan-variant of the selection: the extreme first, then

@@ -105,19 +105,21 @@ func gemm[T float](s *kernelSpec[T], transA, transB bool, m, n, k int, alpha T, 
 		return
 	}
 	checkLen("C", c, m, n, ldc)
+	if k > 0 { // every check before C is touched
+		if transA {
+			checkLen("A", a, k, m, lda)
+		} else {
+			checkLen("A", a, m, k, lda)
+		}
+		if transB {
+			checkLen("B", b, n, k, ldb)
+		} else {
+			checkLen("B", b, k, n, ldb)
+		}
+	}
 	scaleC(c, m, n, ldc, beta)
 	if k <= 0 || alpha == 0 {
 		return
-	}
-	if transA {
-		checkLen("A", a, k, m, lda)
-	} else {
-		checkLen("A", a, m, k, lda)
-	}
-	if transB {
-		checkLen("B", b, n, k, ldb)
-	} else {
-		checkLen("B", b, k, n, ldb)
 	}
 	am, bm := operand(a, lda, transA), operand(b, ldb, transB)
 	w := s.pool.Get().(*workspace[T])

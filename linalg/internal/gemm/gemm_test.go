@@ -126,13 +126,19 @@ func TestGemmBetaZeroClearsNaN(t *testing.T) {
 	}
 }
 
+// A slice too short for its shape panics, as an index out of range would, before C is
+// touched.
 func TestGemmShortSlicePanics(t *testing.T) {
+	c := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
 	defer func() {
 		if recover() == nil {
 			t.Fatal("a B too short for 3 x 3 did not panic")
 		}
+		if c[0] != 1 || c[8] != 9 {
+			t.Errorf("C changed before the panic: %v", c)
+		}
 	}()
-	Dgemm(false, false, 3, 3, 3, 1, make([]float64, 9), 3, make([]float64, 8), 3, 0, make([]float64, 9), 3)
+	Dgemm(false, false, 3, 3, 3, 1, make([]float64, 9), 3, make([]float64, 8), 3, 0, c, 3)
 }
 
 // go test -bench Gemm ./linalg/internal/gemm: GFLOP/s of one core on 2000 x 2000.
