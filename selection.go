@@ -22,8 +22,8 @@ type selection struct {
 
 // Block functions behind reductions of selections.
 const (
-	maskedExtremeFunc  = "darray.masked-extreme"   // x, mask -> x with unselected elements at the dtype's extreme
-	requireFunc        = "darray.require"       // result, truth -> result, or the error when truth is false
+	maskedExtremeFunc = "darray.masked-extreme" // x, mask -> x with unselected elements at the dtype's extreme
+	requireFunc       = "darray.require"        // result, truth -> result, or the error when truth is false
 )
 
 // extremeParams says which extreme fills the unselected elements: the largest value of
