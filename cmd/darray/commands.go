@@ -176,7 +176,12 @@ func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
 	return darray.ChunkSize(sizes...), nil
 }
 
-func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.Stats) ([]darray.ComputeOption, error) {
+func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.Stats) (_ []darray.ComputeOption, err error) {
+	defer func() {
+		if err != nil { // a cluster or dashboard started before the error stops again
+			c.release()
+		}
+	}()
 	opts := []darray.ComputeOption{darray.WithStats(st)}
 	exec, stop, err := c.cluster.executor(ctx, stderr)
 	if err != nil {
@@ -221,15 +226,22 @@ func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.
 }
 
 func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats) {
-	if c.server != nil {
-		c.server.Close()
-	}
-	if c.stopCluster != nil {
-		c.stopCluster()
-	}
+	c.release()
 	if c.verbose {
 		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held %s, spilled %s\n",
 			formatDuration(time.Since(start)), st.Tasks, darray.FormatBytes(st.PeakBytes), darray.FormatBytes(st.SpilledBytes))
+	}
+}
+
+// release stops the dashboard and the cluster the options started, once.
+func (c *computeFlags) release() {
+	if c.server != nil {
+		c.server.Close()
+		c.server = nil
+	}
+	if c.stopCluster != nil {
+		c.stopCluster()
+		c.stopCluster = nil
 	}
 }
 
@@ -301,19 +313,14 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 		fmt.Fprintln(stdout, formatValue(v))
 		return nil
 	}
-	var st sched.Stats
-	opts, err := cf.options(ctx, stderr, &st)
-	if err != nil {
-		return err
+	if out == "" && a.Size() > printLimit {
+		fmt.Fprintln(stdout, a)
+		fmt.Fprintf(stdout, "(%d elements: too many to print; store it with -o FILE.npy or FILE.zarr, or print a part with [...])\n", a.Size())
+		return nil
 	}
-	start := time.Now()
-	defer cf.report(stderr, start, &st)
-	switch {
-	case out == "":
-		if a.Size() > printLimit {
-			fmt.Fprintln(stdout, a)
-			fmt.Fprintf(stdout, "(%d elements: too many to print; store it with -o FILE.npy or FILE.zarr, or print a part with [...])\n", a.Size())
-			return nil
+	return cf.computing(ctx, stderr, func(opts []darray.ComputeOption) error {
+		if out != "" {
+			return writeArray(ctx, a, out, "zstd", 2, opts)
 		}
 		res, err := a.Compute(ctx, opts...)
 		if err != nil {
@@ -321,9 +328,19 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 		}
 		fmt.Fprintln(stdout, res)
 		return nil
-	default:
-		return writeArray(ctx, a, out, "zstd", 2, opts)
+	})
+}
+
+// computing runs work with the compute options the flags give, then reports time, tasks
+// and memory as the flags ask.
+func (cf *computeFlags) computing(ctx context.Context, stderr io.Writer, work func(opts []darray.ComputeOption) error) error {
+	var st sched.Stats
+	opts, err := cf.options(ctx, stderr, &st)
+	if err != nil {
+		return err
 	}
+	defer cf.report(stderr, time.Now(), &st)
+	return work(opts)
 }
 
 func isArray(v any) bool { _, ok := v.(*darray.Array); return ok }
@@ -340,14 +357,11 @@ func emitTuple(ctx context.Context, items []any, cf *computeFlags, stdout, stder
 			arrays = append(arrays, a)
 		}
 	}
-	var st sched.Stats
-	opts, err := cf.options(ctx, stderr, &st)
-	if err != nil {
+	var res []*nd.Array
+	err := cf.computing(ctx, stderr, func(opts []darray.ComputeOption) (err error) {
+		res, err = darray.Compute(ctx, arrays, opts...)
 		return err
-	}
-	start := time.Now()
-	defer cf.report(stderr, start, &st)
-	res, err := darray.Compute(ctx, arrays, opts...)
+	})
 	if err != nil {
 		return err
 	}
@@ -473,15 +487,11 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !chunks.IsDefault() {
 		src = src.Rechunk(chunks)
 	}
-	var st sched.Stats
-	opts, err := cf.options(ctx, stderr, &st)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	defer cf.report(stderr, start, &st)
 	dst := rest[1]
-	if err := writeArray(ctx, src, dst, *compressor, *version, opts); err != nil {
+	err = cf.computing(ctx, stderr, func(opts []darray.ComputeOption) error {
+		return writeArray(ctx, src, dst, *compressor, *version, opts)
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s %v, chunks %v)\n", dst, nd.ShapeString(src.Shape()), src.DType(), chunkShape(src))
