@@ -203,16 +203,14 @@ func (s *selection) reduce(op nd.ReduceOp, cfg reduceConfig) *Array {
 	}
 	x, m := s.values, s.mask
 	dt := x.DType()
-	// fill is x with the unselected elements at v, in x's dtype.
-	fill := func(x *Array, v float64) *Array { return Where(m, x, scalar(complex(v, 0), x.DType())) }
 	switch op {
 	case nd.Sum, nd.NanSum, nd.CountNonzero, nd.Any:
-		return fill(x, 0).Reduce(op, opts...)
+		return s.fill(x, 0).Reduce(op, opts...)
 	case nd.Prod, nd.NanProd, nd.All:
-		return fill(x, 1).Reduce(op, opts...)
+		return s.fill(x, 1).Reduce(op, opts...)
 	case nd.Mean:
 		rdt := reducedDType(op, dt)
-		sum := fill(x.AsType(rdt), 0).Reduce(nd.Sum, opts...)
+		sum := s.fill(x.AsType(rdt), 0).Reduce(nd.Sum, opts...)
 		return sum.Div(m.Reduce(nd.Sum, opts...).AsType(rdt)) // 0/0: NaN, as NumPy's mean of nothing
 	case nd.NanMean, nd.Var, nd.Std, nd.NanVar, nd.NanStd:
 		if !dt.IsInexact() {
@@ -222,7 +220,7 @@ func (s *selection) reduce(op nd.ReduceOp, cfg reduceConfig) *Array {
 		if skipping == 0 {
 			skipping = op
 		}
-		r := fill(x, math.NaN()).Reduce(skipping, opts...)
+		r := s.fill(x, math.NaN()).Reduce(skipping, opts...)
 		if op == nd.Var || op == nd.Std {
 			// The unselected elements were NaN and skipped; a selected NaN must not be.
 			nan := Binary(nd.LogicalAnd, m, Unary(nd.IsNaN, x)).Reduce(nd.Any, opts...)
@@ -235,13 +233,19 @@ func (s *selection) reduce(op nd.ReduceOp, cfg reduceConfig) *Array {
 	return failf(name, "not defined on a selection of unknown length")
 }
 
+// fill is x (the selection's values, or an array derived from them element by element)
+// with the unselected elements at v, in x's dtype.
+func (s *selection) fill(x *Array, v float64) *Array {
+	return Where(s.mask, x, scalar(complex(v, 0), x.DType()))
+}
+
 // extreme is the selection's min, max, nanmin or nanmax, failing with empty when nothing
 // is selected.
 func (s *selection) extreme(op nd.ReduceOp, empty string, opts []ReduceOption) *Array {
 	x, m := s.values, s.mask
 	var filled *Array
 	if (op == nd.NanMin || op == nd.NanMax) && x.DType().IsInexact() {
-		filled = Where(m, x, scalar(complex(math.NaN(), 0), x.DType()))
+		filled = s.fill(x, math.NaN())
 	} else {
 		filled = MapBlocks(maskedExtremeFunc, []*Array{x, m}, Params(extremeParams{High: op == nd.Min || op == nd.NanMin}), OutDType(x.DType()))
 	}
@@ -295,10 +299,9 @@ func (s *selection) cumulative(op nd.CumOp, axis int) *Array {
 	if _, err := nd.NormalizeAxes(op.String(), []int{axis}, 1); err != nil {
 		return failed(op.String(), err)
 	}
-	neutral := complex128(0)
+	neutral := 0.0
 	if op == nd.CumProd || op == nd.NanCumProd {
 		neutral = 1
 	}
-	filled := Where(s.mask, s.values, scalar(neutral, s.values.DType()))
-	return selectFlat(filled.Cumulative(op, 0), s.mask, s.key)
+	return selectFlat(s.fill(s.values, neutral).Cumulative(op, 0), s.mask, s.key)
 }

@@ -143,13 +143,20 @@ func TestGemmShortSlicePanics(t *testing.T) {
 
 // go test -bench Gemm ./linalg/internal/gemm: GFLOP/s of one core on 2000 x 2000.
 func BenchmarkGemm(b *testing.B) {
+	k64, k32 := vectorKernels()
+	for _, s := range k64 {
+		benchGemm(b, s)
+	}
+	for _, s := range k32 {
+		benchGemm(b, s)
+	}
+}
+
+// vectorKernels are the kernels in assembly this machine runs (available lists the
+// portable Go one first).
+func vectorKernels() ([]*kernelSpec[float64], []*kernelSpec[float32]) {
 	k64, k32 := available()
-	for _, s := range k64[1:] {
-		benchGemm(b, s)
-	}
-	for _, s := range k32[1:] {
-		benchGemm(b, s)
-	}
+	return k64[1:], k32[1:]
 }
 
 func benchGemm[T float](b *testing.B, s *kernelSpec[T]) {
@@ -167,11 +174,11 @@ func benchGemm[T float](b *testing.B, s *kernelSpec[T]) {
 // go test -bench KernelInCache ./linalg/internal/gemm: the kernels alone on panels that
 // stay in L1, the most this core does (two cores double it).
 func BenchmarkKernelInCache(b *testing.B) {
-	k64, k32 := available()
-	for _, s := range k64[1:] {
+	k64, k32 := vectorKernels()
+	for _, s := range k64 {
 		benchKernel(b, s)
 	}
-	for _, s := range k32[1:] {
+	for _, s := range k32 {
 		benchKernel(b, s)
 	}
 }

@@ -35,7 +35,7 @@ func init() {
 	}
 }
 
-// available lists the kernels this machine can run, for tests.
+// available lists the kernels this machine can run, for tests: the portable Go one first.
 func available() ([]*kernelSpec[float64], []*kernelSpec[float32]) {
 	k64 := []*kernelSpec[float64]{newKernelSpec("go", 4, 4, kernelGo[float64])}
 	k32 := []*kernelSpec[float32]{newKernelSpec("go", 4, 4, kernelGo[float32])}
