@@ -92,7 +92,7 @@ func ToNPY(ctx context.Context, a *Array, path string, opts ...ComputeOption) (e
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	})
-	g.Outputs = []graph.Output{{Tasks: writes}}
+	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{tmp.Name()}
 	if _, err = executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to npy %s: %w", path, err)
 	}

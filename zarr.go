@@ -141,7 +141,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	}
-	g.Outputs = []graph.Output{{Tasks: writes}}
+	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{path.Join(dir, arrayPath)}
 	if _, err := executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to zarr %s: %w", path.Join(dir, arrayPath), err)
 	}

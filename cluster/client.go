@@ -34,8 +34,10 @@ type ClientOptions struct {
 // darray.WithExecutor. One client runs one computation at a time; several clients may
 // share a cluster.
 type Client struct {
-	o      ClientOptions
-	id     string
+	o   ClientOptions
+	id  string    // the public half of key
+	key *identity // signs what the client sends
+
 	nc     *nats.Conn
 	js     jetstream.JetStream
 	n      names
@@ -74,7 +76,15 @@ func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
 	if o.Name == "" {
 		o.Name = "darray client"
 	}
+	var err error
+	if o.Security, err = o.Security.resolve(); err != nil {
+		return nil, err
+	}
 	_, clientTLS, err := o.Security.tlsConfigs()
+	if err != nil {
+		return nil, err
+	}
+	key, err := newIdentity()
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +104,7 @@ func Connect(ctx context.Context, o ClientOptions) (*Client, error) {
 	}
 	c := &Client{
 		o: o, nc: nc, js: js, n: n, graphs: graphs, stream: stream,
-		id:      strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.FormatUint(clientSeq.Add(1), 36),
+		id: key.pub, key: key,
 		httpc:   dataClient(clientTLS),
 		done:    make(chan *nats.Msg, 1<<16),
 		workers: map[string]*workerInfo{},
@@ -124,7 +134,7 @@ func (c *Client) beat() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		c.nc.Publish(c.n.clientBeat(c.id), nil)
+		c.nc.Publish(c.n.clientBeat(c.id), c.key.seal([]byte(strconv.FormatInt(time.Now().Unix(), 10))))
 		select {
 		case <-c.stopBeat:
 			return
@@ -135,7 +145,7 @@ func (c *Client) beat() {
 
 func (c *Client) heartbeat(m *nats.Msg) {
 	var hb heartbeat
-	if json.Unmarshal(m.Data, &hb) != nil {
+	if json.Unmarshal(m.Data, &hb) != nil || !validID(hb.ID) || m.Subject != c.n.heartbeat(hb.ID) {
 		return
 	}
 	c.mu.Lock()
@@ -154,6 +164,9 @@ func (c *Client) heartbeat(m *nats.Msg) {
 	}
 	if w.dead {
 		return // a worker taken for dead stays so: its results were written off
+	}
+	if ok && hb.Addr != w.hb.Addr {
+		return // a worker's address never changes: this heartbeat is not its own
 	}
 	w.hb, w.seen = hb, time.Now()
 }

@@ -191,6 +191,11 @@ func TestWorkerKilledMidRun(t *testing.T) {
 	}
 }
 
+// insecure reaches a server on loopback without credentials.
+func insecure(url string) cluster.ConnectOptions {
+	return cluster.ConnectOptions{URL: url, Security: cluster.Security{Insecure: true}}
+}
+
 // startWorkers runs n workers in this process until the returned function stops them.
 func startWorkers(ctx context.Context, t *testing.T, n int, o cluster.WorkerOptions) (stop func()) {
 	wctx, cancel := context.WithCancel(ctx)

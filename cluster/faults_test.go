@@ -73,7 +73,7 @@ func TestWorkersJoinAndLeave(t *testing.T) {
 		wg.Add(1)
 		go func() { // an in-process worker joins now and leaves a little later
 			defer wg.Done()
-			err := cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: cluster.ConnectOptions{URL: lc.URL()}, Threads: 2})
+			err := cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: lc.WorkerConnectOptions(), Threads: 2})
 			if err != nil {
 				t.Error(err)
 			}
@@ -99,7 +99,7 @@ func TestClientsShareACluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lc.Close()
-	other, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: lc.URL()}})
+	other, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: lc.ClientConnectOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,13 +127,13 @@ func TestClientsShareACluster(t *testing.T) {
 
 // A worker of another protocol version is refused with an error naming both versions.
 func TestVersionMismatchIsReported(t *testing.T) {
-	srv, err := cluster.StartServer(cluster.ServerOptions{})
+	srv, err := cluster.StartServer(cluster.ServerOptions{Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Shutdown()
 	ctx := context.Background()
-	c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: srv.URL()}})
+	c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: insecure(srv.URL())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestProgressOnACluster(t *testing.T) {
 // A worker refuses tasks from a client of another protocol version, answering with an
 // error that names both versions.
 func TestWorkerRefusesOtherVersions(t *testing.T) {
-	srv, err := cluster.StartServer(cluster.ServerOptions{})
+	srv, err := cluster.StartServer(cluster.ServerOptions{Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestWorkerRefusesOtherVersions(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: cluster.ConnectOptions{URL: srv.URL()}, Ready: func(id string) { ready <- id }})
+		cluster.RunWorker(wctx, cluster.WorkerOptions{ConnectOptions: insecure(srv.URL()), Ready: func(id string) { ready <- id }})
 	}()
 	defer func() { stop(); wg.Wait() }()
 	id := <-ready

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -36,6 +37,8 @@ type LocalOptions struct {
 // a worker that dies or passes its memory limit is started again.
 type LocalCluster struct {
 	o        LocalOptions
+	creds    Credentials // the workers'; the client logs in as ClientUser
+	clientPW string
 	server   *Server
 	dir      string // spill files of every worker, removed by Close
 	client   *Client
@@ -61,6 +64,7 @@ type workerSpec struct {
 	Threads     int
 	MemoryLimit int64
 	SpillDir    string
+	Credentials string // the file of the workers' credentials (mode 0600, in a 0700 directory)
 }
 
 // MaybeRunWorker turns this process into a worker and exits, if a LocalCluster started it
@@ -78,7 +82,7 @@ func MaybeRunWorker() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	err := RunWorker(ctx, WorkerOptions{ConnectOptions: ConnectOptions{URL: s.URL}, Threads: s.Threads,
+	err := RunWorker(ctx, WorkerOptions{ConnectOptions: ConnectOptions{URL: s.URL, Security: Security{CredentialsFile: s.Credentials}}, Threads: s.Threads,
 		MemoryLimit: s.MemoryLimit, SpillDir: s.SpillDir, WholeProcess: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "darray worker:", err)
@@ -107,16 +111,24 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 		}
 		o.Command = []string{exe}
 	}
-	srv, err := StartServer(ServerOptions{})
+	// Credentials of its own, that only this user can read: the workers get theirs in a
+	// file in the cluster's private directory.
+	creds := Credentials{NATSUser: WorkerUser, NATSPassword: NewSecret(), Secret: NewSecret()}
+	clientPW := NewSecret()
+	dir, err := os.MkdirTemp("", "darray-cluster-*") // (mode 0700)
 	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "darray-cluster-*")
-	if err != nil {
-		srv.Shutdown()
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
-	lc := &LocalCluster{o: o, server: srv, dir: dir, procs: map[int]*os.Process{}}
+	if err := creds.WriteFile(filepath.Join(dir, "credentials.json")); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	srv, err := StartServer(ServerOptions{WorkerPassword: creds.NATSPassword, ClientPassword: clientPW})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	lc := &LocalCluster{o: o, creds: creds, clientPW: clientPW, server: srv, dir: dir, procs: map[int]*os.Process{}}
 	lc.signals = make(chan os.Signal, 1)
 	signal.Notify(lc.signals, syscall.SIGINT, syscall.SIGTERM)
 	go lc.closeOnSignal()
@@ -134,7 +146,7 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 			return fail(err)
 		}
 	}
-	copts := ClientOptions{ConnectOptions: ConnectOptions{URL: srv.URL()}, DeadAfter: o.DeadAfter}
+	copts := ClientOptions{ConnectOptions: lc.ClientConnectOptions(), DeadAfter: o.DeadAfter}
 	if lc.dash != nil {
 		copts.Observer = lc.dash
 	}
@@ -158,14 +170,15 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 // supervise keeps the worker of one slot running.
 func (lc *LocalCluster) supervise(ctx context.Context, slot int) {
 	defer lc.wg.Done()
-	spec, _ := json.Marshal(workerSpec{URL: lc.server.URL(), Threads: lc.o.ThreadsPerWorker,
-		MemoryLimit: lc.o.MemoryLimit, SpillDir: lc.dir})
 	sv := Supervisor{
-		Command: func() *exec.Cmd {
+		Command: func(spill string) *exec.Cmd {
+			spec, _ := json.Marshal(workerSpec{URL: lc.server.URL(), Threads: lc.o.ThreadsPerWorker,
+				MemoryLimit: lc.o.MemoryLimit, SpillDir: spill, Credentials: filepath.Join(lc.dir, "credentials.json")})
 			cmd := exec.Command(lc.o.Command[0], lc.o.Command[1:]...)
 			cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
 			return cmd
 		},
+		SpillDir:    lc.dir,
 		MemoryLimit: lc.o.MemoryLimit,
 		Started: func(p *os.Process) {
 			lc.mu.Lock()
@@ -200,6 +213,18 @@ func (lc *LocalCluster) Client() *Client { return lc.client }
 
 // URL is the NATS server's address, for more clients or workers.
 func (lc *LocalCluster) URL() string { return lc.server.URL() }
+
+// ClientConnectOptions reach the cluster as a client: for more clients in this program.
+func (lc *LocalCluster) ClientConnectOptions() ConnectOptions {
+	return ConnectOptions{URL: lc.URL(), Security: Security{User: ClientUser, Password: lc.clientPW}}
+}
+
+// WorkerConnectOptions reach the cluster as a worker (with the cluster's secret): for
+// more workers in this program.
+func (lc *LocalCluster) WorkerConnectOptions() ConnectOptions {
+	creds := lc.creds
+	return ConnectOptions{URL: lc.URL(), Security: Security{Credentials: &creds}}
+}
 
 // DashboardURL is the dashboard's address ("" when off).
 func (lc *LocalCluster) DashboardURL() string {

@@ -44,7 +44,7 @@ func serverLostRound(t *testing.T) {
 				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
 			}
 		}
-		s, err := cluster.StartServer(cluster.ServerOptions{ClusterName: "darray-test", NodeName: fmt.Sprintf("n%d", i), ClusterPort: ports[i], Routes: routes})
+		s, err := cluster.StartServer(cluster.ServerOptions{Insecure: true, ClusterName: "darray-test", NodeName: fmt.Sprintf("n%d", i), ClusterPort: ports[i], Routes: routes})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,8 @@ func serverLostRound(t *testing.T) {
 		servers = append(servers, s)
 		urls = append(urls, s.URL())
 	}
-	co := cluster.ConnectOptions{URL: strings.Join(urls, ","), Replicas: 3}
+	co := insecure(strings.Join(urls, ","))
+	co.Replicas = 3
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	defer startWorkers(ctx, t, 2, cluster.WorkerOptions{ConnectOptions: co})()

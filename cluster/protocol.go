@@ -7,7 +7,7 @@ import (
 
 // ProtocolVersion names the messages client and workers exchange. A worker and a client
 // of different versions refuse each other with an error naming both.
-const ProtocolVersion = "darray-cluster/1"
+const ProtocolVersion = "darray-cluster/2"
 
 // Subjects and JetStream names. Everything sits under one prefix, so that several clusters
 // can share a NATS deployment.
@@ -86,7 +86,14 @@ type doneMsg struct {
 	End     int64  // encode than times)
 	Err     string // the task failed
 	Missing []int  // deps that could not be fetched (their holder is gone): the task did not run
+	// ClientVersion is set on a refusal of a task message of another protocol version: the
+	// version that message spoke.
+	ClientVersion string `json:",omitempty"`
 }
+
+// Every message a client sends the workers (task batches, releases, ends, status
+// questions, beats) and the graphs it stores are sealed: signed with the client's key
+// (auth.go).
 
 // releaseMsg tells a worker it may drop results.
 type releaseMsg struct {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -121,7 +123,7 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := retry(ctx, func(actx context.Context) error {
-		_, err := c.graphs.PutBytes(actx, r.comp, buf.Bytes())
+		_, err := c.graphs.PutBytes(actx, r.comp, c.key.seal(buf.Bytes()))
 		return err
 	})
 	if err != nil {
@@ -131,10 +133,15 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 	return r, nil
 }
 
+// sealed encodes a message to the workers and signs it.
+func (c *Client) sealed(v any) []byte {
+	data, _ := json.Marshal(v)
+	return c.key.seal(data)
+}
+
 // cleanup tells the workers the computation is over and forgets its graph.
 func (r *run) cleanup() {
-	data, _ := json.Marshal(endMsg{C: r.comp})
-	r.c.nc.Publish(r.c.n.end(), data)
+	r.c.nc.Publish(r.c.n.end(), r.c.sealed(endMsg{C: r.comp}))
 	r.c.nc.Flush()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -442,8 +449,7 @@ func (r *run) sendQueued() {
 	for w, tasks := range r.outbox {
 		for len(tasks) > 0 {
 			n := min(len(tasks), maxBatch)
-			data, _ := json.Marshal(taskBatch{V: ProtocolVersion, Tasks: tasks[:n]})
-			r.publish(r.c.n.taskSubject(w), data)
+			r.publish(r.c.n.taskSubject(w), r.c.sealed(taskBatch{V: ProtocolVersion, Tasks: tasks[:n]}))
 			tasks = tasks[n:]
 		}
 		delete(r.outbox, w)
@@ -496,8 +502,7 @@ func (r *run) reconcile() error {
 		}
 	}
 	for w, tasks := range ask {
-		data, _ := json.Marshal(statusMsg{C: r.comp, Tasks: tasks})
-		reply, err := r.c.nc.Request(r.c.n.status(w), data, time.Second)
+		reply, err := r.c.nc.Request(r.c.n.status(w), r.c.sealed(statusMsg{C: r.comp, Tasks: tasks}), time.Second)
 		if err != nil {
 			continue // it may be gone: checkWorkers will tell
 		}
@@ -526,6 +531,14 @@ func (r *run) onDone(m *nats.Msg) error {
 func (r *run) handleDone(d doneMsg) error {
 	if d.C != r.comp || d.T < 0 || d.T >= len(r.tasks) {
 		return nil
+	}
+	if d.ClientVersion != "" && d.ClientVersion != ProtocolVersion {
+		return nil // a refusal of a message this client did not send
+	}
+	for _, dep := range d.Missing {
+		if !slices.Contains(r.g.Tasks[d.T].Deps, dep) {
+			return nil // not an input of the task: a garbled completion
+		}
 	}
 	ts := &r.tasks[d.T]
 	if ts.state == queued && ts.worker == d.Worker {
@@ -628,8 +641,7 @@ func (r *run) drop(t int) {
 
 func (r *run) flushReleases() {
 	for w, ts := range r.release {
-		data, _ := json.Marshal(releaseMsg{C: r.comp, Tasks: ts})
-		r.c.nc.Publish(r.c.n.release(w), data)
+		r.c.nc.Publish(r.c.n.release(w), r.c.sealed(releaseMsg{C: r.comp, Tasks: ts}))
 		delete(r.release, w)
 	}
 }
@@ -659,7 +671,7 @@ func (r *run) startFetch(t int) {
 	r.c.mu.Unlock()
 	ref := taskRef{r.comp, t}
 	go func() {
-		v, err := fetch(r.c.httpc, addr, ref, nil)
+		v, err := fetch(r.c.httpc, addr, ref, func(req *http.Request, _ string) { r.c.key.signRequest(req) }, nil)
 		r.fetched <- fetchResult{t, v, err}
 	}()
 }

@@ -84,7 +84,9 @@ func TestTLSAndCredentialsRequired(t *testing.T) {
 		}
 	}
 
-	defer startWorkers(ctx, t, 2, cluster.WorkerOptions{ConnectOptions: good})()
+	asWorker := good
+	asWorker.Credentials = &cluster.Credentials{Secret: cluster.NewSecret()}
+	defer startWorkers(ctx, t, 2, cluster.WorkerOptions{ConnectOptions: asWorker})()
 	c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: good})
 	if err != nil {
 		t.Fatal(err)
@@ -119,9 +121,14 @@ func TestPlainTextToRemoteRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "plain text") {
 		t.Errorf("got %v, want a refusal naming plain text", err)
 	}
+	_, err = cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: "nats://192.0.2.10:4222", Security: cluster.Security{Insecure: true, User: "u", Password: "p"}}})
+	if err == nil || strings.Contains(err.Error(), "plain text") || strings.Contains(err.Error(), "credentials") {
+		t.Errorf("with Insecure and credentials: got %v, want a connection error, not a refusal", err)
+	}
+	// Insecure never does without credentials beyond loopback.
 	_, err = cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: "nats://192.0.2.10:4222", Security: cluster.Security{Insecure: true}}})
-	if err == nil || strings.Contains(err.Error(), "plain text") {
-		t.Errorf("with Insecure: got %v, want a connection error, not a refusal", err)
+	if err == nil || !strings.Contains(err.Error(), "no credentials") {
+		t.Errorf("with Insecure and no credentials: got %v, want a refusal naming the credentials", err)
 	}
 }
 
@@ -145,7 +152,7 @@ func TestNKeyCredentials(t *testing.T) {
 	defer srv.Shutdown()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: cluster.ConnectOptions{URL: srv.URL()}}); err == nil {
+	if c, err := cluster.Connect(ctx, cluster.ClientOptions{ConnectOptions: insecure(srv.URL())}); err == nil {
 		c.Close()
 		t.Error("connected without the NKey")
 	}

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -21,10 +22,20 @@ type Server struct {
 }
 
 // ServerOptions configure an embedded server. The zero value is a single server on
-// 127.0.0.1 on a free port, without TLS or passwords.
+// 127.0.0.1 on a free port that admits nobody: give it credentials (the two roles'
+// passwords, a user, or NKeys), or say Insecure.
 type ServerOptions struct {
 	Host string // "" is 127.0.0.1
 	Port int    // 0 picks a free one
+
+	// The cluster's two roles: workers log in as WorkerUser with WorkerPassword, clients as
+	// ClientUser with ClientPassword. Clients may not publish what only workers say
+	// (heartbeats, completions) nor listen to tasks and control messages. Prefix is the
+	// subjects' prefix these permissions are written for ("" is DefaultPrefix).
+	WorkerPassword, ClientPassword string
+	Prefix                         string
+	// Insecure admits anyone without credentials: allowed on a loopback address only.
+	Insecure bool
 
 	// TLS: the server's certificate and key, and the CA its clients' certificates must be
 	// signed by (mutual TLS). User and Password, if set, are required of every client.
@@ -51,9 +62,24 @@ func StartServer(o ServerOptions) (*Server, error) {
 	if o.Port == 0 {
 		o.Port = server.RANDOM_PORT
 	}
+	roles := o.WorkerPassword != "" || o.ClientPassword != ""
+	switch {
+	case !roles && o.User == "" && len(o.NKeys) == 0 && !o.Insecure:
+		os.RemoveAll(dir)
+		return nil, errors.New("cluster: a NATS server without credentials would admit anyone: give the roles' passwords, a user or NKeys (or Insecure, on loopback only)")
+	case o.Insecure && !loopback(o.Host):
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("cluster: an insecure NATS server (no credentials) may listen on loopback only, not %s", o.Host)
+	case roles && (o.WorkerPassword == "" || o.ClientPassword == "" || o.User != ""):
+		os.RemoveAll(dir)
+		return nil, errors.New("cluster: the roles need both passwords, and replace User")
+	}
 	opts := &server.Options{
 		Host: o.Host, Port: o.Port, JetStream: true, StoreDir: dir, ServerName: o.NodeName,
 		NoSigs: true, NoLog: true, MaxPayload: 8 << 20, Username: o.User, Password: o.Password,
+	}
+	if roles {
+		opts.Users = roleUsers(o.Prefix, o.WorkerPassword, o.ClientPassword)
 	}
 	for _, k := range o.NKeys {
 		opts.Nkeys = append(opts.Nkeys, &server.NkeyUser{Nkey: k})
@@ -89,6 +115,31 @@ func StartServer(o ServerOptions) (*Server, error) {
 		return nil, fmt.Errorf("cluster: nats server did not start within 10 s")
 	}
 	return &Server{ns: ns, dir: dir}, nil
+}
+
+// The NATS users of a cluster's two roles.
+const (
+	WorkerUser = "darray-worker"
+	ClientUser = "darray-client"
+)
+
+// roleUsers are the users of the two roles: workers may do anything; clients may not
+// speak as workers (heartbeats, completions) nor listen to the subjects that carry tasks
+// and other clients' control messages.
+func roleUsers(prefix, workerPassword, clientPassword string) []*server.User {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	n := names{prefix: prefix}
+	client := &server.Permissions{
+		Publish: &server.SubjectPermission{Deny: []string{n.prefix + ".hb.>", n.prefix + ".done.>"}},
+		Subscribe: &server.SubjectPermission{Deny: []string{n.prefix + ".task.>", n.prefix + ".release.>",
+			n.end(), n.prefix + ".status.>", n.prefix + ".client.>"}},
+	}
+	return []*server.User{
+		{Username: WorkerUser, Password: workerPassword},
+		{Username: ClientUser, Password: clientPassword, Permissions: client},
+	}
 }
 
 // URL is where clients and workers connect.

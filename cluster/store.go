@@ -131,6 +131,9 @@ func (s *chunkStore) spillLocked() {
 }
 
 func (s *chunkStore) spillOne(r taskRef, c *chunk) error {
+	if !validID(r.C) || r.T < 0 {
+		return fmt.Errorf("spill %v: not a valid task reference", r) // (never a path out of the directory)
+	}
 	if s.dir == "" {
 		dir, err := os.MkdirTemp(s.parent, "darray-worker-spill-*")
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/sched"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -86,6 +88,9 @@ type worker struct {
 	addr    string
 	httpc   *http.Client
 	slots   chan struct{}
+	// secret is the cluster's: it proves this worker to others' data servers and others to
+	// its own (nil only for an insecure worker on loopback, whose data server serves anyone).
+	secret []byte
 
 	mu       sync.Mutex
 	running  map[taskRef]bool
@@ -109,10 +114,20 @@ type graphEntry struct {
 // it stops taking tasks, finishes the ones it runs, and leaves.
 func RunWorker(ctx context.Context, o WorkerOptions) error {
 	o.defaults()
-	host, _ := os.Hostname()
-	id := fmt.Sprintf("%s-%d-%s", host, os.Getpid(), strconv.FormatInt(time.Now().UnixNano()%1e6, 36))
+	id := workerID()
 	if o.Name == "" {
 		o.Name = "darray worker " + id
+	}
+	var err error
+	if o.Security, err = o.Security.resolve(); err != nil {
+		return err
+	}
+	secret, err := o.Security.secret()
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	if err := o.Security.listenerCheck(o.Listen, secret != nil); err != nil {
+		return err
 	}
 	serverTLS, clientTLS, err := o.Security.tlsConfigs()
 	if err != nil {
@@ -132,6 +147,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		store:   newChunkStore(o.SpillDir, int64(o.SpillFraction*float64(o.MemoryLimit))),
 		buffers: newBufferPool(o.MemoryLimit / 10),
 		httpc:   dataClient(clientTLS),
+		secret:  secret,
 		slots:   make(chan struct{}, o.Threads),
 		running: map[taskRef]bool{}, failed: map[taskRef]string{}, ended: map[string]bool{}, owners: map[string]string{}, seen: map[string]time.Time{}, cache: map[string]*graphEntry{}, started: time.Now(),
 	}
@@ -186,6 +202,22 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	return nil
 }
 
+// workerID names a worker: its host (reduced to the characters IDs may hold), process and
+// a random part.
+func workerID() string {
+	host, _ := os.Hostname()
+	clean := []byte(host)
+	for i, c := range clean {
+		if !validID(string(c)) {
+			clean[i] = '_'
+		}
+	}
+	if len(clean) == 0 || clean[0] == '-' {
+		clean = append([]byte("w"), clean...)
+	}
+	return fmt.Sprintf("%.60s-%d-%s", clean, os.Getpid(), NewSecret()[:8])
+}
+
 // errWrittenOff ends a worker whose queue a client deleted, taking it for dead.
 var errWrittenOff = errors.New("cluster: this worker was taken for dead by a client (its queue is gone): starting over")
 
@@ -213,14 +245,9 @@ func (w *worker) serveData(serverTLS *tls.Config) (*http.Server, error) {
 // thread of its own as threads free up; writtenOff is called if the queue is deleted.
 func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *sync.WaitGroup, writtenOff func()) (jetstream.ConsumeContext, error) {
 	return cons.Consume(func(msg jetstream.Msg) {
-		var batch taskBatch
-		if json.Unmarshal(msg.Data(), &batch) != nil || len(batch.Tasks) == 0 {
+		batch, ok := w.openBatch(msg.Data())
+		if !ok {
 			msg.Term() // not ours to run: never deliver it again
-			return
-		}
-		if batch.V != ProtocolVersion {
-			w.refuse(batch)
-			msg.Term()
 			return
 		}
 		l := newLease(msg, w.o.AckWait/3, len(batch.Tasks))
@@ -242,14 +269,66 @@ func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *sy
 		}))
 }
 
+// openBatch checks a task message: signed by a client, of this protocol version, and
+// every task of a computation of that client's. A batch of another darray version is
+// answered with an error naming both versions (the client ignores such an answer unless
+// it speaks that version: a peer cannot fail another's computation with one).
+func (w *worker) openBatch(data []byte) (taskBatch, bool) {
+	var batch taskBatch
+	signer, body, err := openSealed(data)
+	if err != nil {
+		var old taskBatch
+		if json.Unmarshal(data, &old) == nil && old.V != "" && old.V != ProtocolVersion {
+			w.refuse(old)
+		}
+		return batch, false
+	}
+	if json.Unmarshal(body, &batch) != nil || len(batch.Tasks) == 0 {
+		return batch, false
+	}
+	if batch.V != ProtocolVersion {
+		w.refuse(batch)
+		return batch, false
+	}
+	for _, tm := range batch.Tasks {
+		if !ownedBy(tm.C, signer) || tm.Client != signer || !validInputs(tm.In) {
+			return batch, false
+		}
+	}
+	return batch, true
+}
+
+// validInputs checks the places a task is told to fetch its inputs from.
+func validInputs(in []input) bool {
+	for _, i := range in {
+		if !validID(i.From) || !(strings.HasPrefix(i.Addr, "http://") || strings.HasPrefix(i.Addr, "https://")) {
+			return false
+		}
+	}
+	return true
+}
+
 // refuse answers the tasks of a client of another darray version with an error naming
 // both versions, and runs none of them.
 func (w *worker) refuse(batch taskBatch) {
 	for _, tm := range batch.Tasks {
-		data, _ := json.Marshal(doneMsg{C: tm.C, T: tm.T, Worker: w.id,
+		if !validID(tm.Client) || !validID(tm.C) {
+			continue
+		}
+		data, _ := json.Marshal(doneMsg{C: tm.C, T: tm.T, Worker: w.id, ClientVersion: batch.V,
 			Err: fmt.Sprintf("cluster: worker %s speaks %q, its client %q: run the same darray version on both sides", w.id, ProtocolVersion, batch.V)})
 		w.nc.Publish(w.n.done(tm.Client), data)
 	}
+}
+
+// openControl checks a client's control message (release, end, status) and decodes it:
+// it must be signed by the client that owns the computation it names.
+func openControl(data []byte, v any, comp func() string) bool {
+	signer, body, err := openSealed(data)
+	if err != nil || json.Unmarshal(body, v) != nil {
+		return false
+	}
+	return ownedBy(comp(), signer)
 }
 
 // waitForRoom blocks until a thread is free and the results held are under the pause
@@ -267,7 +346,7 @@ func (w *worker) waitForRoom(ctx context.Context) {
 func (w *worker) subscribe() error {
 	if _, err := w.nc.Subscribe(w.n.release(w.id), func(m *nats.Msg) {
 		var r releaseMsg
-		if json.Unmarshal(m.Data, &r) != nil {
+		if !openControl(m.Data, &r, func() string { return r.C }) {
 			return
 		}
 		refs := make([]taskRef, len(r.Tasks))
@@ -280,7 +359,7 @@ func (w *worker) subscribe() error {
 	}
 	_, err := w.nc.Subscribe(w.n.end(), func(m *nats.Msg) {
 		var e endMsg
-		if json.Unmarshal(m.Data, &e) != nil {
+		if !openControl(m.Data, &e, func() string { return e.C }) {
 			return
 		}
 		w.store.dropComputation(e.C)
@@ -303,6 +382,9 @@ func (w *worker) subscribe() error {
 	}
 	_, err = w.nc.Subscribe(w.n.clientBeats(), func(m *nats.Msg) {
 		client := m.Subject[strings.LastIndexByte(m.Subject, '.')+1:]
+		if signer, _, err := openSealed(m.Data); err != nil || signer != client {
+			return
+		}
 		w.mu.Lock()
 		w.seen[client] = time.Now()
 		w.mu.Unlock()
@@ -340,7 +422,7 @@ func (w *worker) dropOrphans() {
 // answerStatus tells a client which of the tasks it asks about are finished.
 func (w *worker) answerStatus(m *nats.Msg) {
 	var q statusMsg
-	if json.Unmarshal(m.Data, &q) != nil {
+	if !openControl(m.Data, &q, func() string { return q.C }) {
 		return
 	}
 	var out []doneMsg
@@ -440,6 +522,10 @@ func (w *worker) run(tm taskMsg) {
 		return
 	}
 	task := &g.Tasks[tm.T]
+	if err := graph.CheckWrite(g, task); err != nil {
+		d.Err = err.Error()
+		return
+	}
 	inputs, missing, received := w.inputs(tm)
 	if len(missing) > 0 {
 		d.Missing = missing
@@ -450,7 +536,7 @@ func (w *worker) run(tm taskMsg) {
 	// A task still running after a moment is announced at once, not at the next beat: if
 	// it kills its worker, the clients know which task to blame.
 	announce := time.AfterFunc(50*time.Millisecond, w.beat)
-	v, err := graph.Execute(task, inputs)
+	v, err := sched.SafeExecute(task, inputs)
 	announce.Stop()
 	w.buffers.recycle(received, v)
 	if err != nil {
@@ -522,7 +608,13 @@ func (w *worker) graph(comp string) (*graph.Graph, error) {
 			e.err = fmt.Errorf("graph of computation %s: %w", comp, err)
 			return
 		}
-		e.g, e.err = graph.DecodeGraph(bytes.NewReader(raw))
+		// Only the computation's own client may have stored its graph.
+		signer, body, err := openSealed(raw)
+		if err != nil || !ownedBy(comp, signer) {
+			e.err = fmt.Errorf("graph of computation %s: not signed by its client", comp)
+			return
+		}
+		e.g, e.err = graph.DecodeGraph(bytes.NewReader(body))
 	})
 	if e.err != nil {
 		w.mu.Lock()
@@ -551,7 +643,7 @@ func (w *worker) inputs(tm taskMsg) (inputs []any, missing []int, received []*nd
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := fetch(w.httpc, in.Addr, ref, w.buffers.get)
+			v, err := fetch(w.httpc, in.Addr, ref, w.authorize, w.buffers.get)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -571,51 +663,63 @@ func (w *worker) inputs(tm taskMsg) (inputs []any, missing []int, received []*nd
 // errGone is a result its holder no longer has.
 var errGone = errors.New("result not held")
 
+// authorize proves this worker to another's data server.
+func (w *worker) authorize(req *http.Request, comp string) {
+	if w.secret != nil {
+		req.Header.Set("Authorization", "Bearer "+chunkToken(w.secret, comp))
+	}
+}
+
 // fetch gets a result from the worker serving at addr, an array's elements into a buffer
-// from buf (when not nil).
-func fetch(c *http.Client, addr string, r taskRef, buf func(int) []byte) (any, error) {
-	resp, err := c.Get(addr + "/chunk/" + r.C + "/" + strconv.Itoa(r.T))
+// from buf (when not nil); auth proves the fetcher to the server. A server that does not
+// answer, or stops sending, within the data timeouts fails the fetch.
+func fetch(c *http.Client, addr string, r taskRef, auth func(*http.Request, string), buf func(int) []byte) (any, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr+"/chunk/"+r.C+"/"+strconv.Itoa(r.T), nil)
+	if err != nil {
+		return nil, err
+	}
+	auth(req, r.C)
+	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	body := newStallReader(resp.Body, cancel)
+	defer body.stop()
 	if resp.StatusCode == http.StatusNotFound {
-		io.Copy(io.Discard, resp.Body)
+		io.Copy(io.Discard, io.LimitReader(body, 1024))
 		return nil, errGone
 	}
 	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		msg, _ := io.ReadAll(io.LimitReader(body, 1024))
 		return nil, fmt.Errorf("fetch %v from %s: %s: %s", r, addr, resp.Status, msg)
 	}
 	limit := resp.ContentLength
 	if limit < 0 {
 		limit = 1 << 40
 	}
-	v, err := readResult(resp.Body, limit, buf)
+	v, err := readResult(body, limit, buf)
 	// Read to the end, so that the connection is kept for the next fetch.
-	io.Copy(io.Discard, resp.Body)
+	io.Copy(io.Discard, io.LimitReader(body, 1<<20))
 	return v, err
 }
 
-// serveChunk answers GET /chunk/<computation>/<task> with the result.
+// serveChunk answers GET /chunk/<computation>/<task> with the result, to a peer that
+// proves it belongs to the computation.
 func (w *worker) serveChunk(rw http.ResponseWriter, req *http.Request) {
-	var comp string
-	var t int
-	if _, err := fmt.Sscanf(req.URL.Path, "/chunk/%s", &comp); err != nil {
-		http.Error(rw, "bad path", http.StatusBadRequest)
+	comp, task, ok := strings.Cut(strings.TrimPrefix(req.URL.Path, "/chunk/"), "/")
+	t, err := strconv.Atoi(task)
+	if !ok || err != nil || t < 0 || !validID(comp) || req.Method != http.MethodGet {
+		http.Error(rw, "bad request", http.StatusBadRequest)
 		return
 	}
-	i := bytes.LastIndexByte([]byte(comp), '/')
-	if i < 0 {
-		http.Error(rw, "bad path", http.StatusBadRequest)
+	if !w.mayRead(req, comp) {
+		http.Error(rw, "not a member of this computation", http.StatusForbidden)
 		return
 	}
-	t, err := strconv.Atoi(comp[i+1:])
-	if err != nil {
-		http.Error(rw, "bad task", http.StatusBadRequest)
-		return
-	}
-	v, ok, err := w.store.get(taskRef{comp[:i], t})
+	v, ok, err := w.store.get(taskRef{comp, t})
 	if !ok {
 		http.NotFound(rw, req)
 		return
@@ -631,6 +735,19 @@ func (w *worker) serveChunk(rw http.ResponseWriter, req *http.Request) {
 	if writeResult(bw, v) == nil {
 		bw.Flush()
 	}
+}
+
+// mayRead reports whether a request proves its sender belongs to computation comp:
+// another worker of the cluster (the secret's token for comp) or the computation's client
+// (its signature). An insecure worker on loopback, which has no secret, serves anyone.
+func (w *worker) mayRead(req *http.Request, comp string) bool {
+	if tok, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok && w.secret != nil {
+		return hmac.Equal([]byte(tok), []byte(chunkToken(w.secret, comp)))
+	}
+	if req.Header.Get(hdrClient) != "" {
+		return ownedBy(comp, signedBy(req))
+	}
+	return w.secret == nil
 }
 
 // peakRSS is this process's peak resident memory, from /proc (0 where there is none).

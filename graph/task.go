@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/darray-go/darray/nd"
 )
@@ -41,6 +42,28 @@ func (t *Task) Name() string {
 type Graph struct {
 	Tasks   []Task
 	Outputs []Output
+	// Writes declares where the graph stores its results (files, directory stores): the
+	// only places its tasks may write to. A cluster's worker refuses a task that would
+	// write elsewhere (CheckWrite).
+	Writes []string
+}
+
+// A Writer is the parameters of a task that writes to storage.
+type Writer interface {
+	// WritesTo is the file or directory store the task writes into.
+	WritesTo() string
+}
+
+// CheckWrite refuses a task that writes somewhere its graph does not declare.
+func CheckWrite(g *Graph, t *Task) error {
+	w, ok := t.Params.(Writer)
+	if !ok {
+		return nil
+	}
+	if slices.Contains(g.Writes, w.WritesTo()) {
+		return nil
+	}
+	return fmt.Errorf("task %s writes to %q, which its graph does not declare as an output", t.Name(), w.WritesTo())
 }
 
 // Output lists, for one requested layer, the task computing each block (C order).

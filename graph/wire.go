@@ -53,6 +53,7 @@ type wireGraph struct {
 	Layers  []wireLayer
 	Tasks   []wireTask
 	Outputs []wireOutput
+	Writes  []string
 }
 
 type wireLayer struct {
@@ -124,7 +125,7 @@ type wireBlockwiseTask struct {
 // EncodeGraph writes g for DecodeGraph in another process.
 func EncodeGraph(w io.Writer, g *Graph) error {
 	e := layerEncoder{index: map[*Layer]int32{}}
-	wg := wireGraph{Tasks: make([]wireTask, len(g.Tasks))}
+	wg := wireGraph{Tasks: make([]wireTask, len(g.Tasks)), Writes: g.Writes}
 	for i := range g.Tasks {
 		t := &g.Tasks[i]
 		params, err := e.params(t.Params)
@@ -194,6 +195,7 @@ func DecodeGraph(r io.Reader) (*Graph, error) {
 		}
 		g.Outputs = append(g.Outputs, Output{Layer: l, Tasks: wo.Tasks})
 	}
+	g.Writes = wg.Writes
 	return g, nil
 }
 

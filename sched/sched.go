@@ -551,7 +551,7 @@ func (s *state) execute(t, w int) {
 	}
 	s.mu.Unlock()
 	start := time.Now()
-	result, err := safeExecute(task, inputs)
+	result, err := SafeExecute(task, inputs)
 	elapsed := time.Since(start)
 	end := start.Add(elapsed)
 	var sample *MemorySample // taken under the lock, reported after it (defers run last first)
@@ -616,9 +616,10 @@ func (s *state) execute(t, w int) {
 	}
 }
 
-// safeExecute runs a task and turns a panic inside it into an error, so that one bad block
-// fails the computation with a message instead of crashing the program.
-func safeExecute(task *graph.Task, inputs []any) (result any, err error) {
+// SafeExecute runs a task and turns a panic inside it into an error, so that one bad block
+// fails the computation with a message instead of crashing the program (or, on a
+// cluster, the worker).
+func SafeExecute(task *graph.Task, inputs []any) (result any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())

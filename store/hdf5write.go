@@ -107,6 +107,9 @@ type HDF5ChunkWrite struct {
 	Chunk []int // grid index
 }
 
+// WritesTo is the temporary file being written.
+func (p *HDF5ChunkWrite) WritesTo() string { return p.Tmp }
+
 // HDF5WriteOp is the operation name of HDF5ChunkWrite tasks.
 const HDF5WriteOp = "store.hdf5-write"
 

@@ -17,6 +17,9 @@ type FlatWrite struct {
 	Origin []int // the block's position in it
 }
 
+// WritesTo is the file written.
+func (p *FlatWrite) WritesTo() string { return p.Path }
+
 // FlatWriteOp is the operation name of FlatWrite tasks.
 const FlatWriteOp = "store.flat-write"
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -409,6 +410,9 @@ type ZarrChunkWrite struct {
 	Array string // the array's path in it
 	Chunk []int  // the chunk's grid index
 }
+
+// WritesTo is the array written: its directory store and path in it.
+func (p *ZarrChunkWrite) WritesTo() string { return path.Join(p.Root, p.Array) }
 
 // ZarrWriteOp is the operation name of ZarrChunkWrite tasks.
 const ZarrWriteOp = "store.zarr-write"

@@ -29,7 +29,8 @@ func (s *securityFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.sec.User, "nats-user", "", "NATS user name (the password comes from $DARRAY_NATS_PASSWORD)")
 	fs.StringVar(&s.sec.CredsFile, "nats-creds", "", "NATS credentials file (user JWT and NKey seed)")
 	fs.StringVar(&s.sec.NKeyFile, "nats-nkey", "", "NATS NKey seed file")
-	fs.BoolVar(&s.sec.Insecure, "insecure", false, "allow plain text to a cluster on other machines")
+	fs.StringVar(&s.sec.CredentialsFile, "credentials", "", "file of the cluster's credentials (mode 0600: NATS user and password, and the secret workers need)")
+	fs.BoolVar(&s.sec.Insecure, "insecure", false, "allow plain text to other machines, and no credentials on loopback")
 	fs.StringVar(&s.prefix, "prefix", "", "subject prefix, to share one NATS deployment between clusters (default DARRAY)")
 	fs.IntVar(&s.replicas, "replicas", 0, "servers keeping the work queues: 3 on a 3-node NATS cluster (default 1)")
 }
@@ -136,8 +137,8 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		sv := cluster.Supervisor{MemoryLimit: limit, Command: func() *exec.Cmd {
-			cmd := exec.Command(self, append([]string{"worker", "--no-supervisor"}, args...)...)
+		sv := cluster.Supervisor{MemoryLimit: limit, SpillDir: *spill, Command: func(spillDir string) *exec.Cmd {
+			cmd := exec.Command(self, append(append([]string{"worker", "--no-supervisor"}, args...), "--spill-dir", spillDir)...)
 			cmd.Stdout, cmd.Stderr = stderr, stderr
 			return cmd
 		}}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,14 +18,30 @@ import (
 
 // darray worker joins a cluster behind a NATS URL (supervised), darray eval --cluster
 // computes on it with the same answer as in-process, and the worker leaves on SIGTERM.
+// Each side has its own credentials file; without one, neither gets in.
 func TestWorkerCommandAndClusterFlag(t *testing.T) {
-	srv, err := cluster.StartServer(cluster.ServerOptions{})
+	workerPW, clientPW := cluster.NewSecret(), cluster.NewSecret()
+	srv, err := cluster.StartServer(cluster.ServerOptions{WorkerPassword: workerPW, ClientPassword: clientPW})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Shutdown()
+	dir := t.TempDir()
+	workerCreds, clientCreds := filepath.Join(dir, "worker.json"), filepath.Join(dir, "client.json")
+	if err := (cluster.Credentials{NATSUser: cluster.WorkerUser, NATSPassword: workerPW, Secret: cluster.NewSecret()}).WriteFile(workerCreds); err != nil {
+		t.Fatal(err)
+	}
+	if err := (cluster.Credentials{NATSUser: cluster.ClientUser, NATSPassword: clientPW}).WriteFile(clientCreds); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "eval", "--cluster", srv.URL(), "ones((4,)).sum()"); code == 0 || !strings.Contains(errOut, "credentials") {
+		t.Errorf("a client without credentials: exit %d, stderr %q; want a refusal naming the credentials", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "worker", "--no-supervisor", "--nats", srv.URL()); code == 0 || !strings.Contains(errOut, "credentials") {
+		t.Errorf("a worker without credentials: exit %d, stderr %q; want a refusal naming the credentials", code, errOut)
+	}
 	var logs bytes.Buffer
-	w := exec.Command(binary, "worker", "--nats", srv.URL(), "--threads", "2", "--memory-limit", "512MB")
+	w := exec.Command(binary, "worker", "--nats", srv.URL(), "--credentials", workerCreds, "--threads", "2", "--memory-limit", "512MB")
 	w.Stderr = &logs
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -35,7 +52,7 @@ func TestWorkerCommandAndClusterFlag(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("local eval exit %d", code)
 	}
-	got, errOut, code := runCLI(t, "eval", "--cluster", srv.URL(), expr)
+	got, errOut, code := runCLI(t, "eval", "--cluster", srv.URL(), "--credentials", clientCreds, expr)
 	if code != 0 || got != want {
 		t.Fatalf("cluster eval exit %d: %q (stderr %s), want %q", code, got, errOut, want)
 	}
