@@ -775,6 +775,8 @@ type HDF5Dataset struct {
 	once  *sync.Once // shared by copies: see UnmarshalBinary
 	index map[string]chunkRef
 	err   error
+
+	reopen *reopen[*HDF5Dataset] // a decoded dataset, opened on first use
 }
 
 // Filter is one filter of a dataset's pipeline.
@@ -1006,6 +1008,7 @@ func (d *HDF5Dataset) Describe() string { return d.File + ":" + d.Name }
 
 // StoredChunks is the chunk shape (the whole shape when not chunked).
 func (d *HDF5Dataset) StoredChunks() []int {
+	d = use(d, d.reopen)
 	if d.Chunks != nil {
 		return d.Chunks
 	}
@@ -1014,6 +1017,13 @@ func (d *HDF5Dataset) StoredChunks() []int {
 
 // Read reads the window's elements.
 func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
+	if d.reopen != nil {
+		opened, err := d.reopen.get()
+		if err != nil {
+			return nil, err
+		}
+		return opened.Read(w)
+	}
 	switch d.Layout {
 	case "contiguous":
 		if d.addr == math.MaxUint64 { // never written: all fill value

@@ -43,6 +43,7 @@ type Zarr struct {
 	rangesMu  sync.Mutex
 	fill      complex128
 	fillNaN   bool
+	reopen    *reopen[*Zarr] // a decoded array, opened on first use
 }
 
 // OpenZarr reads an array's metadata.
@@ -140,10 +141,10 @@ func (z *Zarr) init() error {
 }
 
 // DType is the array's element type.
-func (z *Zarr) DType() nd.DType { return z.dtype }
+func (z *Zarr) DType() nd.DType { return use(z, z.reopen).dtype }
 
 // StoredChunks is the chunk shape: Zarr decodes whole chunks (graph.ChunkedSource).
-func (z *Zarr) StoredChunks() []int { return z.Meta.Chunks }
+func (z *Zarr) StoredChunks() []int { return use(z, z.reopen).Meta.Chunks }
 
 // Describe names the array.
 func (z *Zarr) Describe() string {
@@ -155,6 +156,7 @@ func (z *Zarr) Describe() string {
 
 // ChunkKey is the key of the chunk at grid index c.
 func (z *Zarr) ChunkKey(c []int) string {
+	z = use(z, z.reopen)
 	parts := make([]string, len(c))
 	for i, v := range c {
 		parts[i] = strconv.Itoa(v)
@@ -205,6 +207,13 @@ func (z *Zarr) readChunk(c []int) (*nd.Array, error) {
 
 // Read reads the window's elements from the chunks it overlaps.
 func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
+	if z.reopen != nil {
+		opened, err := z.reopen.get()
+		if err != nil {
+			return nil, err
+		}
+		return opened.Read(w)
+	}
 	if z.ReadsPartialChunks() {
 		return readChunkedRows(w, z.Meta.Shape, z.Meta.Chunks, z.dtype, z.readChunk, z.readChunkRows)
 	}
@@ -215,6 +224,7 @@ func (z *Zarr) Read(w graph.Window) (*nd.Array, error) {
 // chunks' (C order, uncompressed, whose rows can be read on their own, or Blosc, whose
 // blocks can be decoded on their own).
 func (z *Zarr) ReadsPartialChunks() bool {
+	z = use(z, z.reopen)
 	if z.Meta.Order != "C" {
 		return false
 	}
@@ -437,6 +447,13 @@ func init() {
 
 // WriteChunk stores block as the chunk at grid index c.
 func (z *Zarr) WriteChunk(c []int, block *nd.Array) error {
+	if z.reopen != nil {
+		opened, err := z.reopen.get()
+		if err != nil {
+			return err
+		}
+		return opened.WriteChunk(c, block)
+	}
 	full, err := padChunk(block, z.Meta.Chunks, z.dtype, z.fill)
 	if err != nil {
 		return fmt.Errorf("chunk %v: %w", c, err)
@@ -499,10 +516,10 @@ type ZarrArray interface {
 }
 
 // ArrayShape is the array's shape.
-func (z *Zarr) ArrayShape() []int { return z.Meta.Shape }
+func (z *Zarr) ArrayShape() []int { return use(z, z.reopen).Meta.Shape }
 
 // ArrayShape is the array's shape.
-func (z *Zarr3) ArrayShape() []int { return z.Meta.Shape }
+func (z *Zarr3) ArrayShape() []int { return use(z, z.reopen).Meta.Shape }
 
 // OpenAnyZarr opens a v3 array (zarr.json) or else a v2 one (.zarray).
 func OpenAnyZarr(kv KV, path string) (ZarrArray, error) {

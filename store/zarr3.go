@@ -75,6 +75,7 @@ type Zarr3 struct {
 	v2keys bool
 	pipe   *pipeline
 	fill   complex128
+	reopen *reopen[*Zarr3] // a decoded array, opened on first use
 }
 
 var v3DataTypes = map[string]nd.DType{"bool": nd.Bool, "int8": nd.Int8, "int16": nd.Int16, "int32": nd.Int32, "int64": nd.Int64,
@@ -495,10 +496,10 @@ func allFill(a *nd.Array, fill complex128) bool {
 }
 
 // DType is the array's element type.
-func (z *Zarr3) DType() nd.DType { return z.dtype }
+func (z *Zarr3) DType() nd.DType { return use(z, z.reopen).dtype }
 
 // StoredChunks is the shape of the stored objects (shards when sharded).
-func (z *Zarr3) StoredChunks() []int { return z.chunks }
+func (z *Zarr3) StoredChunks() []int { return use(z, z.reopen).chunks }
 
 // Describe names the array.
 func (z *Zarr3) Describe() string {
@@ -510,6 +511,7 @@ func (z *Zarr3) Describe() string {
 
 // ChunkKey is the key of the stored chunk (shard) at grid index c.
 func (z *Zarr3) ChunkKey(c []int) string {
+	z = use(z, z.reopen)
 	parts := make([]string, len(c))
 	for i, v := range c {
 		parts[i] = strconv.Itoa(v)
@@ -541,11 +543,25 @@ func (z *Zarr3) readChunk(c []int) (*nd.Array, error) {
 
 // Read reads the window's elements from the stored chunks it overlaps.
 func (z *Zarr3) Read(w graph.Window) (*nd.Array, error) {
+	if z.reopen != nil {
+		opened, err := z.reopen.get()
+		if err != nil {
+			return nil, err
+		}
+		return opened.Read(w)
+	}
 	return readChunked(w, z.Meta.Shape, z.chunks, z.dtype, z.readChunk)
 }
 
 // WriteChunk stores block as the stored chunk (shard) at grid index c.
 func (z *Zarr3) WriteChunk(c []int, block *nd.Array) error {
+	if z.reopen != nil {
+		opened, err := z.reopen.get()
+		if err != nil {
+			return err
+		}
+		return opened.WriteChunk(c, block)
+	}
 	full, err := padChunk(block, z.chunks, z.dtype, z.fill)
 	if err != nil {
 		return fmt.Errorf("chunk %v: %w", c, err)
