@@ -59,15 +59,7 @@ func (c Credentials) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("cluster: credentials: %w", err)
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return writeNew(path, data)
 }
 
 // ReadCredentials reads a credentials file, refusing one that other users may read.

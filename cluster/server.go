@@ -127,19 +127,26 @@ const (
 // speak as workers (heartbeats, completions) nor listen to the subjects that carry tasks
 // and other clients' control messages.
 func roleUsers(prefix, workerPassword, clientPassword string) []*server.User {
-	if prefix == "" {
-		prefix = DefaultPrefix
-	}
-	n := names{prefix: prefix}
+	pub, sub := clientDenied(prefix)
 	client := &server.Permissions{
-		Publish: &server.SubjectPermission{Deny: []string{n.prefix + ".hb.>", n.prefix + ".done.>"}},
-		Subscribe: &server.SubjectPermission{Deny: []string{n.prefix + ".task.>", n.prefix + ".release.>",
-			n.end(), n.prefix + ".status.>", n.prefix + ".client.>"}},
+		Publish:   &server.SubjectPermission{Deny: pub},
+		Subscribe: &server.SubjectPermission{Deny: sub},
 	}
 	return []*server.User{
 		{Username: WorkerUser, Password: workerPassword},
 		{Username: ClientUser, Password: clientPassword, Permissions: client},
 	}
+}
+
+// clientDenied lists the subjects clients may not publish to (what only workers say)
+// and may not subscribe to (tasks and other clients' control messages).
+func clientDenied(prefix string) (publish, subscribe []string) {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	n := names{prefix: prefix}
+	return []string{n.prefix + ".hb.>", n.prefix + ".done.>"},
+		[]string{n.prefix + ".task.>", n.prefix + ".release.>", n.end(), n.prefix + ".status.>", n.prefix + ".client.>"}
 }
 
 // URL is where clients and workers connect.

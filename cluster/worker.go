@@ -185,7 +185,13 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		return fmt.Errorf("cluster: worker queue: %w", err)
 	}
 	hbDone := make(chan struct{})
-	go w.heartbeats(ctx, hbDone)
+	queueGone := func() bool {
+		ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		_, err := cons.Info(ictx)
+		return errors.Is(err, jetstream.ErrConsumerNotFound)
+	}
+	go w.heartbeats(ctx, hbDone, queueGone, func() { writeOff(errWrittenOff) })
 	if o.Ready != nil {
 		o.Ready(id)
 	}
@@ -252,18 +258,20 @@ func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *sy
 		}
 		l := newLease(msg, w.o.AckWait/3, len(batch.Tasks))
 		for _, tm := range batch.Tasks {
-			w.waitForRoom(ctx)
+			if !w.waitForRoom(ctx) {
+				return // leaving: the message goes to another worker once its lease ends
+			}
 			tasks.Add(1)
 			go func() {
 				defer tasks.Done()
 				defer func() { <-w.slots }()
-				w.run(tm)
+				w.run(ctx, tm)
 				l.done()
 			}()
 		}
 	}, jetstream.PullMaxMessages(w.o.Threads+1), jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-			if errors.Is(err, jetstream.ErrConsumerDeleted) {
+			if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) {
 				writtenOff()
 			}
 		}))
@@ -332,15 +340,21 @@ func openControl(data []byte, v any, comp func() string) bool {
 }
 
 // waitForRoom blocks until a thread is free and the results held are under the pause
-// fraction of the limit (or nothing runs that could bring them down).
-func (w *worker) waitForRoom(ctx context.Context) {
+// fraction of the limit (or nothing runs that could bring them down), and takes the
+// thread; it reports false, taking nothing, if ctx ends first.
+func (w *worker) waitForRoom(ctx context.Context) bool {
 	for ctx.Err() == nil && len(w.slots) > 0 {
 		if held, _ := w.store.usage(); float64(held) < w.o.PauseFraction*float64(w.o.MemoryLimit) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	w.slots <- struct{}{}
+	select {
+	case w.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (w *worker) subscribe() error {
@@ -441,20 +455,30 @@ func (w *worker) answerStatus(m *nats.Msg) {
 	m.Respond(data)
 }
 
-func (w *worker) heartbeats(ctx context.Context, done chan struct{}) {
+// heartbeats says the worker is alive every HeartbeatInterval, drops the results of
+// silent clients now and then, and looks whether its queue is still there: after a long
+// silence (the process was stopped, or starved) a client may have written it off, and then
+// it must start over (writtenOff) rather than hold on to results nobody will ask for.
+func (w *worker) heartbeats(ctx context.Context, done chan struct{}, queueGone func() bool, writtenOff func()) {
 	defer close(done)
 	t := time.NewTicker(w.o.HeartbeatInterval)
 	defer t.Stop()
 	w.beat()
+	last := time.Now()
 	for i := 1; ; i++ {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
 			w.beat()
 			if i%20 == 0 {
 				w.dropOrphans()
 			}
+			if (now.Sub(last) > time.Second || i%16 == 0) && queueGone() {
+				writtenOff()
+				return
+			}
+			last = now
 		}
 	}
 }
@@ -474,7 +498,7 @@ func (w *worker) beat() {
 }
 
 // run runs one task and publishes its completion.
-func (w *worker) run(tm taskMsg) {
+func (w *worker) run(ctx context.Context, tm taskMsg) {
 	ref := taskRef{tm.C, tm.T}
 	w.mu.Lock()
 	over := w.ended[tm.C]
@@ -512,7 +536,7 @@ func (w *worker) run(tm taskMsg) {
 		w.computed++
 		w.mu.Unlock()
 	}()
-	g, err := w.graph(tm.C)
+	g, err := w.graph(ctx, tm.C)
 	if err != nil {
 		d.Err = err.Error()
 		return
@@ -584,8 +608,9 @@ func (l *lease) done() {
 	}
 }
 
-// graph returns a computation's graph, fetched and decoded once.
-func (w *worker) graph(comp string) (*graph.Graph, error) {
+// graph returns a computation's graph, fetched and decoded once (unless ctx, the worker's
+// life, ends first).
+func (w *worker) graph(ctx context.Context, comp string) (*graph.Graph, error) {
 	w.mu.Lock()
 	e, ok := w.cache[comp]
 	if !ok {
@@ -596,7 +621,7 @@ func (w *worker) graph(comp string) (*graph.Graph, error) {
 	e.once.Do(func() {
 		// Right after a NATS server is lost, the graph may be briefly out of reach (or
 		// not yet on the replica that answers): try again for a while.
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		var raw []byte
 		err := retry(ctx, func(actx context.Context) error {

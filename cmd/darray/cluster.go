@@ -153,3 +153,24 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Listen: *listen, Advertise: *advertise, SpillDir: *spill, WholeProcess: true,
 		Ready: func(id string) { fmt.Fprintf(stderr, "darray worker %s: joined %s\n", id, *url) }})
 }
+
+func runCredentials(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("credentials", "[--prefix P] DIR", "Makes a new cluster's secrets in DIR (created if missing; nothing is overwritten), each file mode 0600:\n"+
+		"  worker.json     for every worker: darray worker --credentials worker.json\n"+
+		"  client.json     for clients: --cluster URL --credentials client.json\n"+
+		"  nats-auth.conf  the two NATS users (passwords hashed) and the clients' permissions:\n"+
+		"                  'include nats-auth.conf' in nats-server's configuration", stderr)
+	prefix := fs.String("prefix", "", "subject prefix the cluster uses (default DARRAY)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("credentials: want one directory, got %d arguments", len(pos))
+	}
+	if err := cluster.Provision(pos[0], *prefix); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s, %s and %s in %s\n", cluster.WorkerCredentialsFile, cluster.ClientCredentialsFile, cluster.NATSAuthFile, pos[0])
+	return nil
+}

@@ -16,24 +16,32 @@ import (
 	"github.com/darray-go/darray/cluster"
 )
 
-// darray worker joins a cluster behind a NATS URL (supervised), darray eval --cluster
-// computes on it with the same answer as in-process, and the worker leaves on SIGTERM.
-// Each side has its own credentials file; without one, neither gets in.
+// darray credentials makes a cluster's secrets; darray worker joins a cluster behind a
+// NATS URL with the workers' file (supervised), darray eval --cluster computes on it with
+// the clients' file and the same answer as in-process, and the worker leaves on SIGTERM.
+// Without credentials, neither gets in.
 func TestWorkerCommandAndClusterFlag(t *testing.T) {
-	workerPW, clientPW := cluster.NewSecret(), cluster.NewSecret()
-	srv, err := cluster.StartServer(cluster.ServerOptions{WorkerPassword: workerPW, ClientPassword: clientPW})
+	dir := filepath.Join(t.TempDir(), "secrets")
+	if out, errOut, code := runCLI(t, "credentials", dir); code != 0 || !strings.Contains(out, "worker.json") {
+		t.Fatalf("darray credentials: exit %d, %q %q", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "credentials", dir); code == 0 || !strings.Contains(errOut, "overwritten") {
+		t.Errorf("darray credentials again: exit %d, stderr %q; want a refusal", code, errOut)
+	}
+	workerCreds, clientCreds := filepath.Join(dir, "worker.json"), filepath.Join(dir, "client.json")
+	wc, err := cluster.ReadCredentials(workerCreds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := cluster.ReadCredentials(clientCreds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := cluster.StartServer(cluster.ServerOptions{WorkerPassword: wc.NATSPassword, ClientPassword: cc.NATSPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Shutdown()
-	dir := t.TempDir()
-	workerCreds, clientCreds := filepath.Join(dir, "worker.json"), filepath.Join(dir, "client.json")
-	if err := (cluster.Credentials{NATSUser: cluster.WorkerUser, NATSPassword: workerPW, Secret: cluster.NewSecret()}).WriteFile(workerCreds); err != nil {
-		t.Fatal(err)
-	}
-	if err := (cluster.Credentials{NATSUser: cluster.ClientUser, NATSPassword: clientPW}).WriteFile(clientCreds); err != nil {
-		t.Fatal(err)
-	}
 	if _, errOut, code := runCLI(t, "eval", "--cluster", srv.URL(), "ones((4,)).sum()"); code == 0 || !strings.Contains(errOut, "credentials") {
 		t.Errorf("a client without credentials: exit %d, stderr %q; want a refusal naming the credentials", code, errOut)
 	}

@@ -50,6 +50,7 @@ func init() {
 		{"graph", "[flags] -o FILE EXPR", "draw the task graph of an expression (.dot always; .svg/.png with Graphviz)", runGraph},
 		{"convert", "[flags] SRC DST", "copy an array between formats (.npy, Zarr) with new chunks, in bounded memory", runConvert},
 		{"worker", "--nats URL [flags]", "join a cluster (coordinated through NATS JetStream) and run its tasks", runWorker},
+		{"credentials", "DIR", "make a new cluster's secrets: credentials for workers and clients, users for nats-server", runCredentials},
 	}
 }
 
