@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -47,7 +48,7 @@ func TestDataServerServesOnlyMembers(t *testing.T) {
 	}
 	stale := func(r *http.Request) {
 		when := strconv.FormatInt(time.Now().Add(-10*time.Minute).Unix(), 10)
-		sig, _ := owner.kp.Sign(requestPayload(r.URL.Path, when))
+		sig := ed25519.Sign(owner.priv, requestPayload(r.URL.Path, when))
 		r.Header.Set(hdrClient, owner.pub)
 		r.Header.Set(hdrTime, when)
 		r.Header.Set(hdrSig, hex.EncodeToString(sig))
