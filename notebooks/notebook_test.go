@@ -66,7 +66,7 @@ func TestTutorialNotebook(t *testing.T) {
 	h := html.String()
 	for _, want := range []string{`<table class="darray">`, "(10000, 10000)", "<svg", `<div id="graph">`} {
 		if !strings.Contains(h, want) {
-			t.Errorf("the notebook shows no %q", want)
+			t.Errorf("the notebook shows no %q; its printed text ends:\n%s", want, tail(text.String(), 1500))
 		}
 	}
 	if strings.Count(h, "<svg") < 2 {
