@@ -45,7 +45,7 @@ type bloscCodec struct {
 }
 
 func (c bloscCodec) Decode(enc []byte, size int) ([]byte, error) {
-	raw, err := bloscDecode(enc)
+	raw, err := bloscDecode(enc, size)
 	if err != nil {
 		return nil, fmt.Errorf("blosc: %w", err)
 	}
@@ -83,6 +83,11 @@ func parseBloscHeader(enc []byte) (bloscFrame, error) {
 	}
 	if f.flags&bloscMemcpyed == 0 && f.nbytes > 0 && f.blocksize <= 0 {
 		return bloscFrame{}, fmt.Errorf("block size %d", f.blocksize)
+	}
+	// Each block has a 4-byte offset after the header: a frame too small to hold them is
+	// damaged (and would otherwise have its readers allocate for blocks that are not there).
+	if nb := f.nblocks(); nb > (f.cbytes-bloscHeader)/4 {
+		return bloscFrame{}, fmt.Errorf("frame of %d bytes cannot hold the offsets of its %d blocks", f.cbytes, nb)
 	}
 	return f, nil
 }
@@ -152,10 +157,15 @@ func (f bloscFrame) blockStart(enc []byte, b int) (int, error) {
 	return start, nil
 }
 
-func bloscDecode(enc []byte) ([]byte, error) {
+// bloscDecode decodes a frame that should give size bytes, checking the header's claim
+// before allocating anything for it.
+func bloscDecode(enc []byte, size int) ([]byte, error) {
 	f, err := parseBloscHeader(enc)
 	if err != nil {
 		return nil, err
+	}
+	if f.nbytes != size {
+		return nil, fmt.Errorf("frame says it decodes to %d bytes, expected %d", f.nbytes, size)
 	}
 	if f.cbytes > len(enc) {
 		return nil, fmt.Errorf("frame says %d bytes, has %d", f.cbytes, len(enc))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -142,8 +143,10 @@ func (gzipCodec) Decode(enc []byte, size int) ([]byte, error) {
 
 type zstdCodec struct{ level int }
 
-// The zstd decoder is safe for concurrent use and costly to make: one for all.
-var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+// The zstd decoder is safe for concurrent use and costly to make: one for all. DecodeAll
+// stops at the capacity of the buffer it is given (the size a chunk should decode to), so
+// a small frame that claims or inflates to gigabytes is an error, not an allocation.
+var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecodeAllCapLimit(true))
 
 func (c zstdCodec) Encode(raw []byte) ([]byte, error) {
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(c.level)), zstd.WithEncoderConcurrency(1))
@@ -156,6 +159,9 @@ func (c zstdCodec) Encode(raw []byte) ([]byte, error) {
 
 func (zstdCodec) Decode(enc []byte, size int) ([]byte, error) {
 	raw, err := zstdDecoder.DecodeAll(enc, make([]byte, 0, size))
+	if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+		return nil, fmt.Errorf("zstd chunk decodes to more than the %d bytes expected", size)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}

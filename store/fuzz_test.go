@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"os"
 	"testing"
 )
 
@@ -31,6 +32,10 @@ func FuzzCodecs(f *testing.F) {
 		enc, _ := c.Encode([]byte("some chunk bytes, some chunk bytes, some chunk bytes"))
 		f.Add(enc, 52)
 	}
+	if bomb, err := os.ReadFile("testdata/bombs/zeros-1GiB.zst"); err == nil {
+		f.Add(bomb, 4096)
+	}
+	f.Add([]byte{2, 1, 1, 8, 0xff, 0xff, 0xff, 0x7f, 0, 16, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 4096)
 	f.Fuzz(func(t *testing.T, enc []byte, size int) {
 		if size < 0 || size > 1<<20 {
 			return
