@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -50,7 +51,8 @@ func ParseBytes(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v < 0 || v*scale > 1<<62 {
+	// (NaN fails every comparison: without its own test it would pass as a size.)
+	if err != nil || math.IsNaN(v) || v < 0 || v*scale > 1<<62 {
 		return 0, fmt.Errorf("invalid size %q: want a number of bytes with an optional unit, such as 1GB or 512MiB", s)
 	}
 	return int64(v * scale), nil
