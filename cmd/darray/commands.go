@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/dashboard"
@@ -521,6 +523,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
+	stdout = printableWriter{stdout}
 	switch {
 	case strings.HasSuffix(strings.ToLower(path), ".npy"):
 		return infoNPY(path, stdout)
@@ -568,7 +571,7 @@ func infoZarr(path string, w io.Writer) error {
 	fmt.Fprintf(w, "%s: Zarr v2 store\n", path)
 	for _, n := range nodes {
 		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
-		name := n.Path
+		name := printable(n.Path)
 		if name == "" {
 			name = "/"
 		}
@@ -627,7 +630,41 @@ func attrs(a map[string]any) string {
 	if len(a) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(", attributes %v", a)
+	return printable(fmt.Sprintf(", attributes %v", a))
+}
+
+// printable escapes what a terminal would act on in text from a file (control
+// characters, line breaks, invalid UTF-8), so that info shows a hostile file's names and
+// attributes rather than obeying them.
+func printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsPrint(r):
+			b.WriteString(s[i : i+n])
+		default:
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// printableWriter passes lines on with whatever is not printable in them escaped.
+type printableWriter struct{ w io.Writer }
+
+func (p printableWriter) Write(b []byte) (int, error) {
+	lines := strings.Split(string(b), "\n")
+	for i := range lines {
+		lines[i] = printable(lines[i])
+	}
+	if _, err := io.WriteString(p.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 func diskSize(dir string) int64 {
@@ -657,7 +694,7 @@ func infoHDF5(path string, w io.Writer) error {
 	fmt.Fprintf(w, "%s: HDF5, %s on disk\n", path, darray.FormatBytes(st.Size()))
 	for _, n := range nodes {
 		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
-		name := "/" + n.Path
+		name := printable("/" + n.Path)
 		if n.Err != nil {
 			fmt.Fprintf(w, "%s%s: not readable: %v\n", indent, name, n.Err)
 			continue

@@ -327,3 +327,36 @@ func TestEvalUnpacksTuples(t *testing.T) {
 		t.Errorf("unpacking an array: exit %d, %s", code, e)
 	}
 }
+
+// info shows a hostile file's names and attributes escaped: a Zarr store whose group
+// attribute and array name hold terminal escape sequences and a line break prints none
+// of them raw.
+func TestInfoEscapesControlCharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "evil.zarr")
+	evilName := "a\x1b[2Jb\nfake line"
+	if err := os.MkdirAll(filepath.Join(dir, evilName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".zgroup", `{"zarr_format":2}`)
+	write(".zattrs", `{"title":"\u001b]0;pwned\u0007\u001b[31mred\u009b"}`)
+	write(filepath.Join(evilName, ".zarray"), `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":"<f8","compressor":null,"fill_value":0,"order":"C","filters":null}`)
+	out, errOut, code := runCLI(t, "info", dir)
+	if code != 0 {
+		t.Fatalf("info: exit %d, %s", code, errOut)
+	}
+	for _, raw := range []string{"\x1b", "\x07", "\u009b", "\nfake line"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("info printed %q raw:\n%s", raw, out)
+		}
+	}
+	for _, shown := range []string{`\x1b]0;pwned\a`, `\x1b[31mred\u009b`, `a\x1b[2Jb\nfake line`} {
+		if !strings.Contains(out, shown) {
+			t.Errorf("info does not show %q:\n%s", shown, out)
+		}
+	}
+}
