@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/darray-go/darray/internal/outfile"
+
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
@@ -57,7 +59,7 @@ func ToNPY(ctx context.Context, a *Array, path string, opts ...ComputeOption) (e
 	for _, s := range l.Shape {
 		size *= int64(s)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := outfile.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return fmt.Errorf("darray: to npy: %w", err)
 	}

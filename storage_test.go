@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/darray-go/darray"
@@ -260,5 +261,35 @@ func TestToHDF5KeepsExistingFiles(t *testing.T) {
 	sameArray(t, "overwritten", got, compute(t, second), 0)
 	if darray.FromHDF5(path, "/first", darray.ChunkSpec{}).Err() == nil {
 		t.Error("the replaced file still holds /first")
+	}
+}
+
+// Outputs get the usual permissions, 0666 less the umask (they were 0600 whatever the
+// umask, so a group sharing a directory could not read them): .npy, Zarr and HDF5.
+func TestOutputsFollowUmask(t *testing.T) {
+	old := syscall.Umask(0o027)
+	defer syscall.Umask(old)
+	ctx := context.Background()
+	dir := t.TempDir()
+	x := darray.Ones([]int{6, 4}, nd.Float64, darray.ChunkSize(3, 2))
+	npyPath := filepath.Join(dir, "x.npy")
+	if err := darray.ToNPY(ctx, x, npyPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := darray.ToZarr(ctx, x, filepath.Join(dir, "x.zarr"), "", darray.ZarrOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := darray.ToHDF5(ctx, x, filepath.Join(dir, "x.h5"), "x", darray.HDF5Options{}); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{npyPath, filepath.Join(dir, "x.zarr", ".zarray"), filepath.Join(dir, "x.zarr", "0.0"), filepath.Join(dir, "x.h5")}
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %v, want 0640 under umask 027", filepath.Base(f), st.Mode().Perm())
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/darray-go/darray/internal/outfile"
 )
 
 func openFile(path string) (*os.File, error) {
@@ -19,7 +21,7 @@ func openFile(path string) (*os.File, error) {
 // writeAtomic writes through fill to a temporary file beside path, syncs it and renames it
 // over path. On any error the temporary file is removed and path is untouched.
 func writeAtomic(path string, fill func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := outfile.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return fmt.Errorf("npy: %w", err)
 	}

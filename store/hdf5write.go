@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/darray-go/darray/internal/outfile"
+
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 )
@@ -81,7 +83,7 @@ func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, opts 
 	if _, err := os.Stat(path); err == nil && !opts.Overwrite {
 		return nil, errFileExists(path)
 	}
-	f, err := os.CreateTemp(dirOf(path), "."+baseOf(path)+".tmp-*")
+	f, err := outfile.CreateTemp(dirOf(path), "."+baseOf(path)+".tmp-")
 	if err != nil {
 		return nil, err
 	}

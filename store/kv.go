@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/darray-go/darray/internal/outfile"
 )
 
 // KV is the small storage interface the chunked formats are written against, as
@@ -101,7 +103,7 @@ func (d Dir) Set(key string, value []byte) (err error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	tmp, err := outfile.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-")
 	if err != nil {
 		return err
 	}
