@@ -38,8 +38,11 @@ type Header struct {
 }
 
 // DataSize is the number of data bytes the header announces.
-func (h Header) DataSize() int64 {
-	n := int64(h.DType.Size())
+func (h Header) DataSize() int64 { return int64(h.DType.Size()) * h.elements() }
+
+// elements is the element count (parseShape keeps it within 2^62).
+func (h Header) elements() int64 {
+	n := int64(1)
 	for _, s := range h.Shape {
 		n *= int64(s)
 	}
@@ -122,6 +125,11 @@ func parseHeaderDict(s string) (Header, error) {
 	}
 	if h.Shape, err = parseShape(shape); err != nil {
 		return h, err
+	}
+	// The element count is bounded by parseShape; the bytes must be too, or DataSize wraps
+	// around (shape (2**31, 2**31) of float64 once read as 0 bytes).
+	if elems, item := h.elements(), int64(h.DType.Size()); item > 0 && elems > (1<<62)/item {
+		return h, formatError("shape %s of %d-byte elements is more bytes than a file can hold", truncate(shape), item)
 	}
 	return h, nil
 }

@@ -161,6 +161,9 @@ func TestBadFilesGiveFormatErrors(t *testing.T) {
 		"unknown dtype":  withHeader(g, strings.Replace(hdr, "<f8", "<f2", 1)),
 		"bad shape":      withHeader(g, strings.Replace(hdr, "(6,)", "(-6,)", 1)),
 		"missing key":    withHeader(g, strings.Replace(hdr, "'fortran_order'", "'fortran_orde_'", 1)),
+		// 2^62 elements is a count parseShape allows, but 2^65 bytes: the size once wrapped
+		// to 0 and x[0, :6] printed numbers that are not in the file.
+		"bytes overflow": withHeader(g, padded(hdr, strings.Replace(hdr, "(6,)", "(2147483648, 2147483648)", 1))),
 	}
 	for name, raw := range cases {
 		_, err := npy.Read(bytes.NewReader(raw))
@@ -171,6 +174,12 @@ func TestBadFilesGiveFormatErrors(t *testing.T) {
 	if _, err := npy.ReadFile(filepath.Join(t.TempDir(), "missing.npy")); err == nil || !strings.Contains(err.Error(), "missing.npy") {
 		t.Errorf("missing file: error %v does not name the file", err)
 	}
+}
+
+// padded fits changed into the length of orig by dropping spaces from its padding.
+func padded(orig, changed string) string {
+	extra := len(changed) - len(orig)
+	return changed[:len(changed)-1-extra] + "\n"
 }
 
 // withHeader replaces the header text of a version 1 file, keeping its length.
