@@ -123,7 +123,7 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 	if n == 0 {
 		raw := make([]byte, f.DType.Size())
 		if _, err := file.ReadAt(raw, f.Offset); err != nil {
-			return nil, fmt.Errorf("reading %d bytes at %d: %w", len(raw), f.Offset, err)
+			return nil, fmt.Errorf("%s: reading %d bytes at offset %d: %w", f.Path, len(raw), f.Offset, err)
 		}
 		a, err := nd.FromBytes(f.DType, raw, f.BigEndian)
 		if err != nil {
@@ -161,8 +161,13 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 			span := (count-1)*abs(step) + 1
 			raw = grow(raw, span*int(size))
 			at := f.Offset + (pos+int64(lowest))*size
-			if _, err := file.ReadAt(raw, at); err != nil && err != io.EOF {
-				return nil, fmt.Errorf("reading %d bytes at %d: %w", len(raw), at, err)
+			// (ReadAt may say io.EOF with every byte read, at the very end of the file; a
+			// short read is an error: raw still holds the previous row's bytes.)
+			if got, err := file.ReadAt(raw, at); got < len(raw) {
+				if err == nil || err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return nil, fmt.Errorf("%s: reading %d bytes at offset %d: got %d: %w (the file is shorter than its header says)", f.Path, len(raw), at, got, err)
 			}
 			whole, err := nd.FromBytes(f.DType, raw, f.BigEndian, span)
 			if err != nil {
@@ -185,7 +190,7 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 			for j := range count {
 				at := f.Offset + (pos+int64(first+step*j))*size
 				if _, err := file.ReadAt(raw[j*int(size):(j+1)*int(size)], at); err != nil {
-					return nil, fmt.Errorf("reading %d bytes at %d: %w", size, at, err)
+					return nil, fmt.Errorf("%s: reading %d bytes at offset %d: %w", f.Path, size, at, err)
 				}
 			}
 			if row, err = nd.FromBytes(f.DType, raw, f.BigEndian, count); err != nil {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/darray-go/darray/graph"
@@ -56,4 +58,42 @@ func FuzzFlatWindows(f *testing.F) {
 			t.Fatalf("%s window %+v: got %v, want %v", path, w, got, want)
 		}
 	})
+}
+
+// A file shorter than its header says (here: cut short after it was opened) is an error naming the file and the offset at every
+// read that reaches past its end, never the previous row's bytes again (a window over a
+// truncated 13 x 5 .npy once returned its last rows as copies of an earlier one).
+func TestShortReadIsAnError(t *testing.T) {
+	a, _ := nd.Arange(nd.Float64, 0, 65, 1)
+	a, _ = a.Reshape(13, 5)
+	path := filepath.Join(t.TempDir(), "short.npy")
+	if err := npy.WriteFile(path, a); err != nil {
+		t.Fatal(err)
+	}
+	src, err := NPY(path) // (opening checks the size: the file shrinks after that)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if err := os.Truncate(path, st.Size()-3*8*5-4); err != nil { // three rows and a half
+		t.Fatal(err)
+	}
+	full := graph.FullWindow(src.Shape)
+	if _, err := src.Read(full); err == nil || !strings.Contains(err.Error(), "short.npy") || !strings.Contains(err.Error(), "offset") {
+		t.Errorf("whole array of a truncated file: got %v, want an error naming the file and offset", err)
+	}
+	head := graph.FullWindow(src.Shape)
+	head.Count[0] = 9 // rows wholly in the file read as written
+	got, err := src.Read(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := nd.At[float64](got, 8, 4); v != 44 {
+		t.Errorf("element (8, 4): %v, want 44", v)
+	}
+	strided := graph.FullWindow(src.Shape)
+	strided.Start[1], strided.Step[1], strided.Count[1] = 4, -2, 3
+	if _, err := src.Read(strided); err == nil {
+		t.Error("a reversed, strided window over the truncated rows read without error")
+	}
 }
