@@ -27,9 +27,12 @@ type KV interface {
 // ErrNotFound is returned by Get for a missing key.
 var ErrNotFound = errors.New("key not found")
 
-// Dir is a KV over a directory tree.
+// Dir is a KV over a directory tree. Symbolic links inside the tree are followed as long
+// as they lead to somewhere inside it: a store cannot make darray read or write files
+// elsewhere, unless FollowLinks allows it.
 type Dir struct {
-	Root string
+	Root        string
+	FollowLinks bool // follow symbolic links out of Root too
 }
 
 func (d Dir) path(key string) (string, error) {
@@ -37,7 +40,39 @@ func (d Dir) path(key string) (string, error) {
 	if strings.Contains(key, "..") || clean == "/" {
 		return "", fmt.Errorf("invalid key %q", key)
 	}
-	return filepath.Join(d.Root, filepath.FromSlash(clean[1:])), nil
+	p := filepath.Join(d.Root, filepath.FromSlash(clean[1:]))
+	if !d.FollowLinks {
+		if err := d.within(p); err != nil {
+			return "", err
+		}
+	}
+	return p, nil
+}
+
+// within checks that p, with every symbolic link on its way resolved, is inside the
+// store: the deepest part of it that exists must resolve to somewhere under the root.
+func (d Dir) within(p string) error {
+	root, err := filepath.EvalSymlinks(d.Root)
+	if err != nil {
+		return nil // no root yet: nothing to lead out of it
+	}
+	for q := p; ; {
+		real, err := filepath.EvalSymlinks(q)
+		if err == nil {
+			if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
+				return fmt.Errorf("%s: a symbolic link leads out of the store %s (to %s)", p, d.Root, real)
+			}
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		parent := filepath.Dir(q)
+		if parent == q {
+			return nil
+		}
+		q = parent
+	}
 }
 
 func (d Dir) Get(key string) ([]byte, error) {
