@@ -50,11 +50,35 @@ func (d Dir) path(key string) (string, error) {
 }
 
 // within checks that p, with every symbolic link on its way resolved, is inside the
-// store: the deepest part of it that exists must resolve to somewhere under the root.
+// store. Most stores have no links: the parts of p below the root are looked at, and
+// only if one is a link is the whole path resolved.
 func (d Dir) within(p string) error {
+	rel, err := filepath.Rel(d.Root, p)
+	if err != nil {
+		return err
+	}
+	q := d.Root
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		q = filepath.Join(q, part)
+		st, err := os.Lstat(q)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing further exists to lead anywhere
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return d.resolvesInside(p)
+		}
+	}
+	return nil
+}
+
+// resolvesInside resolves the deepest existing part of p and checks it is under the root.
+func (d Dir) resolvesInside(p string) error {
 	root, err := filepath.EvalSymlinks(d.Root)
 	if err != nil {
-		return nil // no root yet: nothing to lead out of it
+		return err
 	}
 	for q := p; ; {
 		real, err := filepath.EvalSymlinks(q)
