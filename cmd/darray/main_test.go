@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
@@ -357,6 +359,48 @@ func TestInfoEscapesControlCharacters(t *testing.T) {
 	for _, shown := range []string{`\x1b]0;pwned\a`, `\x1b[31mred\u009b`, `a\x1b[2Jb\nfake line`} {
 		if !strings.Contains(out, shown) {
 			t.Errorf("info does not show %q:\n%s", shown, out)
+		}
+	}
+}
+
+// SIGTERM cancels a command as Ctrl-C does: a big output being written is removed, no
+// temporary or spill file is left, and the exit status says it failed.
+func TestTerminateLeavesNothing(t *testing.T) {
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		dir, tmp := t.TempDir(), t.TempDir()
+		cmd := exec.Command(binary, "eval", "--memory-limit", "1GB", "-o", filepath.Join(dir, "out.npy"),
+			"random.random((40000, 40000), chunks=2000) + 1") // 12.8 GB: still being written when signalled
+		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait until the output is being written.
+		writing := false
+		for deadline := time.Now().Add(20 * time.Second); !writing && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			entries, _ := os.ReadDir(dir)
+			writing = len(entries) > 0
+		}
+		if !writing {
+			cmd.Process.Kill()
+			t.Fatalf("%v: the output was never started", sig)
+		}
+		time.Sleep(200 * time.Millisecond)
+		cmd.Process.Signal(sig)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Errorf("%v: exit status 0 for a cancelled command", sig)
+			}
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%v: the command did not stop within 20 s", sig)
+		}
+		for _, d := range []string{dir, tmp} {
+			if left, _ := os.ReadDir(d); len(left) != 0 {
+				t.Errorf("%v: files left in %s: %v", sig, d, left)
+			}
 		}
 	}
 }
