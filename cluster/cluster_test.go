@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/darray-go/darray/cluster"
 	"github.com/darray-go/darray/dashboard"
 	"github.com/darray-go/darray/nd"
+	"github.com/nats-io/nats.go"
 )
 
 // The test binary is also the workers' program: LocalCluster starts it again as a worker.
@@ -97,17 +99,7 @@ func TestLocalClusterMatchesLocalScheduler(t *testing.T) {
 	if busy != 2 {
 		t.Errorf("%d of 2 workers ran tasks", busy)
 	}
-	if err := lc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	for _, pid := range pids {
-		if processAlive(pid) {
-			t.Errorf("worker %d still running after Close", pid)
-		}
-	}
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
-		t.Errorf("%d temporary files or directories left after Close: %v", len(left), left)
-	}
+	closeLeavesNothing(t, lc, pids, tmp)
 }
 
 func processAlive(pid int) bool {
@@ -256,5 +248,57 @@ func TestLocalClusterDashboard(t *testing.T) {
 	}
 	if len(seen) != 2 {
 		t.Errorf("memory samples name %d workers, want 2", len(seen))
+	}
+}
+
+// peerConn connects to NATS as user, keeping the errors the server sends back (its
+// refusals arrive asynchronously); wantRefused checks they name each subject.
+func peerConn(t *testing.T, url, user, password string) (*nats.Conn, *serverErrors) {
+	t.Helper()
+	errs := &serverErrors{}
+	nc, err := nats.Connect(url, nats.UserInfo(user, password),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			errs.mu.Lock()
+			errs.said = append(errs.said, err.Error())
+			errs.mu.Unlock()
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	return nc, errs
+}
+
+type serverErrors struct {
+	mu   sync.Mutex
+	said []string
+}
+
+func (e *serverErrors) wantRefused(t *testing.T, subjects ...string) {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond) // (the server's refusals arrive asynchronously)
+	e.mu.Lock()
+	all := strings.Join(e.said, "\n")
+	e.mu.Unlock()
+	for _, subject := range subjects {
+		if !strings.Contains(all, "Permissions Violation") || !strings.Contains(all, subject) {
+			t.Errorf("no permissions violation for %q; the server said:\n%s", subject, all)
+		}
+	}
+}
+
+// closeLeavesNothing closes lc and checks that none of pids runs and tmp is empty.
+func closeLeavesNothing(t *testing.T, lc *cluster.LocalCluster, pids []int, tmp string) {
+	t.Helper()
+	if err := lc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range pids {
+		if processAlive(pid) {
+			t.Errorf("worker %d still running after Close", pid)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("%d temporary files or directories left after Close: %v", len(left), left)
 	}
 }

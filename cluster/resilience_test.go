@@ -156,15 +156,5 @@ func TestStoppedWorkerDuringTutorial(t *testing.T) {
 		}
 		pids = append(pids, lc.Pids()...)
 	}
-	if err := lc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	for _, pid := range pids {
-		if processAlive(pid) {
-			t.Errorf("worker %d still running after Close", pid)
-		}
-	}
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
-		t.Errorf("%d temporary files or directories left after Close: %v", len(left), left)
-	}
+	closeLeavesNothing(t, lc, pids, tmp)
 }
