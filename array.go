@@ -35,7 +35,14 @@ type Array struct {
 	ragged *ragged // with err ErrUnknownChunks: what makes the array once its lengths are known
 }
 
-func fromLayer(l *graph.Layer) *Array { return &Array{layer: l} }
+// fromLayer wraps a layer, refusing one cut into more blocks than a graph can hold (a
+// broadcast of two fine chunkings can multiply their counts).
+func fromLayer(l *graph.Layer) *Array {
+	if err := l.Chunks.CheckBlocks("the result of shape " + nd.ShapeString(l.Shape)); err != nil {
+		return failed(l.Op.Kind(), err)
+	}
+	return &Array{layer: l}
+}
 
 func failed(op string, err error) *Array {
 	return &Array{err: fmt.Errorf("darray: %s: %w", op, err)}

@@ -66,7 +66,7 @@ func (c ChunkSpec) resolve(shape []int, dt nd.DType) (graph.Chunks, error) {
 		}
 		return graph.RegularChunks(shape, full)
 	}
-	return graph.AutoChunks(shape, dt, c.bytes), nil
+	return graph.AutoChunks(shape, dt, c.bytes)
 }
 
 func checkShape(op string, shape []int) error {

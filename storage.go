@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/darray-go/darray/internal/outfile"
+	"github.com/darray-go/darray/sched"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
@@ -42,7 +43,13 @@ func fromSource(op string, src graph.Source, shape []int, dt nd.DType, chunks Ch
 	if err != nil {
 		return failed(op, err)
 	}
-	return fromLayer(graph.NewLayer(graph.Read{Src: src}, nil, append([]int{}, shape...), dt, ch))
+	l := graph.NewLayer(graph.Read{Src: src}, nil, append([]int{}, shape...), dt, ch)
+	// A stored chunk bigger than this machine could never be decoded here: refuse it now,
+	// as the scheduler's plan would (it also refuses chunks past a smaller memory limit).
+	if need, total := graph.ChunkReadBytes(l), sched.PhysicalMemory(); total > 0 && need > total {
+		return failed(op, &sched.PlanError{Task: "read " + src.Describe(), Op: "read", Need: need, Limit: total, Machine: true})
+	}
+	return fromLayer(l)
 }
 
 // ToNPY computes a and writes it to a .npy file, block by block in parallel, in the memory

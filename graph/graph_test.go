@@ -1,8 +1,12 @@
 package graph
 
 import (
+	"errors"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/darray-go/darray/nd"
 )
@@ -21,11 +25,14 @@ func TestChunks(t *testing.T) {
 	if r := Refine([]int{4, 6}, []int{5, 5}, []int{10}); !(Chunks{r}).Equal(Chunks{{4, 1, 5}}) {
 		t.Errorf("Refine = %v, want [4 1 5]", r)
 	}
-	a := AutoChunks([]int{100000, 100000}, nd.Float64, 8<<20)
+	a, err := AutoChunks([]int{100000, 100000}, nd.Float64, 8<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a.MaxBlockBytes(nd.Float64) > 8<<20 || a.MaxBlockBytes(nd.Float64) < 4<<20 {
 		t.Errorf("AutoChunks blocks of %d bytes for a target of 8 MiB", a.MaxBlockBytes(nd.Float64))
 	}
-	if s := AutoChunks([]int{3, 1000000}, nd.Float64, 8<<20); s[0][0] != 3 {
+	if s, _ := AutoChunks([]int{3, 1000000}, nd.Float64, 8<<20); s[0][0] != 3 {
 		t.Errorf("a short axis should stay whole: %v", s[0])
 	}
 }
@@ -97,5 +104,86 @@ func TestPlanRechunk(t *testing.T) {
 	plan = PlanRechunk(n, 8, regular(n, []int{20000, 100}), regular(n, []int{100, 20000}), 1)
 	if len(plan) != 1 || !plan[0].Equal(regular(n, []int{100, 100})) {
 		t.Errorf("tiny budget: plan %v, want 100x100 blocks", plan)
+	}
+}
+
+// TestAbsurdChunkingsAreRefusedAtOnce: chunkings past MaxBlocks are errors before any list
+// is made (a terabyte axis in one-element chunks used to allocate 8 TB of chunk lengths),
+// block counts that overflow int saturate, and a large but sane chunking still works.
+func TestAbsurdChunkingsAreRefusedAtOnce(t *testing.T) {
+	for _, tc := range []struct{ shape, size []int }{
+		{[]int{1 << 40}, []int{1}},
+		{[]int{1 << 62, 1 << 62}, []int{1, 1}},        // 2^124 blocks: the count overflows
+		{[]int{1 << 31, 1 << 31}, []int{4096, 4096}}, // 2.7e11 blocks of 128 MiB
+	} {
+		start := time.Now()
+		_, err := RegularChunks(tc.shape, tc.size)
+		if !errors.Is(err, ErrTooManyBlocks) {
+			t.Errorf("RegularChunks(%v, %v) = %v, want ErrTooManyBlocks", tc.shape, tc.size, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("RegularChunks(%v, %v) took %v to refuse", tc.shape, tc.size, d)
+		}
+	}
+	if _, err := AutoChunks([]int{1 << 31, 1 << 31}, nd.Float64, 0); !errors.Is(err, ErrTooManyBlocks) {
+		t.Errorf("AutoChunks of an 32 EB array: %v, want ErrTooManyBlocks", err)
+	}
+	c, err := RegularChunks([]int{10_000_000}, []int{1})
+	if err != nil || c.TotalBlocks() != 10_000_000 {
+		t.Fatalf("1e7 blocks: %v, %d blocks", err, c.TotalBlocks())
+	}
+	if n := mulBlocks(mulBlocks(1<<32, 1<<31), 1<<1); n != math.MaxInt {
+		t.Errorf("2^32 * 2^31 * 2 blocks = %d, want the count saturated at MaxInt", n)
+	}
+	huge := Chunks{{math.MaxInt, math.MaxInt, 2}}
+	if err := huge.Validate([]int{math.MaxInt}); err == nil {
+		t.Error("chunk lengths whose sum overflows were accepted")
+	}
+}
+
+// TestRefineCostsBlocksNotElements: refining two chunkings of a 10^12-long axis is as quick
+// as refining short ones (it used to walk every position), and agrees with a brute force
+// refinement on random small chunkings.
+func TestRefineCostsBlocksNotElements(t *testing.T) {
+	start := time.Now()
+	r := Refine([]int{5e11, 5e11}, []int{1e12})
+	if !slices.Equal(r, []int{5e11, 5e11}) {
+		t.Errorf("Refine of a 10^12 axis = %v", r)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Refine of two 2-block chunkings took %v", d)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		n := rng.IntN(30)
+		var axes [][]int
+		cut := map[int]bool{}
+		for range 1 + rng.IntN(3) {
+			var sizes []int
+			for pos := 0; pos < n; {
+				s := 1 + rng.IntN(n-pos)
+				sizes = append(sizes, s)
+				pos += s
+				cut[pos] = true
+			}
+			if n == 0 {
+				sizes = []int{0}
+			}
+			axes = append(axes, sizes)
+		}
+		var want []int
+		last := 0
+		for pos := 1; pos <= n; pos++ {
+			if cut[pos] {
+				want = append(want, pos-last)
+				last = pos
+			}
+		}
+		if want == nil {
+			want = []int{0}
+		}
+		if got := Refine(axes...); !slices.Equal(got, want) {
+			t.Fatalf("Refine(%v) = %v, want %v", axes, got, want)
+		}
 	}
 }

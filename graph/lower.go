@@ -2,6 +2,8 @@ package graph
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 
 	"github.com/darray-go/darray/nd"
@@ -20,6 +22,9 @@ import (
 // Reductions, cumulative sums, takes and rechunks are task boundaries: their blocks are
 // tasks of their own, shared by every consumer.
 func Lower(targets ...*Layer) (*Graph, error) {
+	if err := checkGraphSize(targets); err != nil {
+		return nil, err
+	}
 	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}}
 	lw.g.Tasks = make([]Task, 0, estimateTasks(targets))
 	for _, t := range targets {
@@ -41,6 +46,30 @@ func Lower(targets ...*Layer) (*Graph, error) {
 	return lw.g, nil
 }
 
+// MaxTasks bounds the estimated size of a graph before it is lowered: a reduction over
+// MaxBlocks blocks (with its tree of merges) fits, anything much bigger is refused.
+const MaxTasks = 2 * MaxBlocks
+
+// checkGraphSize refuses, before anything is allocated, graphs with a layer past
+// MaxBlocks (lowering keeps a table entry per block of every layer it visits) or with more
+// tasks than MaxTasks.
+func checkGraphSize(targets []*Layer) error {
+	var err error
+	WalkLayers(targets, func(l *Layer) {
+		if err == nil {
+			err = l.Chunks.CheckBlocks(fmt.Sprintf("%s of shape %s", l.Op.Kind(), nd.ShapeString(l.Shape)))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if n := estimateTasks(targets); n > MaxTasks {
+		return fmt.Errorf("the graph would have about %d tasks, more than the %d darray plans for (%w); use larger chunks",
+			n, MaxTasks, ErrTooManyBlocks)
+	}
+	return nil
+}
+
 // estimateTasks guesses how many tasks lowering will make, so that the task list is
 // allocated once: a block task per target block, and per reachable boundary layer one per
 // block (a reduction: one partial per input block, and its merges).
@@ -49,13 +78,26 @@ func estimateTasks(targets []*Layer) int {
 	WalkLayers(targets, func(l *Layer) {
 		switch l.Op.(type) {
 		case Reduce:
-			n += l.Inputs[0].Chunks.TotalBlocks()*8/7 + l.Chunks.TotalBlocks()
+			in := l.Inputs[0].Chunks.TotalBlocks()
+			n = addTasks(n, addTasks(in, in/7), l.Chunks.TotalBlocks())
 		case Cumulative, Take, Rechunk, Blockwise: // (not Overlap: Diagonal reads only its diagonal blocks)
-			n += l.Chunks.TotalBlocks()
+			n = addTasks(n, l.Chunks.TotalBlocks())
 		}
 	})
 	for _, t := range targets {
-		n += t.Chunks.TotalBlocks()
+		n = addTasks(n, t.Chunks.TotalBlocks())
+	}
+	return n
+}
+
+// addTasks adds task counts, saturating at math.MaxInt.
+func addTasks(counts ...int) int {
+	n := 0
+	for _, c := range counts {
+		if c > math.MaxInt-n {
+			return math.MaxInt
+		}
+		n += c
 	}
 	return n
 }
@@ -63,6 +105,9 @@ func estimateTasks(targets []*Layer) int {
 // LowerBlocks is Lower for some blocks of one layer: only those blocks (and what they
 // need) become tasks; the one Output lists them in the order given.
 func LowerBlocks(l *Layer, blocks [][]int) (*Graph, error) {
+	if err := checkGraphSize([]*Layer{l}); err != nil {
+		return nil, err
+	}
 	lw := &lowerer{g: &Graph{}, memo: map[*Layer][]int32{}}
 	out := Output{Layer: l}
 	for _, b := range blocks {
@@ -136,11 +181,11 @@ func (lw *lowerer) blockTask(l *Layer, b []int) (int, error) {
 	case Overlap:
 		id, err = lw.windowTask(l, op.Starts, b)
 	default:
-		var deps []int
-		if deps, err = lw.sourceDeps(l, b); err != nil {
-			return 0, err
+		deps, decode, derr := lw.sourceDeps(l, b)
+		if derr != nil {
+			return 0, derr
 		}
-		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: BlockRef{l, b}}, Deps: deps, Bytes: blockBytes(l, b), Working: blockBytes(l, b)})
+		id = lw.add(Task{Layer: l, Block: b, Op: "block", Params: &BlockTask{Source: BlockRef{l, b}}, Deps: deps, Bytes: blockBytes(l, b), Working: addBytes(blockBytes(l, b), decode)})
 	}
 	if err != nil {
 		return 0, err
@@ -272,10 +317,11 @@ func unitReshapeBlock(in *Layer, op UnitReshape, b []int) []int {
 	return ib
 }
 
-// sourceDeps makes (or finds) the boundary tasks that block b of l reads.
-func (lw *lowerer) sourceDeps(l *Layer, b []int) ([]int, error) {
-	var deps []int
-	err := walkFused(l, b, func(bl *Layer, bb []int) error {
+// sourceDeps makes (or finds) the boundary tasks that block b of l reads, and returns what
+// decoding the stored chunks of the files it reads costs beyond the block itself (the
+// largest such chunk: a task's reads run one after another).
+func (lw *lowerer) sourceDeps(l *Layer, b []int) (deps []int, decode int64, err error) {
+	err = visitFused(l, b, func(bl *Layer, bb []int) error {
 		id, err := lw.blockTask(bl, bb)
 		if err != nil {
 			return err
@@ -287,8 +333,54 @@ func (lw *lowerer) sourceDeps(l *Layer, b []int) ([]int, error) {
 		}
 		deps = append(deps, id)
 		return nil
+	}, func(leaf *Layer) {
+		decode = max(decode, ChunkReadBytes(leaf))
 	})
-	return deps, err
+	return deps, decode, err
+}
+
+// ChunkReadBytes is the memory a read of l's source holds beyond the block it makes: a
+// whole stored chunk (saturating at math.MaxInt64) for a file that must decode chunks
+// whole, the rows of one a block spans for one that reads rows of uncompressed chunks,
+// nothing for other layers. The scheduler's memory plan counts it, so a file whose chunks
+// cannot fit in the memory limit is refused before anything is read.
+func ChunkReadBytes(l *Layer) int64 {
+	rd, ok := l.Op.(Read)
+	if !ok {
+		return 0
+	}
+	src, ok := rd.Src.(ChunkedSource)
+	if !ok {
+		return 0
+	}
+	chunks := src.StoredChunks()
+	n := int64(l.DType.Size())
+	for d, c := range chunks {
+		if p, ok := src.(PartialChunkReader); ok && d == 0 && p.ReadsPartialChunks() && len(l.Chunks) > 0 {
+			c = min(c, slices.Max(l.Chunks[0]))
+		}
+		n = mulBytes(n, int64(c))
+	}
+	return n
+}
+
+// addBytes adds non-negative sizes, saturating at math.MaxInt64.
+func addBytes(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// mulBytes multiplies non-negative sizes, saturating at math.MaxInt64.
+func mulBytes(a, b int64) int64 {
+	if b < 0 || a < 0 {
+		return math.MaxInt64
+	}
+	if b != 0 && a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 func (e *exprBuilder) push(n Node) int {
@@ -458,12 +550,12 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int) (int, error) {
 		for d := range g {
 			ib[d] = g[d] + fixed[d]
 		}
-		var deps []int
-		if deps, err = lw.sourceDeps(in, ib); err != nil {
+		deps, decode, derr := lw.sourceDeps(in, ib)
+		if err = derr; err != nil {
 			return
 		}
 		pt := &PartialTask{Source: BlockRef{in, ib}, Op: op.Op, Axes: op.Axes}
-		parts = append(parts, lw.add(Task{Layer: in, Block: ib, Role: "partial " + l.Name, Op: "partial", Params: pt, Deps: deps, Bytes: blockBytes(l, b) * 3, Working: 2 * blockBytes(in, ib)}))
+		parts = append(parts, lw.add(Task{Layer: in, Block: ib, Role: "partial " + l.Name, Op: "partial", Params: pt, Deps: deps, Bytes: blockBytes(l, b) * 3, Working: addBytes(2*blockBytes(in, ib), decode)}))
 	})
 	if err != nil {
 		return 0, err
@@ -485,7 +577,7 @@ func (lw *lowerer) reduceTask(l *Layer, op Reduce, b []int) (int, error) {
 
 func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int) (int, error) {
 	in := l.Inputs[0]
-	deps, err := lw.sourceDeps(in, b)
+	deps, decode, err := lw.sourceDeps(in, b)
 	if err != nil {
 		return 0, err
 	}
@@ -499,7 +591,7 @@ func (lw *lowerer) cumulativeTask(l *Layer, op Cumulative, b []int) (int, error)
 		}
 		deps = append(append([]int{}, deps...), id)
 	}
-	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: BlockRef{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b), Working: 2 * blockBytes(in, b)}), nil
+	return lw.add(Task{Layer: l, Block: b, Op: "cumulative", Params: &CumulativeTask{Source: BlockRef{in, b}, Op: op.Op, Axis: op.Axis, Carry: carry}, Deps: deps, Bytes: blockBytes(l, b), Working: addBytes(2*blockBytes(in, b), decode)}), nil
 }
 
 func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {

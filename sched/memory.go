@@ -24,14 +24,23 @@ import (
 // no limit is given.
 const DefaultMemoryFraction = 0.5
 
+// PhysicalMemory is the machine's physical memory in bytes (0 when that cannot be read).
+func PhysicalMemory() int64 {
+	var info syscall.Sysinfo_t
+	if err := syscall.Sysinfo(&info); err != nil {
+		return 0
+	}
+	return int64(uint64(info.Totalram) * uint64(info.Unit))
+}
+
 // DefaultMemoryLimit is DefaultMemoryFraction of the machine's physical memory (1 GiB when
 // that cannot be read).
 func DefaultMemoryLimit() int64 {
-	var info syscall.Sysinfo_t
-	if err := syscall.Sysinfo(&info); err != nil || info.Totalram == 0 {
+	total := PhysicalMemory()
+	if total == 0 {
 		return 1 << 30
 	}
-	return int64(float64(uint64(info.Totalram)*uint64(info.Unit)) * DefaultMemoryFraction)
+	return int64(float64(total) * DefaultMemoryFraction)
 }
 
 // ParseBytes reads sizes such as "1GB", "256MB", "512MiB", "1.5GiB" or "4096": decimal
@@ -60,7 +69,16 @@ func ParseBytes(s string) (int64, error) {
 
 // workingSet is the memory a task needs while it runs, beyond its inputs: its output and
 // the intermediates of its fused expression.
-func workingSet(t *graph.Task) int64 { return t.Bytes + t.Working }
+func workingSet(t *graph.Task) int64 { return addSat(t.Bytes, t.Working) }
+
+// addSat adds non-negative sizes, saturating at math.MaxInt64: a task that reads a
+// stored chunk of absurd size must be refused by the plan, not wrap around to fit.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
 
 // PlanError reports a computation that cannot run within its memory limit at all: one task
 // needs more at once than the limit allows.
@@ -69,9 +87,15 @@ type PlanError struct {
 	Op    string
 	Need  int64
 	Limit int64
+	// Machine says that Limit is the machine's physical memory, which no limit can raise.
+	Machine bool
 }
 
 func (e *PlanError) Error() string {
+	if e.Machine {
+		return fmt.Sprintf("task %q (%s) needs about %s at once, more than this machine's memory of %s: the file's chunks are too large to decode here",
+			e.Task, e.Op, formatBytes(e.Need), formatBytes(e.Limit))
+	}
 	return fmt.Sprintf("task %q (%s) needs about %s at once (its inputs, its output and its intermediates), more than the memory limit of %s: use smaller chunks (the block this task makes or reads is too large) or raise the memory limit",
 		e.Task, e.Op, formatBytes(e.Need), formatBytes(e.Limit))
 }
@@ -85,7 +109,7 @@ func Project(g *graph.Graph) (need int64, task int) {
 		t := &g.Tasks[i]
 		n := workingSet(t)
 		for _, d := range t.Deps {
-			n += g.Tasks[d].Bytes
+			n = addSat(n, g.Tasks[d].Bytes)
 		}
 		if n > need {
 			need, task = n, i
