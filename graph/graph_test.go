@@ -113,7 +113,7 @@ func TestPlanRechunk(t *testing.T) {
 func TestAbsurdChunkingsAreRefusedAtOnce(t *testing.T) {
 	for _, tc := range []struct{ shape, size []int }{
 		{[]int{1 << 40}, []int{1}},
-		{[]int{1 << 62, 1 << 62}, []int{1, 1}},        // 2^124 blocks: the count overflows
+		{[]int{1 << 62, 1 << 62}, []int{1, 1}},       // 2^124 blocks: the count overflows
 		{[]int{1 << 31, 1 << 31}, []int{4096, 4096}}, // 2.7e11 blocks of 128 MiB
 	} {
 		start := time.Now()
