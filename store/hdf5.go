@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math"
+	"math/bits"
 	"os"
 	"sort"
 	"strings"
@@ -36,6 +36,7 @@ type HDF5File struct {
 	Path string
 
 	f        *os.File
+	size     uint64 // of the file, which every address and length must lie within
 	base     uint64
 	offsetSz int
 	lengthSz int
@@ -63,7 +64,12 @@ func OpenHDF5(path string) (*HDF5File, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &HDF5File{Path: path, f: f}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	h := &HDF5File{Path: path, f: f, size: uint64(info.Size())}
 	if err := h.readSuperblock(); err != nil {
 		f.Close()
 		return nil, err
@@ -844,6 +850,9 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 			return nil, h5err(h.Path, "dataset %s: chunk rank %d for shape %v", ds.Name, len(ds.Chunks), ds.Shape)
 		}
 	}
+	if err := h.checkExtent(ds); err != nil {
+		return nil, err
+	}
 	for _, f := range ds.Filters {
 		switch f.ID {
 		case 1, 2, 3, 32000:
@@ -852,6 +861,51 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 		}
 	}
 	return ds, nil
+}
+
+// byteSize is the size of count elements of a given shape, or false when it overflows.
+func byteSize(elem int, shape []int) (uint64, bool) {
+	n := uint64(elem)
+	for _, s := range shape {
+		hi, lo := bits.Mul64(n, uint64(s))
+		if s < 0 || hi != 0 || lo > math.MaxInt64 {
+			return 0, false
+		}
+		n = lo
+	}
+	return n, true
+}
+
+// inFile reports whether n bytes at addr lie within the file.
+func (h *HDF5File) inFile(addr, n uint64) bool {
+	end, carry := bits.Add64(h.base, addr, 0)
+	end, carry2 := bits.Add64(end, n, 0)
+	return carry == 0 && carry2 == 0 && end <= h.size
+}
+
+// checkExtent checks that the dataset's sizes do not overflow and that its contiguous data
+// lies within the file: a damaged address must be an error, not a read of other bytes.
+func (h *HDF5File) checkExtent(ds *HDF5Dataset) error {
+	total, ok := byteSize(ds.DType.Size(), ds.Shape)
+	if !ok {
+		return h5err(h.Path, "dataset %s: shape %v of %d-byte elements overflows", ds.Name, ds.Shape, ds.DType.Size())
+	}
+	if ds.Chunks != nil {
+		if _, ok := byteSize(ds.DType.Size(), ds.Chunks); !ok {
+			return h5err(h.Path, "dataset %s: chunks %v of %d-byte elements overflow", ds.Name, ds.Chunks, ds.DType.Size())
+		}
+	}
+	switch ds.Layout {
+	case "contiguous":
+		if ds.addr != math.MaxUint64 && total > 0 && !h.inFile(ds.addr, total) {
+			return h5err(h.Path, "dataset %s: its %d bytes of data at address %d lie past the end of the file (%d bytes)", ds.Name, total, ds.addr, h.size)
+		}
+	case "compact":
+		if uint64(len(ds.compact)) != total {
+			return h5err(h.Path, "dataset %s: %d bytes of compact data for %d", ds.Name, len(ds.compact), total)
+		}
+	}
+	return nil
 }
 
 func (h *HDF5File) fillValue(data []byte) []byte {
@@ -1071,6 +1125,11 @@ func (d *HDF5Dataset) loadIndex() {
 	}
 	defer h.Close()
 	d.index = map[string]chunkRef{}
+	defer func() {
+		if d.err == nil {
+			d.err = d.checkChunkAddresses(h)
+		}
+	}()
 	if d.index4 != 0 {
 		d.err = d.loadIndexV4(h)
 		return
@@ -1126,6 +1185,17 @@ func (d *HDF5Dataset) loadIndex() {
 		return nil
 	}
 	d.err = walk(d.addr, 0)
+}
+
+// checkChunkAddresses checks that every indexed chunk lies within the file.
+func (d *HDF5Dataset) checkChunkAddresses(h *HDF5File) error {
+	for key, ref := range d.index {
+		if !h.inFile(ref.addr, uint64(ref.size)) {
+			return h5err(d.File, "dataset %s: chunk (%s) of %d bytes at address %d lies past the end of the file (%d bytes)",
+				d.Name, strings.TrimSuffix(key, ","), ref.size, ref.addr, h.size)
+		}
+	}
+	return nil
 }
 
 // grid is the number of chunks along each axis.
@@ -1275,15 +1345,15 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 			return nil, h5err(d.File, "dataset %s chunk %v: %d bytes stored for %d", d.Name, c, ref.size, size)
 		}
 		return nd.FromReader(d.DType, d.BigEndian, d.Chunks, func(raw []byte) error {
-			if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil && err != io.EOF {
-				return h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
+			if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil {
+				return h5err(d.File, "dataset %s chunk %v: reading %d bytes at %d: %v", d.Name, c, len(raw), ref.addr, err)
 			}
 			return nil
 		})
 	}
 	raw := make([]byte, ref.size)
-	if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil && err != io.EOF {
-		return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
+	if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil {
+		return nil, h5err(d.File, "dataset %s chunk %v: reading %d bytes at %d: %v", d.Name, c, len(raw), ref.addr, err)
 	}
 	var err error
 	for i := len(d.Filters) - 1; i >= 0; i-- {

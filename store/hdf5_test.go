@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -217,5 +219,128 @@ func TestTruncatedLayoutWideChunkSizes(t *testing.T) {
 	err := h.layout(ds, msg)
 	if err == nil || !strings.Contains(err.Error(), "corrupt.h5") {
 		t.Fatalf("got %v, want an error naming the file", err)
+	}
+}
+
+// patchedCopy copies a test file into a temporary directory with the little-endian
+// address old, where it follows the bytes prefix, replaced by new (the pair must occur
+// exactly once).
+func patchedCopy(t *testing.T, name string, prefix []byte, old, new uint64) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := binary.LittleEndian.AppendUint64(slices.Clone(prefix), old)
+	to := binary.LittleEndian.AppendUint64(slices.Clone(prefix), new)
+	if n := bytes.Count(raw, from); n != 1 {
+		t.Fatalf("address %d after % x occurs %d times in %s", old, prefix, n, name)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, bytes.Replace(raw, from, to, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestHDF5AddressesPastTheEndAreErrors: data addresses and lengths are checked against the
+// file's size. A contiguous dataset whose address points past the end, and a chunk whose
+// address does, are errors naming the file, the dataset and the address; before the check
+// the first gave thirteen identical rows and the second recycled buffer contents.
+func TestHDF5AddressesPastTheEndAreErrors(t *testing.T) {
+	path := filepath.Join("..", "testdata", "hdf5", "golden.h5")
+	h, err := OpenHDF5(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contiguous, err := h.Dataset("/contiguous_f8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunked, err := h.Dataset("/many_chunks")
+	h.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contiguous.Layout != "contiguous" || chunked.Layout != "chunked" {
+		t.Fatalf("layouts %s and %s, want contiguous and chunked", contiguous.Layout, chunked.Layout)
+	}
+	layout := []byte{3, 1} // a version 3 layout message of the contiguous class
+	bad := patchedCopy(t, "golden.h5", layout, contiguous.addr, contiguous.addr+1<<20)
+	h, err = OpenHDF5(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.Dataset("/contiguous_f8")
+	h.Close()
+	if err == nil || !strings.Contains(err.Error(), "past the end of the file") || !strings.Contains(err.Error(), "/contiguous_f8") {
+		t.Errorf("contiguous data past the end: %v", err)
+	}
+
+	chunked.once.Do(chunked.loadIndex)
+	if chunked.err != nil {
+		t.Fatal(chunked.err)
+	}
+	var ref chunkRef
+	for _, r := range chunked.index {
+		ref = r
+		break
+	}
+	// In the chunk B-tree, a chunk's address follows its key, whose last coordinate (along
+	// the element "dimension") is always zero.
+	bad = patchedCopy(t, "golden.h5", make([]byte, 8), ref.addr, 1<<40)
+	h, err = OpenHDF5(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := h.Dataset("/many_chunks")
+	h.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ds.Read(graph.FullWindow(ds.Shape))
+	if err == nil || !strings.Contains(err.Error(), "past the end of the file") || !strings.Contains(err.Error(), "1099511627776") {
+		t.Errorf("a chunk past the end: %v", err)
+	}
+}
+
+// TestHDF5TruncatedFileIsAnError: a file cut short anywhere in its data gives an error
+// for the datasets whose bytes are gone, never their values with zeros or stale bytes.
+func TestHDF5TruncatedFileIsAnError(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", "golden.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, cut := range []int{len(raw) - 1, len(raw) * 9 / 10, len(raw) * 3 / 4} {
+		path := filepath.Join(dir, "cut.h5")
+		if err := os.WriteFile(path, raw[:cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h, err := OpenHDF5(path)
+		if err != nil {
+			continue
+		}
+		nodes, err := h.Walk()
+		h.Close()
+		if err != nil {
+			continue
+		}
+		for _, n := range nodes {
+			if n.Dataset == nil {
+				continue
+			}
+			got, err := n.Dataset.Read(graph.FullWindow(n.Dataset.Shape))
+			if err != nil {
+				continue
+			}
+			want, err := npy.ReadFile(filepath.Join("..", "testdata", "hdf5", strings.ReplaceAll(n.Path, "/", "__")+".npy"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(false), want.Bytes(false)) {
+				t.Errorf("cut at %d of %d: %s read without error but differs from h5py's values", cut, len(raw), n.Path)
+			}
+		}
 	}
 }
