@@ -7,7 +7,6 @@ import (
 	"path"
 
 	"github.com/darray-go/darray/graph"
-	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/store"
 )
 
@@ -32,16 +31,21 @@ type ZarrOptions struct {
 	BloscCName string // blosc's inner codec: "lz4" (default), "zstd", "zlib"
 	Level      int    // compression level (0: the codec's default)
 	Order      string // "C" (default) or "F"; v2 only
-	Resume     bool   // keep chunks already written (an interrupted write continues)
+	Resume     bool   // continue an interrupted write of the same array, keeping the chunks it wrote
 	Version    int    // 2 (default) or 3
 	Shards     []int  // v3: group Chunks into shards of this shape (a multiple of Chunks)
 }
 
-// ToZarr computes a and writes it as a Zarr v2 array in the directory store dir. The array
-// is first re-cut to the Zarr chunks, so that every task writes exactly one whole chunk:
-// never two tasks into one chunk, never a torn chunk (each is written to a temporary file
-// and renamed). With Resume, chunks already present are kept and neither computed nor
-// written again.
+// ToZarr computes a and writes it as a Zarr array (v2 unless zo.Version is 3) in the
+// directory store dir. The array is first re-cut to the Zarr chunks, so that every task
+// writes exactly one whole chunk: never two tasks into one chunk, never a torn chunk (each
+// is written to a temporary file and renamed).
+//
+// The array is written beside its path and swapped in when complete (store.StagedArray):
+// an array already there stays readable, whole, until then, and is left as it was if the
+// write fails or the process dies. The chunks a failed write made are kept aside; the same
+// write with Resume (same shape, chunks, dtype and codecs) continues from them, computing
+// only the chunks still missing. Resume never adopts chunks of a finished array.
 func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions, opts ...ComputeOption) error {
 	if a == nil || a.err != nil {
 		return a.Err()
@@ -73,7 +77,6 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		}
 		meta.Compressor, _ = json.Marshal(c)
 	}
-	kv := store.Dir{Root: dir}
 	stored := chunks // what one task writes: a chunk, or a shard
 	if zo.Shards != nil {
 		if zo.Version != 3 || len(zo.Shards) != len(chunks) {
@@ -86,33 +89,37 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		}
 		stored = zo.Shards
 	}
-	var z store.ZarrArray
-	var err error
-	switch {
-	case zo.Resume:
-		if z, err = store.OpenAnyZarr(kv, arrayPath); err != nil {
-			return fmt.Errorf("darray: to zarr: resume: %w", err)
-		}
-		if !nd.EqualShapes(z.ArrayShape(), l.Shape) || !nd.EqualShapes(z.StoredChunks(), stored) || z.DType() != l.DType {
-			return fmt.Errorf("darray: to zarr: resume: the array at %s has shape %v, chunks %v and dtype %v, not %v, %v and %v",
-				path.Join(dir, arrayPath), z.ArrayShape(), z.StoredChunks(), z.DType(), l.Shape, stored, l.DType)
-		}
-	case zo.Version == 3:
+	var m3 store.Zarr3Meta
+	var marker []byte
+	switch zo.Version {
+	case 3:
 		var inner []int
 		if zo.Shards != nil {
 			inner = chunks
 		}
-		m3 := store.Zarr3Meta{Shape: l.Shape, DataType: l.DType.String(), FillValue: meta.FillValue,
+		m3 = store.Zarr3Meta{Shape: l.Shape, DataType: l.DType.String(), FillValue: meta.FillValue,
 			ChunkGrid: store.RegularGrid(stored), Codecs: store.Zarr3Config(zo.Compressor, zo.Level, inner)}
-		if z, err = store.CreateZarr3(kv, arrayPath, m3); err != nil {
-			return fmt.Errorf("darray: to zarr: %w", err)
-		}
-	case zo.Version == 0 || zo.Version == 2:
-		if z, err = store.CreateZarr(kv, arrayPath, meta); err != nil {
-			return fmt.Errorf("darray: to zarr: %w", err)
-		}
+		marker, _ = json.Marshal(m3)
+	case 0, 2:
+		marker, _ = json.Marshal(meta)
 	default:
 		return fmt.Errorf("darray: to zarr: Zarr version %d (2 and 3 are written)", zo.Version)
+	}
+	// The new array is written aside and swapped in whole (store.StagedArray): readers of
+	// the path never see old and new chunks mixed, and a failed write leaves the old array.
+	staged, err := store.StageArray(dir, arrayPath, marker, zo.Resume)
+	if err != nil {
+		return fmt.Errorf("darray: to zarr: %w", err)
+	}
+	skv := store.Dir{Root: staged.Staging}
+	var z store.ZarrArray
+	if zo.Version == 3 {
+		z, err = store.CreateZarr3(skv, "", m3)
+	} else {
+		z, err = store.CreateZarr(skv, "", meta)
+	}
+	if err != nil {
+		return fmt.Errorf("darray: to zarr: %w", err)
 	}
 	aligned := a.Rechunk(ChunkSize(stored...))
 	if aligned.err != nil {
@@ -120,10 +127,8 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	}
 	var blocks [][]int
 	graph.ForEachBlock(aligned.layer.Chunks.NumBlocks(), func(b []int) {
-		if zo.Resume {
-			if _, err := kv.Get(z.ChunkKey(b)); err == nil {
-				return // already written whole
-			}
+		if zo.Resume && staged.Has(z.ChunkKey(b)) {
+			return // written whole by the interrupted write this one continues
 		}
 		blocks = append(blocks, append([]int{}, b...))
 	})
@@ -134,16 +139,25 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	var writes []int
 	for i, b := range blocks {
 		g.Tasks = append(g.Tasks, graph.Task{
-			Key:    "write " + z.ChunkKey(b),
+			Key:    "write " + path.Join(arrayPath, z.ChunkKey(b)),
 			Op:     store.ZarrWriteOp,
-			Params: &store.ZarrChunkWrite{Root: dir, Array: arrayPath, Chunk: b},
+			Params: &store.ZarrChunkWrite{Root: staged.Staging, Chunk: b},
 			Deps:   []int{g.Outputs[0].Tasks[i]},
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	}
-	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{path.Join(dir, arrayPath)}
+	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{staged.Staging}
 	if _, err := executeGraph(ctx, g, opts); err != nil {
-		return fmt.Errorf("darray: to zarr %s: %w", path.Join(dir, arrayPath), err)
+		return fmt.Errorf("darray: to zarr %s: %w (the chunks written are kept in %s: the same write with Resume continues from them)",
+			path.Join(dir, arrayPath), err, staged.Staging)
+	}
+	if arrayPath != "" {
+		if err := store.EnsureRootGroup(store.Dir{Root: dir}, zo.Version); err != nil {
+			return fmt.Errorf("darray: to zarr: %w", err)
+		}
+	}
+	if err := staged.Publish(); err != nil {
+		return fmt.Errorf("darray: to zarr %s: publishing the new array: %w", path.Join(dir, arrayPath), err)
 	}
 	return nil
 }

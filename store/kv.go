@@ -187,6 +187,9 @@ func (d Dir) List(prefix string) ([]string, error) {
 		if err != nil {
 			return err
 		}
+		if e.IsDir() && p != d.Root && isStaging(e.Name()) {
+			return filepath.SkipDir // a write in progress (StagedArray) is not part of the store yet
+		}
 		if e.IsDir() || strings.Contains(e.Name(), ".tmp-") {
 			return nil
 		}

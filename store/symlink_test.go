@@ -57,3 +57,24 @@ func TestDirStoreStaysInside(t *testing.T) {
 		t.Errorf("with FollowLinks: %q, %v", got, err)
 	}
 }
+
+// TestListingSkipsStagedWrites: a write in progress beside an array (StagedArray) is not
+// listed as part of the store, so group listings and consolidation never see it.
+func TestListingSkipsStagedWrites(t *testing.T) {
+	root := t.TempDir()
+	kv := Dir{Root: root}
+	if err := kv.Set("g/a/.zarray", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := StageArray(root, "g/a", []byte("meta"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (Dir{Root: s.Staging}).Set(".zarray", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := kv.List("")
+	if err != nil || len(keys) != 1 || keys[0] != "g/a/.zarray" {
+		t.Fatalf("List = %v, %v; want only g/a/.zarray", keys, err)
+	}
+}

@@ -363,12 +363,13 @@ func TestInfoEscapesControlCharacters(t *testing.T) {
 	}
 }
 
-// SIGTERM cancels a command as Ctrl-C does: a big output being written is removed, no
+// SIGTERM cancels a command as Ctrl-C does: a big output being written (.npy or HDF5) is removed, no
 // temporary or spill file is left, and the exit status says it failed.
 func TestTerminateLeavesNothing(t *testing.T) {
-	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+	for i, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, os.Interrupt, syscall.SIGTERM} {
 		dir, tmp := t.TempDir(), t.TempDir()
-		cmd := exec.Command(binary, "eval", "--memory-limit", "1GB", "-o", filepath.Join(dir, "out.npy"),
+		out := filepath.Join(dir, []string{"out.npy", "out.h5:/x"}[i/2])
+		cmd := exec.Command(binary, "eval", "--memory-limit", "1GB", "-o", out,
 			"random.random((40000, 40000), chunks=2000) + 1") // 12.8 GB: still being written when signalled
 		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 		if err := cmd.Start(); err != nil {
@@ -382,7 +383,7 @@ func TestTerminateLeavesNothing(t *testing.T) {
 		}
 		if !writing {
 			cmd.Process.Kill()
-			t.Fatalf("%v: the output was never started", sig)
+			t.Fatalf("%v: %s was never started", sig, out)
 		}
 		time.Sleep(200 * time.Millisecond)
 		cmd.Process.Signal(sig)
@@ -399,7 +400,7 @@ func TestTerminateLeavesNothing(t *testing.T) {
 		}
 		for _, d := range []string{dir, tmp} {
 			if left, _ := os.ReadDir(d); len(left) != 0 {
-				t.Errorf("%v: files left in %s: %v", sig, d, left)
+				t.Errorf("%v while writing %s: files left in %s: %v", sig, out, d, left)
 			}
 		}
 	}
