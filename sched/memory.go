@@ -61,7 +61,7 @@ func ParseBytes(s string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	// (NaN fails every comparison: without its own test it would pass as a size.)
-	if err != nil || math.IsNaN(v) || v < 0 || v*scale > 1<<62 {
+	if err != nil || math.IsNaN(v) || v < 0 || v*scale > 1<<62 || v > 0 && v*scale < 1 {
 		return 0, fmt.Errorf("invalid size %q: want a number of bytes with an optional unit, such as 1GB or 512MiB", s)
 	}
 	return int64(v * scale), nil

@@ -14,7 +14,7 @@ func TestParseBytes(t *testing.T) {
 			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"nan", "NaN GB", "inf", "+Inf", "-inf", "-1MB", "1e300", "9e18", "5000000TB", "", "GB", "1 XB", "0x10"} {
+	for _, in := range []string{"nan", "NaN GB", "inf", "+Inf", "-inf", "-1MB", "1e300", "9e18", "5000000TB", "", "GB", "1 XB", "0x10", "1e-300", "0.5B"} {
 		got, err := ParseBytes(in)
 		if err == nil || !strings.Contains(err.Error(), "invalid size") {
 			t.Errorf("ParseBytes(%q) = %d, %v; want an error", in, got, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -191,6 +192,9 @@ func (e *evaluator) unary(x *unaryExpr, v any) (any, error) {
 	case "-":
 		switch n := v.(type) {
 		case int64:
+			if n == math.MinInt64 {
+				return nil, e.errAt(x, "integer overflow: -(%d) does not fit in 64 bits", n)
+			}
 			return -n, nil
 		case float64:
 			return -n, nil
@@ -226,6 +230,18 @@ func (e *evaluator) binary(x *binaryExpr, a, b any) (any, error) {
 	}
 	_, aArr := a.(*darray.Array)
 	_, bArr := b.(*darray.Array)
+	if i, ok := a.(int64); ok {
+		if j, ok := b.(int64); ok {
+			// Python's integers do not wrap: a sum, product or power past 64 bits (such as
+			// a shape of 2**70) is an error, never a silently wrong number.
+			if r, handled, ok := checkedIntOp(x.op, i, j); handled {
+				if !ok {
+					return nil, e.errAt(x, "integer overflow: %d %s %d does not fit in 64 bits", i, x.op, j)
+				}
+				return r, nil
+			}
+		}
+	}
 	if !aArr && !bArr { // two numbers: compute them as 0-d arrays, the result a number
 		r, err := darray.Binary(op, toOperand(a), toOperand(b)).Compute(bgctx)
 		if err != nil {
@@ -240,6 +256,54 @@ func (e *evaluator) binary(x *binaryExpr, a, b any) (any, error) {
 		}
 	}
 	return e.arrayResult(x, darray.Binary(op, toOperand(a), toOperand(b)))
+}
+
+// checkedIntOp does +, -, * and ** (by a non-negative power) on 64-bit integers, and
+// reports whether it handled op and whether the result fit.
+func checkedIntOp(op string, a, b int64) (r int64, handled, ok bool) {
+	switch op {
+	case "+":
+		r = a + b
+		return r, true, (r > a) == (b > 0)
+	case "-":
+		r = a - b
+		return r, true, (r < a) == (b > 0)
+	case "*":
+		r, ok = checkedMul(a, b)
+		return r, true, ok
+	case "**":
+		if b < 0 {
+			return 0, false, false // NumPy's rules (an error for integers) apply
+		}
+		switch a {
+		case 0, 1:
+			if b == 0 {
+				return 1, true, true
+			}
+			return a, true, true
+		case -1:
+			return 1 - 2*(b&1), true, true
+		}
+		r = 1
+		for range b { // |a| >= 2: at most 63 rounds before overflowing
+			if r, ok = checkedMul(r, a); !ok {
+				return 0, true, false
+			}
+		}
+		return r, true, true
+	}
+	return 0, false, false
+}
+
+func checkedMul(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	r := a * b
+	if r/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) {
+		return 0, false
+	}
+	return r, true
 }
 
 func isBoolArray(v any) bool {

@@ -405,3 +405,33 @@ func TestTerminateLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestOverflowingNumbersAreErrors: integer arithmetic in expressions does not wrap (a shape
+// of 2**70 used to become 0, an empty array with exit status 0), and shapes, chunks and
+// limits that are NaN, infinite, negative or too large are refused with a message.
+func TestOverflowingNumbersAreErrors(t *testing.T) {
+	for _, c := range []struct{ args []string }{
+		{[]string{"eval", "zeros((2**70,))"}},
+		{[]string{"eval", "zeros((10,), chunks=2**70)"}},
+		{[]string{"eval", "ones((3, 3)).rechunk(2**63)"}},
+		{[]string{"eval", "9223372036854775807 + 1"}},
+		{[]string{"eval", "2**62 * 4"}},
+		{[]string{"eval", "zeros((nan,))"}},
+		{[]string{"eval", "zeros((10,), chunks=(inf,))"}},
+		{[]string{"eval", "zeros((-1,))"}},
+		{[]string{"eval", "zeros((10**12,), chunks=1)"}},
+		{[]string{"eval", "--chunks", "nan", "-i", "x=../../testdata/cli/x.npy", "x.sum()"}},
+		{[]string{"eval", "--chunks", "99999999999999999999", "-i", "x=../../testdata/cli/x.npy", "x.sum()"}},
+		{[]string{"eval", "--memory-limit", "inf", "zeros((3,)).sum()"}},
+		{[]string{"eval", "--memory-limit", "-1GB", "zeros((3,)).sum()"}},
+		{[]string{"eval", "--memory-limit", "1e-300", "zeros((3,)).sum()"}},
+	} {
+		out, stderr, code := runCLI(t, c.args...)
+		if code == 0 || out != "" || !strings.Contains(stderr, "darray") {
+			t.Errorf("%q: exit %d, output %q, error %q; want a failure with a message", c.args, code, out, stderr)
+		}
+	}
+	if out, _, code := runCLI(t, "eval", "--", "-9223372036854775807 - 1"); code != 0 || strings.TrimSpace(out) != "-9223372036854775808" {
+		t.Errorf("the smallest int64: %q, exit %d", out, code)
+	}
+}
