@@ -85,9 +85,15 @@ func readLimited(r io.Reader, size int) ([]byte, error) {
 	if err != nil {
 		return buf[:n], err
 	}
+	// Read on to the end of the stream: zlib's Adler-32 and gzip's CRC-32 are checked only
+	// there, and a damaged chunk must be an error, not numbers.
 	var extra [1]byte
-	if m, _ := r.Read(extra[:]); m > 0 {
+	m, err := r.Read(extra[:])
+	if m > 0 {
 		return append(buf, extra[0]), nil // too long: checkSize reports it
+	}
+	if err != nil && err != io.EOF {
+		return buf, err
 	}
 	return buf, nil
 }

@@ -492,8 +492,15 @@ func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
 			return err
 		}
 		br := reader{b: body, off: h.offsetSz, len: h.lengthSz}
-		for range entries {
-			br.length() // key
+		for k := 0; k <= entries; k++ {
+			// Keys are offsets of names in the heap; readers that search by name follow them,
+			// so a key outside the heap means a damaged group, not just a slower lookup.
+			if key := br.length(); key >= uint64(len(names)) {
+				return h5err(h.Path, "bad group B-tree key %d at node %d (heap holds %d bytes)", key, addr, len(names))
+			}
+			if k == entries {
+				break
+			}
 			if err := walk(br.addr(), depth+1); err != nil {
 				return err
 			}
