@@ -131,7 +131,7 @@ func (h *HDF5File) readSuperblock() error {
 			return h5err(h.Path, "truncated superblock")
 		}
 		r := reader{b: rest[skip:], off: h.offsetSz, len: h.lengthSz}
-		h.base = r.addr() // addresses in the file are relative to it
+		r.addr()          // base address: see below
 		r.addr()          // free-space info
 		r.addr()          // end of file
 		r.addr()          // driver info
@@ -147,13 +147,17 @@ func (h *HDF5File) readSuperblock() error {
 			return h5err(h.Path, "truncated superblock")
 		}
 		r := reader{b: rest, off: h.offsetSz, len: h.lengthSz}
-		h.base = r.addr()
+		r.addr() // base address: see below
 		r.addr() // superblock extension
 		r.addr() // end of file
 		h.root = r.addr()
 	default:
 		return h5err(h.Path, "superblock version %d is not supported", version)
 	}
+	// Addresses count from the superblock, after any user block (as MATLAB's v7.3 files
+	// have); the HDF5 library itself uses the superblock's position when the base address
+	// field says otherwise, as tools that prepend a user block leave it.
+	h.base = uint64(at)
 	return nil
 }
 
@@ -532,94 +536,6 @@ func (h *HDF5File) linkMessage(data []byte) (link, bool) {
 	return link{name, r.addr()}, true
 }
 
-// dtypeInfo is a parsed datatype message.
-type dtypeInfo struct {
-	dt        nd.DType
-	bigEndian bool
-	size      int
-	str       bool // fixed-length string
-	vlenStr   bool // variable-length string (in the global heap)
-}
-
-func (h *HDF5File) datatype(data []byte) (dtypeInfo, error) {
-	if len(data) < 8 {
-		return dtypeInfo{}, h5err(h.Path, "datatype message too short")
-	}
-	class := data[0] & 0x0f
-	bits := uint32(data[1]) | uint32(data[2])<<8 | uint32(data[3])<<16
-	size := int(binary.LittleEndian.Uint32(data[4:]))
-	big := bits&1 != 0
-	switch class {
-	case 0: // fixed-point
-		signed := bits&0x08 != 0
-		m := map[int]nd.DType{1: nd.Int8, 2: nd.Int16, 4: nd.Int32, 8: nd.Int64}
-		if !signed {
-			m = map[int]nd.DType{1: nd.Uint8, 2: nd.Uint16, 4: nd.Uint32, 8: nd.Uint64}
-		}
-		if dt, ok := m[size]; ok {
-			return dtypeInfo{dt, big, size, false, false}, nil
-		}
-	case 1: // floating-point
-		switch size {
-		case 4:
-			return dtypeInfo{nd.Float32, big, size, false, false}, nil
-		case 8:
-			return dtypeInfo{nd.Float64, big, size, false, false}, nil
-		}
-	case 3: // string
-		return dtypeInfo{0, false, size, true, false}, nil
-	case 9: // variable-length: h5py's Python strings
-		if bits&0x0f == 1 {
-			return dtypeInfo{0, false, size, false, true}, nil
-		}
-	case 6: // compound: h5py's complex numbers are {r, i} of two equal floats
-		members := int(bits & 0xffff)
-		if members == 2 {
-			if first, err := h.compoundFirstMember(data, size); err == nil && first.dt.IsFloat() && 2*first.size == size {
-				dt := nd.Complex64
-				if first.dt == nd.Float64 {
-					dt = nd.Complex128
-				}
-				return dtypeInfo{dt, first.bigEndian, size, false, false}, nil
-			}
-		}
-	case 8: // enumeration: h5py's booleans are an enum of int8 FALSE=0, TRUE=1
-		if size == 1 {
-			return dtypeInfo{nd.Bool, false, 1, false, false}, nil
-		}
-		base, err := h.datatype(data[8:])
-		if err == nil {
-			return base, nil
-		}
-	}
-	return dtypeInfo{}, h5err(h.Path, "datatype class %d of %d bytes is not supported", class, size)
-}
-
-// compoundFirstMember parses the first member's datatype of a compound datatype message.
-func (h *HDF5File) compoundFirstMember(data []byte, size int) (dtypeInfo, error) {
-	version := data[0] >> 4
-	r := reader{b: data[8:], off: h.offsetSz, len: h.lengthSz}
-	nameEnd := bytes.IndexByte(r.b, 0)
-	if nameEnd < 0 {
-		return dtypeInfo{}, h5err(h.Path, "bad compound member name")
-	}
-	if version < 3 {
-		r.i = (nameEnd + 8) / 8 * 8
-		r.u32() // byte offset
-		if version == 1 {
-			r.take(28) // dimensionality, reserved, permutation, reserved, dims
-		}
-	} else {
-		r.i = nameEnd + 1
-		offsetBytes := 1 // the byte offset takes as few bytes as the compound's size needs
-		for lim := 256; size >= lim && offsetBytes < 4; lim <<= 8 {
-			offsetBytes++
-		}
-		r.take(offsetBytes)
-	}
-	return h.datatype(r.b[r.i:])
-}
-
 func (h *HDF5File) dataspace(data []byte) ([]int, error) {
 	shape, _, err := h.dataspaceMax(data)
 	return shape, err
@@ -711,7 +627,7 @@ func (h *HDF5File) attribute(data []byte) (string, any, error) {
 	if len(raw) < n*dt.size {
 		return name, nil, h5err(h.Path, "truncated attribute %q", name)
 	}
-	a, err := nd.FromBytes(dt.dt, raw[:n*dt.size], dt.bigEndian, shape...)
+	a, err := dt.fromBytes(raw[:n*dt.size], shape...)
 	if err != nil {
 		return name, nil, err
 	}
@@ -768,10 +684,10 @@ type HDF5Dataset struct {
 	Shape     []int
 	DType     nd.DType
 	BigEndian bool
-	Chunks    []int    // nil unless chunked
-	Filters   []Filter // in the order they were applied when writing
-	Fill      complex128
-	Layout    string // "contiguous", "chunked" or "compact"
+	Chunks    []int      // nil unless chunked
+	Filters   []Filter   // in the order they were applied when writing
+	Fill      complex128 // for display: see fill
+	Layout    string     // "contiguous", "chunked" or "compact"
 
 	addr    uint64 // contiguous data, or the chunk index
 	compact []byte
@@ -784,6 +700,9 @@ type HDF5Dataset struct {
 	singleMask uint32
 	offSz      int
 	lenSz      int
+	elem       dtypeInfo // how elements are stored
+	fill       *nd.Array // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
+	base       uint64    // where the file's addresses start (after a user block)
 
 	once  *sync.Once // shared by copies: see UnmarshalBinary
 	index map[string]chunkRef
@@ -806,7 +725,7 @@ type chunkRef struct {
 }
 
 func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
-	ds := &HDF5Dataset{File: h.Path, Name: "/" + path, offSz: h.offsetSz, lenSz: h.lengthSz, once: new(sync.Once)}
+	ds := &HDF5Dataset{File: h.Path, Name: "/" + path, offSz: h.offsetSz, lenSz: h.lengthSz, base: h.base, once: new(sync.Once)}
 	var haveType, haveSpace, haveLayout bool
 	var fillRaw []byte
 	for _, m := range msgs {
@@ -822,10 +741,10 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 			if err != nil {
 				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
 			}
-			if dt.str {
-				return nil, h5err(h.Path, "dataset %s holds strings, which are not supported", ds.Name)
+			if dt.str || dt.vlenStr {
+				return nil, h5err(h.Path, "dataset %s holds strings, which are not supported as arrays (string attributes are read)", ds.Name)
 			}
-			ds.DType, ds.BigEndian, haveType = dt.dt, dt.bigEndian, true
+			ds.DType, ds.BigEndian, ds.elem, haveType = dt.dt, dt.bigEndian, dt, true
 		case 0x05:
 			fillRaw = h.fillValue(m.data)
 		case 0x08:
@@ -844,9 +763,9 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 	if !haveType || !haveSpace || !haveLayout {
 		return nil, h5err(h.Path, "object %s is neither a group nor a complete dataset", ds.Name)
 	}
-	if len(fillRaw) == ds.DType.Size() {
-		if a, err := nd.FromBytes(ds.DType, fillRaw, ds.BigEndian); err == nil {
-			ds.Fill = nd.Values[complex128](a)[0]
+	if len(fillRaw) == ds.elem.size {
+		if a, err := ds.elem.fromBytes(fillRaw); err == nil {
+			ds.Fill, ds.fill = nd.Values[complex128](a)[0], a
 		}
 	}
 	if ds.Chunks != nil {
@@ -893,13 +812,13 @@ func (h *HDF5File) inFile(addr, n uint64) bool {
 // checkExtent checks that the dataset's sizes do not overflow and that its contiguous data
 // lies within the file: a damaged address must be an error, not a read of other bytes.
 func (h *HDF5File) checkExtent(ds *HDF5Dataset) error {
-	total, ok := byteSize(ds.DType.Size(), ds.Shape)
+	total, ok := byteSize(ds.elem.size, ds.Shape)
 	if !ok {
-		return h5err(h.Path, "dataset %s: shape %v of %d-byte elements overflows", ds.Name, ds.Shape, ds.DType.Size())
+		return h5err(h.Path, "dataset %s: shape %v of %d-byte elements overflows", ds.Name, ds.Shape, ds.elem.size)
 	}
 	if ds.Chunks != nil {
-		if _, ok := byteSize(ds.DType.Size(), ds.Chunks); !ok {
-			return h5err(h.Path, "dataset %s: chunks %v of %d-byte elements overflow", ds.Name, ds.Chunks, ds.DType.Size())
+		if _, ok := byteSize(ds.elem.size, ds.Chunks); !ok {
+			return h5err(h.Path, "dataset %s: chunks %v of %d-byte elements overflow", ds.Name, ds.Chunks, ds.elem.size)
 		}
 	}
 	switch ds.Layout {
@@ -1088,16 +1007,20 @@ func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
 	switch d.Layout {
 	case "contiguous":
 		if d.addr == math.MaxUint64 { // never written: all fill value
-			out, err := nd.Full(d.DType, d.Fill, w.Count...)
+			out, err := d.filled(w.Count)
 			if err != nil {
 				return nil, err
 			}
 			return out.Transpose(w.Perm...)
 		}
-		flat := &Flat{Path: d.File, Offset: int64(d.addr), DType: d.DType, Shape: d.Shape, BigEndian: d.BigEndian}
-		return flat.Read(w)
+		flat := &Flat{Path: d.File, Offset: int64(d.base + d.addr), DType: d.elem.stored, Shape: d.Shape, BigEndian: d.BigEndian}
+		a, err := flat.Read(w)
+		if err != nil || d.elem.stored == d.DType {
+			return a, err
+		}
+		return halfToFloat32(a)
 	case "compact":
-		a, err := nd.FromBytes(d.DType, d.compact, d.BigEndian, d.Shape...)
+		a, err := d.elem.fromBytes(d.compact, d.Shape...)
 		if err != nil {
 			return nil, h5err(d.File, "dataset %s: %v", d.Name, err)
 		}
@@ -1113,6 +1036,15 @@ func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
 	}
 	defer f.Close()
 	return readChunked(w, d.Shape, d.Chunks, d.DType, func(c []int) (*nd.Array, error) { return d.readChunk(f, c) })
+}
+
+// filled makes an array of the fill value, for data never written.
+func (d *HDF5Dataset) filled(shape []int) (*nd.Array, error) {
+	out, err := nd.New(d.DType, shape...)
+	if err != nil || d.fill == nil {
+		return out, err
+	}
+	return out, out.Assign(d.fill)
 }
 
 func chunkKey(c []int) string {
@@ -1217,7 +1149,7 @@ func (d *HDF5Dataset) grid() []int {
 // loadIndexV4 reads the chunk indexes of version 4 layouts.
 func (d *HDF5Dataset) loadIndexV4(h *HDF5File) error {
 	grid := d.grid()
-	chunkBytes := uint64(d.DType.Size())
+	chunkBytes := uint64(d.elem.size)
 	for _, c := range d.Chunks {
 		chunkBytes *= uint64(c)
 	}
@@ -1338,9 +1270,9 @@ func (d *HDF5Dataset) loadFixedArray(h *HDF5File, grid []int, chunkBytes uint64)
 func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 	ref, ok := d.index[chunkKey(c)]
 	if !ok {
-		return nd.Full(d.DType, d.Fill, d.Chunks...)
+		return d.filled(d.Chunks)
 	}
-	size := d.DType.Size()
+	size := d.elem.size
 	for _, s := range d.Chunks {
 		size *= s
 	}
@@ -1351,15 +1283,19 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 		if int(ref.size) != size {
 			return nil, h5err(d.File, "dataset %s chunk %v: %d bytes stored for %d", d.Name, c, ref.size, size)
 		}
-		return nd.FromReader(d.DType, d.BigEndian, d.Chunks, func(raw []byte) error {
-			if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil {
+		a, err := nd.FromReader(d.elem.stored, d.BigEndian, d.Chunks, func(raw []byte) error {
+			if _, err := f.ReadAt(raw, int64(d.base+ref.addr)); err != nil {
 				return h5err(d.File, "dataset %s chunk %v: reading %d bytes at %d: %v", d.Name, c, len(raw), ref.addr, err)
 			}
 			return nil
 		})
+		if err != nil || d.elem.stored == d.DType {
+			return a, err
+		}
+		return halfToFloat32(a)
 	}
 	raw := make([]byte, ref.size)
-	if _, err := f.ReadAt(raw, int64(ref.addr)); err != nil {
+	if _, err := f.ReadAt(raw, int64(d.base+ref.addr)); err != nil {
 		return nil, h5err(d.File, "dataset %s chunk %v: reading %d bytes at %d: %v", d.Name, c, len(raw), ref.addr, err)
 	}
 	var err error
@@ -1367,11 +1303,11 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 		if ref.mask&(1<<uint(i)) != 0 {
 			continue // this filter was skipped for this chunk
 		}
-		if raw, err = undoFilter(d.Filters[i], raw, size, d.DType.Size()); err != nil {
+		if raw, err = undoFilter(d.Filters[i], raw, size, d.elem.size); err != nil {
 			return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
 		}
 	}
-	a, err := nd.FromBytes(d.DType, raw, d.BigEndian, d.Chunks...)
+	a, err := d.elem.fromBytes(raw, d.Chunks...)
 	if err != nil {
 		return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
 	}

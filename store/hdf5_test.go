@@ -109,6 +109,21 @@ func FuzzHDF5Latest(f *testing.F) {
 	fuzzHDF5File(f, "latest.h5")
 }
 
+// FuzzHDF5Dtypes does the same to the file of every datatype h5py writes (compounds,
+// enumerations, arrays, strings, references, half precision) and to the one behind a user
+// block.
+func FuzzHDF5Dtypes(f *testing.F) {
+	f.Add(uint32(3000), byte(0x06), uint32(0), byte(0), uint32(0))
+	f.Add(uint32(5000), byte(0xff), uint32(5001), byte(0x7f), uint32(90000))
+	fuzzHDF5File(f, "dtypes.h5")
+}
+
+func FuzzHDF5UserBlock(f *testing.F) {
+	f.Add(uint32(520), byte(0x01), uint32(0), byte(0), uint32(0))
+	f.Add(uint32(0), byte(0), uint32(0), byte(0), uint32(600))
+	fuzzHDF5File(f, "userblock.h5")
+}
+
 func fuzzHDF5File(f *testing.F, name string) {
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", name))
 	if err != nil {

@@ -76,6 +76,10 @@ func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, opts 
 	if gzip < 0 || gzip > 9 {
 		return nil, fmt.Errorf("gzip level %d is not in 0-9", gzip)
 	}
+	shuffle := opts.Shuffle
+	if len(shape) == 0 { // a scalar is stored contiguous, where HDF5 allows no filters
+		gzip, shuffle = 0, false
+	}
 	name := strings.Trim(dataset, "/")
 	if name == "" {
 		return nil, fmt.Errorf("dataset name %q is empty", dataset)
@@ -89,7 +93,7 @@ func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, opts 
 	}
 	f.Close()
 	w := &HDF5Writer{Path: path, Tmp: f.Name(), Dataset: "/" + name, Shape: shape, Chunks: chunks, DType: dt,
-		Gzip: gzip, Shuffle: opts.Shuffle, Overwrite: opts.Overwrite, next: hdf5DataStart, chunks: map[string]writtenChunk{}}
+		Gzip: gzip, Shuffle: shuffle, Overwrite: opts.Overwrite, next: hdf5DataStart, chunks: map[string]writtenChunk{}}
 	writers.Store(w.Tmp, w)
 	return w, nil
 }
@@ -400,7 +404,9 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 	}
 	sort.Slice(all, func(i, j int) bool { return lessCoords(all[i].coords, all[j].coords) })
 	for _, c := range all {
-		level = append(level, entry{keyOf(c.size, 0, c.coords), c.addr})
+		if rank > 0 { // a scalar's one element is contiguous data, not a chunk
+			level = append(level, entry{keyOf(c.size, 0, c.coords), c.addr})
+		}
 	}
 	// The key after the last child: past every chunk.
 	end := make([]int, rank)
@@ -465,16 +471,27 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 	fv.u32(uint32(w.DType.Size()))
 	fv.Write(make([]byte, w.DType.Size()))
 	msgs = append(msgs, message{0x05, fv.Bytes()})
-	// Layout (version 3, chunked).
 	var lay h5buf
 	lay.u8(3)
-	lay.u8(2)
-	lay.u8(uint8(rank + 1))
-	lay.u64(root)
-	for _, c := range w.Chunks {
-		lay.u32(uint32(c))
+	if rank == 0 {
+		// Layout (version 3, contiguous): readers refuse a chunked scalar (h5py read one as
+		// zeros), so its one element is the contiguous data.
+		lay.u8(1)
+		addr := uint64(undefinedAddr)
+		if c, ok := w.chunks[chunkKey(nil)]; ok {
+			addr = c.addr
+		}
+		lay.u64(addr)
+		lay.u64(uint64(w.DType.Size()))
+	} else { // Layout (version 3, chunked).
+		lay.u8(2)
+		lay.u8(uint8(rank + 1))
+		lay.u64(root)
+		for _, c := range w.Chunks {
+			lay.u32(uint32(c))
+		}
+		lay.u32(uint32(w.DType.Size()))
 	}
-	lay.u32(uint32(w.DType.Size()))
 	msgs = append(msgs, message{0x08, lay.Bytes()})
 	if w.Shuffle || w.Gzip > 0 {
 		var fp h5buf

@@ -683,7 +683,7 @@ func chunksArg(v any) (darray.ChunkSpec, error) {
 
 // literalArray builds an in-memory array from nested tuples or lists of numbers.
 func literalArray(v any) (*nd.Array, error) {
-	var shape []int
+	shape := []int{} // a bare number is a 0-d array, as in NumPy
 	var flat []any
 	var walk func(v any, depth int) error
 	walk = func(v any, depth int) error {
@@ -729,6 +729,17 @@ func literalArray(v any) (*nd.Array, error) {
 		case complex128:
 			dt = nd.ResultType(dt, nd.Complex128)
 		}
+	}
+	if dt == nd.Int64 { // exactly: a complex128 holds integers only up to 2**53
+		ints := make([]int64, len(flat))
+		for i, x := range flat {
+			if n, ok := x.(int64); ok {
+				ints[i] = n
+			} else if x == true {
+				ints[i] = 1
+			}
+		}
+		return nd.FromSlice(ints, shape...)
 	}
 	a, err := nd.FromSlice(vals, shape...)
 	if err != nil {

@@ -67,6 +67,11 @@ exprs = {
     "real(x * 1j + 2)[0]": "np.real(x * 1j + 2)[0]",
     "imag(x * 1j + 2)[1]": "np.imag(x * 1j + 2)[1]",
     "linalg.solve(x[:, :4] * 1j + 10 * eye(4), y[:4])": "np.linalg.solve(x[:, :4] * 1j + 10 * np.eye(4), y[:4])",
+    # array literals: a bare number is 0-d; integers beyond 2**53 exact (issue 21)
+    "array(3.5).shape": "np.array(3.5).shape",
+    "array(7) + 1": "np.array(7) + 1",
+    "array([2 ** 62 + 1, 3])": "np.array([2 ** 62 + 1, 3])",
+    "array([[True, 2], [3, 4]])": "np.array([[True, 2], [3, 4]])",
 }
 expected = {k: str(eval(v, env)) for k, v in exprs.items()}
 with open(os.path.join(out, "expected.json"), "w") as f:

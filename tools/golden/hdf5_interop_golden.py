@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+"""HDF5 files with every datatype h5py writes, and files behind a user block, for darray's
+interoperability tests (issue 21).
+
+Run from the repository root: /usr/bin/python3 tools/golden/hdf5_interop_golden.py
+(needs python3-numpy and python3-h5py). Writes testdata/hdf5/dtypes.h5,
+testdata/hdf5/userblock.h5, testdata/hdf5/userblock_latest.h5 and testdata/hdf5/interop.json:
+for every dataset, either what NumPy reads through h5py (the dtype darray should give, the
+shape, the SHA-256 of the values in C order and little-endian, and for integers and booleans
+NumPy's sum as text) or the words darray's refusal must contain.
+"""
+import hashlib
+import json
+import os
+
+import h5py
+import numpy as np
+
+out = os.path.join("testdata", "hdf5")
+rng = np.random.default_rng(21)
+SHAPE = (6, 4)
+
+
+def full_range(dt):
+    info = np.iinfo(dt)
+    return rng.integers(info.min, info.max, size=SHAPE, dtype=dt.newbyteorder("="), endpoint=True).astype(dt)
+
+
+def floats(dt):
+    a = rng.normal(scale=100, size=SHAPE).astype(dt)
+    a.flat[:4] = [np.nan, np.inf, -np.inf, -0.0]
+    return a
+
+
+numeric = {}
+for code in ["i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8"]:
+    for order in "<>":
+        numeric[code + ("_le" if order == "<" else "_be")] = full_range(np.dtype(order + code))
+for code in ["f2", "f4", "f8"]:
+    for order in "<>":
+        numeric[code + ("_le" if order == "<" else "_be")] = floats(np.dtype(order + code))
+for code in ["c8", "c16"]:
+    for order in "<>":
+        c = np.zeros(SHAPE, dtype=order + code)
+        c.real, c.imag = floats("f8"), floats("f8")
+        numeric[code + ("_le" if order == "<" else "_be")] = c
+numeric["bool"] = rng.integers(0, 2, size=SHAPE).astype(bool)
+# Large unsigned values whose NumPy sum wraps around 2**64.
+numeric["u8_large"] = (np.uint64(2**63) + rng.integers(0, 2**62, size=SHAPE, dtype=np.uint64)).astype("<u8")
+
+enums = {
+    "enum_i1": (h5py.enum_dtype({"RED": 0, "GREEN": 1, "BLUE": 2}, basetype="i1"), [0, 1, 2]),
+    "enum_u1_two": (h5py.enum_dtype({"OFF": 0, "ON": 1}, basetype="u1"), [0, 1]),  # not h5py's bool
+    "enum_u2": (h5py.enum_dtype({"LOW": 10, "MID": 300, "HIGH": 60000}, basetype="<u2"), [10, 300, 60000]),
+    "enum_i4_be": (h5py.enum_dtype({"A": -5, "B": 7}, basetype=">i4"), [-5, 7]),
+}
+
+compound_complex = {
+    "compound_r_i_f8": np.dtype([("r", "<f8"), ("i", "<f8")]),
+    "compound_r_i_f4": np.dtype([("r", "<f4"), ("i", "<f4")]),
+    "compound_real_imag_f8": np.dtype([("real", "<f8"), ("imag", "<f8")]),
+}
+compound_refused = {
+    "compound_a_b": (np.dtype([("a", "<f4"), ("b", "<i4")]), ["compound", "a", "b"]),
+    "compound_u_v": (np.dtype([("u", "<f4"), ("v", "<f4")]), ["compound", "u", "v"]),
+    "compound_r_i_mixed": (np.dtype([("r", "<f4"), ("i", "<f8")]), ["compound", "r", "i"]),
+    "compound_i_r": (np.dtype([("i", "<f8"), ("r", "<f8")]), ["compound", "i", "r"]),
+}
+other_refused = {
+    "string_fixed": (np.array([[b"ab", b"cde", b"", b"f"]] * 6, dtype="S3"), ["string"]),
+    "string_vlen": (np.array([["x", "yz", "", "\u00e9t\u00e9"]] * 6, dtype=h5py.string_dtype()), ["string"]),
+    "array_f4": (None, ["array"]),  # elements that are arrays of three float32
+    "opaque": (np.frombuffer(rng.bytes(8 * 24), dtype="V8").reshape(SHAPE), ["opaque"]),
+}
+
+expect = {}
+
+
+def digest(a, as_dtype=None):
+    a = np.asarray(a)
+    if as_dtype is not None:
+        a = a.astype(as_dtype)
+    le = a.astype(a.dtype.newbyteorder("<")) if a.dtype.byteorder == ">" else a
+    d = {"dtype": as_dtype or le.dtype.name, "shape": list(a.shape),
+         "sha256": hashlib.sha256(np.ascontiguousarray(le).tobytes()).hexdigest()}
+    if a.dtype.kind in "iub":
+        d["sum"] = str(np.sum(a))
+    return d
+
+
+def record(file, f, name, as_dtype=None):
+    a = f[name][()]
+    if a.dtype.names is not None:  # a compound darray reads as complex: same bytes
+        a = a.view(np.complex128 if a.dtype.itemsize == 16 else np.complex64)
+    expect.setdefault(file, {})["/" + name] = digest(a, as_dtype)
+
+
+path = os.path.join(out, "dtypes.h5")
+with h5py.File(path, "w") as f:
+    for name, a in numeric.items():
+        f.create_dataset(name, data=a)
+        f.create_dataset("chunked/" + name, data=a, chunks=(4, 3), compression="gzip")
+        f.create_dataset("scalar/" + name, data=a.flat[5])
+    for name, (dt, values) in enums.items():
+        base = h5py.check_enum_dtype(dt)
+        data = np.array(values, dtype=dt)[rng.integers(0, len(values), size=SHAPE)]
+        f.create_dataset(name, data=data, dtype=dt)
+        f.create_dataset("chunked/" + name, data=data, dtype=dt, chunks=(3, 2))
+    for name, dt in compound_complex.items():
+        data = np.zeros(SHAPE, dtype=dt)
+        for field in dt.names:
+            data[field] = rng.normal(size=SHAPE)
+        f.create_dataset(name, data=data)
+    for name, (dt, _) in compound_refused.items():
+        data = np.zeros(SHAPE, dtype=dt)
+        for field in dt.names:
+            data[field] = rng.normal(size=SHAPE)
+        f.create_dataset(name, data=data)
+    for name, (data, _) in other_refused.items():
+        if data is not None:
+            f.create_dataset(name, data=data)
+    tid = h5py.h5t.array_create(h5py.h5t.IEEE_F32LE, (3,))
+    h5py.h5d.create(f.id, b"array_f4", tid, h5py.h5s.create_simple(SHAPE))
+    f["array_f4"][...] = rng.normal(size=SHAPE + (3,)).astype("f4")
+    f.create_dataset("vlen_i4", data=np.array([np.arange(i, dtype="i4") for i in range(6)], dtype=object),
+                     dtype=h5py.vlen_dtype(np.int32))
+    f.create_dataset("reference", data=np.array([f["i4_le"].ref] * 3, dtype=h5py.ref_dtype))
+    # Fill values a float64 cannot hold (netCDF's default for uint64 is 2**64 - 2), in
+    # chunks never written.
+    for name, dt, fill in [("u8", "<u8", 2**64 - 2), ("i8", ">i8", -2**63 + 1), ("f2", "<f2", -1.5), ("c8", "<c8", 1 - 2j)]:
+        d = f.create_dataset("fill/" + name, shape=(10, 6), dtype=dt, chunks=(4, 4), fillvalue=fill)
+        d[1:3, 1:3] = 7
+
+with h5py.File(path, "r") as f:
+    for name in numeric:
+        as_dtype = "float32" if name.startswith("f2") else None  # darray has no float16
+        for prefix in ["", "chunked/", "scalar/"]:
+            record("dtypes.h5", f, prefix + name, as_dtype)
+    for name in ["u8", "i8", "f2", "c8"]:
+        record("dtypes.h5", f, "fill/" + name, "float32" if name == "f2" else None)
+    for name in enums:
+        for prefix in ["", "chunked/"]:
+            a = f[prefix + name][()]  # h5py reads an enum as its base integers
+            expect["dtypes.h5"]["/" + prefix + name] = digest(a)
+    for name in compound_complex:
+        record("dtypes.h5", f, name)
+    for name, (_, words) in compound_refused.items():
+        expect["dtypes.h5"]["/" + name] = {"refuse": words}
+    for name, (_, words) in other_refused.items():
+        expect["dtypes.h5"]["/" + name] = {"refuse": words}
+    expect["dtypes.h5"]["/vlen_i4"] = {"refuse": ["variable-length"]}
+    expect["dtypes.h5"]["/reference"] = {"refuse": ["reference"]}
+
+# A user block before the HDF5 data (as MATLAB v7.3 .mat files have): every address in
+# the file is relative to the superblock's base, 512 or 1024 bytes in.
+for file, kwargs in [("userblock.h5", {"userblock_size": 512}),
+                     ("userblock_latest.h5", {"userblock_size": 1024, "libver": "latest"})]:
+    path = os.path.join(out, file)
+    with h5py.File(path, "w", **kwargs) as f:
+        f.attrs["note"] = "user block"
+        f.create_dataset("contiguous", data=rng.normal(size=(9, 5)))
+        f.create_dataset("chunked", data=np.arange(200, dtype="i4").reshape(20, 10), chunks=(6, 4))
+        f.create_dataset("gzip", data=rng.normal(size=(11, 7)).astype("f4"), chunks=(5, 5), compression="gzip", shuffle=True)
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_layout(h5py.h5d.COMPACT)
+        space = h5py.h5s.create_simple((3, 4))
+        h5py.h5d.create(f.id, b"compact", h5py.h5t.STD_I16LE, space, dcpl=dcpl)
+        f["compact"][...] = np.arange(12, dtype="i2").reshape(3, 4)
+        g = f.create_group("group/nested")
+        g.create_dataset("partial", shape=(10, 10), dtype="f8", chunks=(4, 4), fillvalue=-2.0)[2:7, 3:9] = 1.5
+        if kwargs.get("libver") == "latest":
+            f.create_dataset("growable", data=np.arange(40, dtype="i8"), chunks=(6,), maxshape=(None,))
+            f.create_dataset("bt2", data=np.arange(60.0).reshape(6, 10), chunks=(4, 4), maxshape=(None, None))
+            dense = f.create_group("dense")
+            for i in range(12):
+                dense.create_dataset("d%02d" % i, data=np.arange(i + 1, dtype="u2"))
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda n, o: record(file, f, n) if isinstance(o, h5py.Dataset) else None)
+
+with open(os.path.join(out, "interop.json"), "w") as fp:
+    json.dump(expect, fp, indent=1, sort_keys=True)
