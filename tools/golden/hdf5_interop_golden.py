@@ -3,8 +3,9 @@
 interoperability tests (issue 21).
 
 Run from the repository root: /usr/bin/python3 tools/golden/hdf5_interop_golden.py
-(needs python3-numpy and python3-h5py). Writes testdata/hdf5/dtypes.h5,
-testdata/hdf5/userblock.h5, testdata/hdf5/userblock_latest.h5 and testdata/hdf5/interop.json:
+(needs python3-numpy, python3-h5py and python3-netcdf4). Writes testdata/hdf5/dtypes.h5,
+testdata/hdf5/userblock.h5, testdata/hdf5/userblock_latest.h5, testdata/hdf5/netcdf4.nc and
+testdata/hdf5/interop.json:
 for every dataset, either what NumPy reads through h5py (the dtype darray should give, the
 shape, the SHA-256 of the values in C order and little-endian, and for integers and booleans
 NumPy's sum as text) or the words darray's refusal must contain.
@@ -176,6 +177,36 @@ for file, kwargs in [("userblock.h5", {"userblock_size": 512}),
                 dense.create_dataset("d%02d" % i, data=np.arange(i + 1, dtype="u2"))
     with h5py.File(path, "r") as f:
         f.visititems(lambda n, o: record(file, f, n) if isinstance(o, h5py.Dataset) else None)
+
+# netCDF-4 (an HDF5 file with creation order tracked, dimension scales and, for unlimited
+# dimensions, extensible-array chunk indexes), written by netCDF4-python: an enum type,
+# uint64 with netCDF's default fill (2**64 - 2) in chunks never written, more than 8
+# variables, an unlimited dimension. Values as NumPy reads them, unmasked and unscaled.
+try:
+    import netCDF4
+except ImportError:
+    netCDF4 = None
+if netCDF4 is not None:
+    path = os.path.join(out, "netcdf4.nc")
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("y", 6)
+        nc.createDimension("x", 5)
+        cloud = nc.createEnumType(np.uint8, "cloud_t", {"clear": 0, "cumulus": 1, "stratus": 2, "missing": 255})
+        v = nc.createVariable("cloud", cloud, ("y", "x"), fill_value=255)
+        v[:] = rng.integers(0, 3, size=(6, 5)).astype(np.uint8)
+        v = nc.createVariable("counts", "u8", ("y", "x"), chunksizes=(2, 5))
+        v[:2] = (np.uint64(2**63) + rng.integers(0, 2**40, size=(2, 5), dtype=np.uint64))
+        v = nc.createVariable("temperature", "f4", ("time", "y", "x"), zlib=True, chunksizes=(1, 6, 5))
+        v[:4] = rng.normal(280, 5, size=(4, 6, 5)).astype("f4")
+        v.units = "K"
+        nc.createVariable("time", "f8", ("time",))[:4] = np.arange(4.0)
+        for i in range(9):
+            nc.createVariable("v%d" % i, "i2", ("x",))[:] = np.arange(5, dtype="i2") * i
+    with netCDF4.Dataset(path, "r") as nc:
+        nc.set_auto_maskandscale(False)
+        for name, var in nc.variables.items():
+            expect.setdefault("netcdf4.nc", {})["/" + name] = digest(np.asarray(var[...]))
 
 with open(os.path.join(out, "interop.json"), "w") as fp:
     json.dump(expect, fp, indent=1, sort_keys=True)
