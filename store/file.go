@@ -26,6 +26,79 @@ type Flat struct {
 	Shape     []int
 	BigEndian bool
 	Fortran   bool // the first axis varies fastest in the file
+
+	segments []Segment // when set, the elements' bytes are these runs of other files, in order
+}
+
+// Segment is a run of an array's bytes in a file: HDF5's external storage keeps a
+// dataset's elements in one or more such runs outside the HDF5 file.
+type Segment struct {
+	Path   string
+	Offset int64
+	Size   int64
+}
+
+// segmentsReader reads the concatenation of segments as one stream of bytes.
+type segmentsReader struct {
+	segs  []Segment
+	files []*os.File
+}
+
+func openSegments(segs []Segment) (*segmentsReader, error) {
+	r := &segmentsReader{segs: segs}
+	for _, s := range segs {
+		f, err := os.Open(s.Path)
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		r.files = append(r.files, f)
+	}
+	return r, nil
+}
+
+// ReadAt reads len(p) bytes from off, across segment boundaries; a short segment file is
+// an error naming it.
+func (r *segmentsReader) ReadAt(p []byte, off int64) (int, error) {
+	done := 0
+	for i, s := range r.segs {
+		if len(p) == done {
+			break
+		}
+		if off >= s.Size {
+			off -= s.Size
+			continue
+		}
+		n := int(min(int64(len(p)-done), s.Size-off))
+		if got, err := r.files[i].ReadAt(p[done:done+n], s.Offset+off); got < n {
+			return done + got, fmt.Errorf("%s: external data: %d of %d bytes at offset %d: %v", s.Path, got, n, s.Offset+off, err)
+		}
+		done += n
+		off = 0
+	}
+	if done < len(p) {
+		return done, fmt.Errorf("external data ends after %d of %d bytes", done, len(p))
+	}
+	return done, nil
+}
+
+func (r *segmentsReader) Close() error {
+	for _, f := range r.files {
+		f.Close()
+	}
+	return nil
+}
+
+type readerAtCloser interface {
+	io.ReaderAt
+	io.Closer
+}
+
+func (f *Flat) open() (readerAtCloser, error) {
+	if f.segments != nil {
+		return openSegments(f.segments)
+	}
+	return os.Open(f.Path)
 }
 
 // Raw describes a flat binary file of the given dtype and shape, starting at offset, in
@@ -114,7 +187,7 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 			return nil, fmt.Errorf("window %v+%v*%v is outside the array of shape %s", w.Start, w.Step, w.Count, nd.ShapeString(f.Shape))
 		}
 	}
-	file, err := os.Open(f.Path)
+	file, err := f.open()
 	if err != nil {
 		return nil, err
 	}

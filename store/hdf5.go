@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -45,11 +46,12 @@ type HDF5File struct {
 
 // HDF5Node is a group or dataset.
 type HDF5Node struct {
-	Path    string
-	Group   bool
-	Dataset *HDF5Dataset // datasets darray can read
-	Err     error        // why an object is not readable (an unsupported layout, say)
-	Attrs   map[string]any
+	Path     string
+	Group    bool
+	Dataset  *HDF5Dataset // datasets darray can read
+	Datatype bool         // a committed (named) datatype, which datasets may share
+	Err      error        // why an object is not readable (an unsupported layout, say)
+	Attrs    map[string]any
 }
 
 func h5err(path, format string, args ...any) error {
@@ -135,7 +137,7 @@ func (h *HDF5File) readSuperblock() error {
 		r.addr()          // free-space info
 		r.addr()          // end of file
 		r.addr()          // driver info
-		r.addr()          // root entry: link name offset
+		r.length()        // root entry: link name offset (a length, as in every symbol table entry)
 		h.root = r.addr() // root entry: object header
 	case 2, 3:
 		h.offsetSz, h.lengthSz = int(hdr[1]), int(hdr[2])
@@ -217,8 +219,9 @@ func (r *reader) align(n int) { r.i = (r.i + n - 1) / n * n }
 
 // message is one object header message.
 type message struct {
-	kind uint16
-	data []byte
+	kind  uint16
+	flags uint8 // bit 1: the data is a reference to a shared message (a committed datatype)
+	data  []byte
 }
 
 // messages reads an object header (version 1 or 2) with its continuations.
@@ -251,7 +254,8 @@ func (h *HDF5File) messages(addr uint64) ([]message, error) {
 		for r.i+8 <= len(data) && len(out) < count {
 			kind := r.u16()
 			n := int(r.u16())
-			r.take(4) // flags, reserved
+			mflags := r.u8()
+			r.take(3) // reserved
 			body := r.take(n)
 			if r.bad {
 				return nil, h5err(h.Path, "object header at %d: message overruns its block", addr)
@@ -261,7 +265,7 @@ func (h *HDF5File) messages(addr uint64) ([]message, error) {
 				c := reader{b: body, off: h.offsetSz, len: h.lengthSz}
 				blocks = append(blocks, [2]uint64{c.addr(), c.length()})
 			}
-			out = append(out, message{kind, body})
+			out = append(out, message{kind, mflags, body})
 		}
 	}
 	return out, nil
@@ -307,7 +311,7 @@ func (h *HDF5File) messagesV2(addr uint64, pre []byte) ([]message, error) {
 		for r.i+4 <= len(data) {
 			kind := uint16(r.u8())
 			n := int(r.u16())
-			r.u8() // message flags
+			mflags := r.u8()
 			if flags&0x04 != 0 {
 				r.u16() // creation order, when the header tracks it
 			}
@@ -319,7 +323,7 @@ func (h *HDF5File) messagesV2(addr uint64, pre []byte) ([]message, error) {
 				c := reader{b: body, off: h.offsetSz, len: h.lengthSz}
 				blocks = append(blocks, [2]uint64{c.addr(), c.length()})
 			}
-			out = append(out, message{kind, body})
+			out = append(out, message{kind, mflags, body})
 		}
 	}
 	return out, nil
@@ -331,10 +335,6 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 	seen := map[uint64]bool{}
 	var visit func(path string, addr uint64) error
 	visit = func(path string, addr uint64) error {
-		if seen[addr] {
-			return nil // hard links to an object already listed
-		}
-		seen[addr] = true
 		msgs, err := h.messages(addr)
 		if err != nil {
 			return err
@@ -391,6 +391,10 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 			}
 		}
 		if isGroup {
+			if seen[addr] {
+				return nil // a hard link to a group already listed (or a cycle)
+			}
+			seen[addr] = true
 			node.Group = true
 			out = append(out, node)
 			sort.Slice(links, func(i, j int) bool { return links[i].name < links[j].name })
@@ -399,6 +403,11 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 					return err
 				}
 			}
+			return nil
+		}
+		if len(msgs) > 0 && isCommittedType(msgs) {
+			node.Datatype = true
+			out = append(out, node)
 			return nil
 		}
 		ds, err := h.dataset(path, msgs)
@@ -442,7 +451,9 @@ type link struct {
 	addr uint64
 }
 
-func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
+// localHeap reads the data of a local heap, where groups and external file lists keep
+// their names.
+func (h *HDF5File) localHeap(heap uint64) ([]byte, error) {
 	hh, err := h.read(heap, 8+2*h.lengthSz+h.offsetSz)
 	if err != nil {
 		return nil, err
@@ -454,7 +465,14 @@ func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
 	size := r.length()
 	r.length()
 	dataAddr := r.addr()
-	names, err := h.read(dataAddr, int(size))
+	if size > 64<<20 {
+		return nil, h5err(h.Path, "local heap at %d claims %d bytes", heap, size)
+	}
+	return h.read(dataAddr, int(size))
+}
+
+func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
+	names, err := h.localHeap(heap)
 	if err != nil {
 		return nil, err
 	}
@@ -470,14 +488,14 @@ func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
 		}
 		if string(head[:4]) == "SNOD" {
 			n := int(binary.LittleEndian.Uint16(head[6:]))
-			entrySize := 2*h.offsetSz + 24
+			entrySize := h.lengthSz + h.offsetSz + 24 // name offset (a length), header address, cache
 			body, err := h.read(addr+8, n*entrySize)
 			if err != nil {
 				return err
 			}
 			for k := range n {
 				e := reader{b: body[k*entrySize:], off: h.offsetSz, len: h.lengthSz}
-				nameOff := e.uint(h.offsetSz)
+				nameOff := e.length()
 				obj := e.addr()
 				end := bytes.IndexByte(names[min(nameOff, uint64(len(names))):], 0)
 				if nameOff >= uint64(len(names)) || end < 0 {
@@ -584,8 +602,8 @@ func (h *HDF5File) dataspaceMax(data []byte) ([]int, []uint64, error) {
 func (h *HDF5File) attribute(data []byte) (string, any, error) {
 	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
 	version := r.u8()
-	r.u8()
-	nameLen, typeLen, spaceLen := int(r.u16()), int(r.u16()), int(r.u16())
+	flags := r.u8() // version 2 on: bit 0, the datatype is shared (committed)
+	nameLen, typeSize, spaceLen := int(r.u16()), int(r.u16()), int(r.u16())
 	if version == 3 {
 		r.u8()
 	}
@@ -596,12 +614,16 @@ func (h *HDF5File) attribute(data []byte) (string, any, error) {
 		return n
 	}
 	name := string(bytes.TrimRight(r.take(pad(nameLen)), "\x00"))
-	typeData := r.take(pad(typeLen))
+	typeData := r.take(pad(typeSize))
 	spaceData := r.take(pad(spaceLen))
 	if r.bad {
 		return "", nil, h5err(h.Path, "truncated attribute")
 	}
-	dt, err := h.datatype(typeData)
+	var sharedFlag uint8
+	if version > 1 && flags&0x01 != 0 {
+		sharedFlag = 0x02
+	}
+	dt, err := h.messageType(message{kind: 0x03, flags: sharedFlag, data: typeData})
 	if err != nil {
 		return name, nil, err
 	}
@@ -703,6 +725,7 @@ type HDF5Dataset struct {
 	elem       dtypeInfo // how elements are stored
 	fill       *nd.Array // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
 	base       uint64    // where the file's addresses start (after a user block)
+	external   []Segment // contiguous data kept in other files
 
 	once  *sync.Once // shared by copies: see UnmarshalBinary
 	index map[string]chunkRef
@@ -737,7 +760,7 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 			}
 			ds.Shape, ds.maxShape, haveSpace = shape, maxShape, true
 		case 0x03:
-			dt, err := h.datatype(m.data)
+			dt, err := h.messageType(m)
 			if err != nil {
 				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
 			}
@@ -752,6 +775,12 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 				return nil, err
 			}
 			haveLayout = true
+		case 0x07:
+			segs, err := h.externalFiles(m.data)
+			if err != nil {
+				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
+			}
+			ds.external = segs
 		case 0x0B:
 			filters, err := h.filters(m.data)
 			if err != nil {
@@ -781,9 +810,9 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 	}
 	for _, f := range ds.Filters {
 		switch f.ID {
-		case 1, 2, 3, 32000:
+		case 1, 2, 3, 32000, 32001, 307:
 		default:
-			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (deflate, shuffle, fletcher32 and lzf are)", ds.Name, f.ID, f.Name)
+			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (gzip, shuffle, fletcher32, lzf, blosc and bzip2 are)", ds.Name, f.ID, f)
 		}
 	}
 	return ds, nil
@@ -823,6 +852,16 @@ func (h *HDF5File) checkExtent(ds *HDF5Dataset) error {
 	}
 	switch ds.Layout {
 	case "contiguous":
+		if ds.external != nil {
+			var held uint64
+			for _, s := range ds.external {
+				held = min(held+uint64(s.Size), math.MaxInt64) // each size is at most MaxInt64
+			}
+			if held < total {
+				return h5err(h.Path, "dataset %s: its external files hold %d bytes of its %d", ds.Name, held, total)
+			}
+			break
+		}
 		if ds.addr != math.MaxUint64 && total > 0 && !h.inFile(ds.addr, total) {
 			return h5err(h.Path, "dataset %s: its %d bytes of data at address %d lie past the end of the file (%d bytes)", ds.Name, total, ds.addr, h.size)
 		}
@@ -1006,7 +1045,7 @@ func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
 	}
 	switch d.Layout {
 	case "contiguous":
-		if d.addr == math.MaxUint64 { // never written: all fill value
+		if d.addr == math.MaxUint64 && d.external == nil { // never written: all fill value
 			out, err := d.filled(w.Count)
 			if err != nil {
 				return nil, err
@@ -1014,6 +1053,9 @@ func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
 			return out.Transpose(w.Perm...)
 		}
 		flat := &Flat{Path: d.File, Offset: int64(d.base + d.addr), DType: d.elem.stored, Shape: d.Shape, BigEndian: d.BigEndian}
+		if d.external != nil {
+			flat.Offset, flat.segments = 0, d.external
+		}
 		a, err := flat.Read(w)
 		if err != nil || d.elem.stored == d.DType {
 			return a, err
@@ -1299,11 +1341,12 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 		return nil, h5err(d.File, "dataset %s chunk %v: reading %d bytes at %d: %v", d.Name, c, len(raw), ref.addr, err)
 	}
 	var err error
+	sizes := stageSizes(d.Filters, ref.mask, size)
 	for i := len(d.Filters) - 1; i >= 0; i-- {
 		if ref.mask&(1<<uint(i)) != 0 {
 			continue // this filter was skipped for this chunk
 		}
-		if raw, err = undoFilter(d.Filters[i], raw, size, d.elem.size); err != nil {
+		if raw, err = undoFilter(d.Filters[i], raw, sizes[i], d.elem.size); err != nil {
 			return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
 		}
 	}
@@ -1324,113 +1367,47 @@ func (d *HDF5Dataset) unfiltered(ref chunkRef) bool {
 	return true
 }
 
-func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
-	switch f.ID {
-	case 1: // deflate
-		out, err := inflateZlib(raw, size)
-		if err != nil {
-			return nil, fmt.Errorf("deflate: %w", err)
-		}
-		return checkSize("deflate", out, size)
-	case 2: // shuffle
-		typesize := elem
-		if len(f.Params) > 0 {
-			typesize = int(f.Params[0])
-		}
-		out := make([]byte, len(raw))
-		if typesize > 1 {
-			unshuffleBytes(out, raw, typesize)
-		} else {
-			copy(out, raw)
-		}
-		return out, nil
-	case 3: // fletcher32: a checksum of the data in the last four bytes
-		if len(raw) < 4 {
-			return nil, errors.New("fletcher32: chunk shorter than its checksum")
-		}
-		body := raw[:len(raw)-4]
-		if fletcher32(body) != binary.LittleEndian.Uint32(raw[len(raw)-4:]) {
-			return nil, errors.New("fletcher32 checksum mismatch: the chunk is corrupt")
-		}
-		return body, nil
-	case 32000: // lzf
-		out := make([]byte, size)
-		n, err := lzfDecode(raw, out)
-		if err != nil {
-			return nil, err
-		}
-		if n != size && len(raw) == size { // stored uncompressed
-			return raw, nil
-		}
-		return checkSize("lzf", out[:n], size)
+// externalFiles reads an external data files message (format spec IV.A.2.h): the runs of
+// other files that hold a contiguous dataset's bytes. Names are taken relative to the HDF5
+// file's directory (as the HDF5 library's "${ORIGIN}" prefix does); a name that is absolute
+// or climbs out of that directory is refused, so a file cannot make darray read elsewhere.
+func (h *HDF5File) externalFiles(data []byte) ([]Segment, error) {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	if version := r.u8(); version != 1 {
+		return nil, h5err(h.Path, "external data files message of version %d", version)
 	}
-	return nil, fmt.Errorf("filter %d is not supported", f.ID)
-}
-
-// fletcher32 is HDF5's checksum: Fletcher's algorithm over big-endian 16-bit words (an odd
-// last byte counts as the high byte of a word), sums reduced modulo 65535.
-func fletcher32(b []byte) uint32 {
-	var s1, s2 uint32
-	i := 0
-	for i+1 < len(b) {
-		s1 += uint32(b[i])<<8 | uint32(b[i+1])
-		s2 += s1
-		if i%720 == 718 { // reduce now and then, before the sums can overflow
-			s1 = (s1 & 0xffff) + (s1 >> 16)
-			s2 = (s2 & 0xffff) + (s2 >> 16)
-		}
-		i += 2
+	r.take(3)
+	r.u16() // slots allocated
+	used := int(r.u16())
+	names, err := h.localHeap(r.addr())
+	if err != nil {
+		return nil, err
 	}
-	if i < len(b) {
-		s1 += uint32(b[i]) << 8
-		s2 += s1
+	unlimited := uint64(1)<<(8*h.lengthSz) - 1
+	var segs []Segment
+	for range used {
+		nameOff, offset, size := r.length(), r.length(), r.length()
+		if r.bad {
+			return nil, h5err(h.Path, "truncated external data files message")
+		}
+		end := bytes.IndexByte(names[min(nameOff, uint64(len(names))):], 0)
+		if nameOff >= uint64(len(names)) || end < 0 {
+			return nil, h5err(h.Path, "bad external file name offset %d", nameOff)
+		}
+		name := string(names[nameOff : nameOff+uint64(end)])
+		if name == "" || filepath.IsAbs(name) || !filepath.IsLocal(name) {
+			return nil, h5err(h.Path, "external data file %q is outside the HDF5 file's directory, which darray does not read", name)
+		}
+		if size == unlimited || size > math.MaxInt64 {
+			size = math.MaxInt64 // the rest of the file
+		}
+		if offset > math.MaxInt64 {
+			return nil, h5err(h.Path, "external data file %q: offset %d", name, offset)
+		}
+		segs = append(segs, Segment{Path: filepath.Join(filepath.Dir(h.Path), name), Offset: int64(offset), Size: int64(size)})
 	}
-	s1 = (s1 & 0xffff) + (s1 >> 16)
-	s1 = (s1 & 0xffff) + (s1 >> 16)
-	s2 = (s2 & 0xffff) + (s2 >> 16)
-	s2 = (s2 & 0xffff) + (s2 >> 16)
-	return s2<<16 | s1
-}
-
-// lzfDecode decodes LibLZF's format: a control byte below 32 starts a literal run of that
-// many plus one bytes; otherwise its top three bits (extended by the next byte when all
-// set) are a length less two, and its low five bits with the next byte a distance less one.
-func lzfDecode(src, dst []byte) (int, error) {
-	ip, op := 0, 0
-	for ip < len(src) {
-		ctrl := int(src[ip])
-		ip++
-		if ctrl < 32 {
-			n := ctrl + 1
-			if op+n > len(dst) || ip+n > len(src) {
-				return 0, errors.New("lzf: literal run outside the buffers")
-			}
-			copy(dst[op:], src[ip:ip+n])
-			ip += n
-			op += n
-			continue
-		}
-		length := ctrl >> 5
-		if length == 7 {
-			if ip >= len(src) {
-				return 0, errors.New("lzf: truncated length")
-			}
-			length += int(src[ip])
-			ip++
-		}
-		if ip >= len(src) {
-			return 0, errors.New("lzf: truncated distance")
-		}
-		ref := op - ((ctrl & 0x1f) << 8) - int(src[ip]) - 1
-		ip++
-		length += 2
-		if ref < 0 || op+length > len(dst) {
-			return 0, errors.New("lzf: reference outside the output")
-		}
-		for k := range length {
-			dst[op+k] = dst[ref+k]
-		}
-		op += length
+	if len(segs) == 0 {
+		return nil, h5err(h.Path, "external data files message lists no file")
 	}
-	return op, nil
+	return segs, nil
 }

@@ -422,3 +422,66 @@ func (h *HDF5File) enumType(t h5type, depth int) (dtypeInfo, error) {
 	}
 	return base, nil
 }
+
+// isCommittedType reports whether an object header holds a committed (named) datatype: a
+// datatype message and no dataspace or layout.
+func isCommittedType(msgs []message) bool {
+	hasType := false
+	for _, m := range msgs {
+		switch m.kind {
+		case 0x03:
+			hasType = true
+		case 0x01, 0x08, 0x11, 0x02, 0x06:
+			return false
+		}
+	}
+	return hasType
+}
+
+// messageType parses a dataset's datatype message, following it to the committed datatype
+// it names when it is shared.
+func (h *HDF5File) messageType(m message) (dtypeInfo, error) {
+	if m.flags&0x02 == 0 {
+		return h.datatype(m.data)
+	}
+	data, err := h.sharedType(m.data)
+	if err != nil {
+		return dtypeInfo{}, err
+	}
+	return h.datatype(data)
+}
+
+// sharedType reads a shared message reference (format spec IV.A.2.a) to a committed
+// datatype and returns that datatype's message.
+func (h *HDF5File) sharedType(ref []byte) ([]byte, error) {
+	r := reader{b: ref, off: h.offsetSz, len: h.lengthSz}
+	version := r.u8()
+	kind := r.u8()
+	switch {
+	case version == 1:
+		r.take(6) // reserved
+	case version == 2:
+	case version == 3 && kind == 2: // in an object header
+	case version == 3:
+		return nil, h5err(h.Path, "datatype shared in the file's shared-message heap is not supported")
+	default:
+		return nil, h5err(h.Path, "shared message of version %d", version)
+	}
+	addr := r.addr()
+	if r.bad {
+		return nil, h5err(h.Path, "truncated shared datatype reference")
+	}
+	msgs, err := h.messages(addr)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if m.kind == 0x03 {
+			if m.flags&0x02 != 0 {
+				return nil, h5err(h.Path, "committed datatype at %d is itself shared", addr)
+			}
+			return m.data, nil
+		}
+	}
+	return nil, h5err(h.Path, "no committed datatype at %d", addr)
+}

@@ -327,7 +327,7 @@ func (e *h5enc) groupHeader(btree, heap uint64) uint64 {
 	var st h5buf
 	st.u64(btree)
 	st.u64(heap)
-	return e.objectHeader([]message{{0x11, st.Bytes()}})
+	return e.objectHeader([]message{{kind: 0x11, data: st.Bytes()}})
 }
 
 // symbolTable writes a group holding one link: its local heap, symbol table node and B-tree.
@@ -456,12 +456,12 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 	for _, s := range w.Shape {
 		sp.u64(uint64(s))
 	}
-	msgs = append(msgs, message{0x01, sp.Bytes()})
+	msgs = append(msgs, message{kind: 0x01, data: sp.Bytes()})
 	dtype, err := h5datatype(w.DType)
 	if err != nil {
 		return 0, err
 	}
-	msgs = append(msgs, message{0x03, dtype})
+	msgs = append(msgs, message{kind: 0x03, data: dtype})
 	// Fill value (version 2): allocated incrementally, written if set, value 0.
 	var fv h5buf
 	fv.u8(2) // version
@@ -470,7 +470,7 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 	fv.u8(1) // defined
 	fv.u32(uint32(w.DType.Size()))
 	fv.Write(make([]byte, w.DType.Size()))
-	msgs = append(msgs, message{0x05, fv.Bytes()})
+	msgs = append(msgs, message{kind: 0x05, data: fv.Bytes()})
 	var lay h5buf
 	lay.u8(3)
 	if rank == 0 {
@@ -492,7 +492,7 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 		}
 		lay.u32(uint32(w.DType.Size()))
 	}
-	msgs = append(msgs, message{0x08, lay.Bytes()})
+	msgs = append(msgs, message{kind: 0x08, data: lay.Bytes()})
 	if w.Shuffle || w.Gzip > 0 {
 		var fp h5buf
 		n := 0
@@ -519,7 +519,7 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 		fp.u8(uint8(n))
 		fp.Write(make([]byte, 6))
 		fp.Write(filters.Bytes())
-		msgs = append(msgs, message{0x0B, fp.Bytes()})
+		msgs = append(msgs, message{kind: 0x0B, data: fp.Bytes()})
 	}
 	return e.objectHeader(msgs), nil
 }

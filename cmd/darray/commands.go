@@ -699,6 +699,10 @@ func infoHDF5(path string, w io.Writer) error {
 			fmt.Fprintf(w, "%s%s: not readable: %v\n", indent, name, n.Err)
 			continue
 		}
+		if n.Datatype {
+			fmt.Fprintf(w, "%s%s (committed datatype)\n", indent, name)
+			continue
+		}
 		if n.Dataset == nil {
 			fmt.Fprintf(w, "%s%s (group)%s\n", indent, name, attrs(n.Attrs))
 			continue
@@ -706,7 +710,7 @@ func infoHDF5(path string, w io.Writer) error {
 		ds := n.Dataset
 		filters := make([]string, len(ds.Filters))
 		for i, fl := range ds.Filters {
-			filters[i] = map[uint16]string{1: "gzip", 2: "shuffle", 3: "fletcher32", 32000: "lzf"}[fl.ID]
+			filters[i] = fl.String()
 		}
 		layout := ds.Layout
 		if ds.Chunks != nil {

@@ -14,8 +14,9 @@ import hashlib
 import json
 import os
 
-import h5py
-import numpy as np
+os.environ["HDF5_EXTFILE_PREFIX"] = "${ORIGIN}"  # external data beside its file, as darray reads it
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 
 out = os.path.join("testdata", "hdf5")
 rng = np.random.default_rng(21)
@@ -201,12 +202,67 @@ if netCDF4 is not None:
         v[:4] = rng.normal(280, 5, size=(4, 6, 5)).astype("f4")
         v.units = "K"
         nc.createVariable("time", "f8", ("time",))[:4] = np.arange(4.0)
+        # netCDF puts the Fletcher-32 checksum before deflate in the pipeline.
+        nc.createVariable("checked", "f8", ("y", "x"), zlib=True, fletcher32=True, chunksizes=(4, 3))[:] = rng.normal(size=(6, 5))
         for i in range(9):
             nc.createVariable("v%d" % i, "i2", ("x",))[:] = np.arange(5, dtype="i2") * i
     with netCDF4.Dataset(path, "r") as nc:
         nc.set_auto_maskandscale(False)
         for name, var in nc.variables.items():
             expect.setdefault("netcdf4.nc", {})["/" + name] = digest(np.asarray(var[...]))
+
+# Storage features of files other tools write (issue 24): external raw data, committed
+# datatypes, a second hard link, 4-byte addresses with 8-byte lengths, the scale-offset and
+# N-bit filters, szip (refused: no encoder here), and PyTables' Blosc, bzip2 and LZO.
+path = os.path.join(out, "features.h5")
+raw = rng.normal(size=(4, 5))
+with open(os.path.join(out, "features_external.bin"), "wb") as fp:
+    fp.write(b"\xee" * 16 + raw[:2].tobytes() + b"\xdd" * 8 + raw[2:].tobytes())
+fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+fcpl.set_sizes(4, 8)
+fid = h5py.h5f.create(path.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl)
+with h5py.File(fid) as f:
+    f.create_dataset("external", shape=(4, 5), dtype="<f8",
+                     external=[("features_external.bin", 16, 80), ("features_external.bin", 104, 80)])
+    # External names that would make a reader open files elsewhere: refused.
+    f.create_dataset("external_absolute", shape=(4,), dtype="<f8", external=[("/etc/hostname", 0, 32)])
+    f.create_dataset("external_climbing", shape=(4,), dtype="<f8", external=[("../hdf5/features_external.bin", 0, 32)])
+    f["float_t"] = np.dtype("<f4")
+    f.create_dataset("committed", data=rng.normal(size=(3, 4)), dtype=f["float_t"])
+    f.create_dataset("original", data=np.arange(10, dtype="i4"))
+    f["alias"] = f["original"]
+    f.create_dataset("scaleoffset_int", data=rng.integers(1000, 1100, size=(20, 8)).astype("i4"), chunks=(7, 8), scaleoffset=0)
+    f.create_dataset("scaleoffset_float", data=rng.normal(size=(20, 8)), chunks=(7, 8), scaleoffset=3)
+    f.create_dataset("scaleoffset_u2_fill", data=rng.integers(0, 50, size=(12,)).astype("u2"), chunks=(5,), scaleoffset=0, fillvalue=7)
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk((6, 4))
+    dcpl.set_filter(5, 0)  # N-bit: the library fills in its parameters
+    nbit_t = h5py.h5t.STD_I32LE.copy()
+    nbit_t.set_precision(12)
+    nbit_t.set_offset(2)
+    h5py.h5d.create(f.id, b"nbit", nbit_t, h5py.h5s.create_simple((10, 4)), dcpl=dcpl)
+    f["nbit"][...] = rng.integers(-500, 500, size=(10, 4)).astype("i4") * 4
+with h5py.File(path, "r") as f:
+    for name in ["external", "committed", "original", "alias", "scaleoffset_int", "scaleoffset_float", "scaleoffset_u2_fill", "nbit"]:
+        record("features.h5", f, name)
+    for name in ["external_absolute", "external_climbing"]:
+        expect["features.h5"]["/" + name] = {"refuse": ["outside the HDF5 file's directory"]}
+try:
+    import tables
+except ImportError:
+    tables = None
+if tables is not None:
+    path = os.path.join(out, "pytables.h5")
+    with tables.open_file(path, "w") as t:
+        for name, lib in [("blosc_lz4", "blosc:lz4"), ("blosc_zstd", "blosc:zstd"), ("blosc_zlib", "blosc:zlib"), ("bzip2", "bzip2"), ("lzo", "lzo")]:
+            data = rng.normal(size=(40, 30)).round(2)
+            t.create_carray("/", name, obj=data, chunkshape=(16, 8), filters=tables.Filters(complevel=5, complib=lib, shuffle=True))
+        t.create_carray("/", "plain", obj=np.arange(60, dtype="i8").reshape(6, 10))
+    with h5py.File(path, "r") as f:
+        for name in ["blosc_lz4", "blosc_zstd", "blosc_zlib", "bzip2", "plain"]:
+            with tables.open_file(path) as t:
+                expect.setdefault("pytables.h5", {})["/" + name] = digest(t.get_node("/" + name)[...])
+        expect["pytables.h5"]["/lzo"] = {"refuse": ["filter 305", "lzo"]}
 
 with open(os.path.join(out, "interop.json"), "w") as fp:
     json.dump(expect, fp, indent=1, sort_keys=True)
