@@ -810,9 +810,9 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 	}
 	for _, f := range ds.Filters {
 		switch f.ID {
-		case 1, 2, 3, 32000, 32001, 307:
+		case 1, 2, 3, 5, 6, 32000, 32001, 307:
 		default:
-			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (gzip, shuffle, fletcher32, lzf, blosc and bzip2 are)", ds.Name, f.ID, f)
+			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (gzip, shuffle, fletcher32, nbit, scaleoffset, lzf, blosc and bzip2 are)", ds.Name, f.ID, f)
 		}
 	}
 	return ds, nil
@@ -1057,10 +1057,10 @@ func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
 			flat.Offset, flat.segments = 0, d.external
 		}
 		a, err := flat.Read(w)
-		if err != nil || d.elem.stored == d.DType {
-			return a, err
+		if err != nil {
+			return nil, err
 		}
-		return halfToFloat32(a)
+		return d.elem.finish(a)
 	case "compact":
 		a, err := d.elem.fromBytes(d.compact, d.Shape...)
 		if err != nil {
@@ -1331,10 +1331,10 @@ func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
 			}
 			return nil
 		})
-		if err != nil || d.elem.stored == d.DType {
-			return a, err
+		if err != nil {
+			return nil, err
 		}
-		return halfToFloat32(a)
+		return d.elem.finish(a)
 	}
 	raw := make([]byte, ref.size)
 	if _, err := f.ReadAt(raw, int64(d.base+ref.addr)); err != nil {

@@ -124,6 +124,20 @@ func FuzzHDF5UserBlock(f *testing.F) {
 	fuzzHDF5File(f, "userblock.h5")
 }
 
+// FuzzHDF5Features damages the file of other tools' features (external data, committed
+// types, N-bit and scale-offset filters, 4-byte addresses) and PyTables' filtered file.
+func FuzzHDF5Features(f *testing.F) {
+	f.Add(uint32(9000), byte(0x10), uint32(0), byte(0), uint32(0))
+	f.Add(uint32(12000), byte(0xff), uint32(0), byte(0), uint32(13000))
+	fuzzHDF5File(f, "features.h5")
+}
+
+func FuzzHDF5PyTables(f *testing.F) {
+	f.Add(uint32(40000), byte(0x10), uint32(0), byte(0), uint32(0))
+	f.Add(uint32(90000), byte(0xff), uint32(0), byte(0), uint32(100000))
+	fuzzHDF5File(f, "pytables.h5")
+}
+
 func fuzzHDF5File(f *testing.F, name string) {
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", name))
 	if err != nil {

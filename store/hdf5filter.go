@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // HDF5 filters: the pipeline a chunk went through when written, undone in reverse order.
@@ -73,6 +74,10 @@ func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
 			return nil, fmt.Errorf("blosc: %w", err)
 		}
 		return out, nil
+	case 5:
+		return undoNbit(f.Params, raw, size)
+	case 6:
+		return undoScaleOffset(f.Params, raw, size)
 	case 307: // bzip2
 		out, err := readLimited(bzip2.NewReader(bytes.NewReader(raw)), size)
 		if err != nil {
@@ -163,4 +168,162 @@ func lzfDecode(src, dst []byte) (int, error) {
 		op += length
 	}
 	return op, nil
+}
+
+// bitReader reads values packed most significant bit first, as HDF5's N-bit and
+// scale-offset filters write them.
+type bitReader struct {
+	b   []byte
+	pos uint64 // in bits
+}
+
+func (r *bitReader) read(n uint) (uint64, bool) {
+	if n > 64 || r.pos+uint64(n) > 8*uint64(len(r.b)) {
+		return 0, false
+	}
+	var v uint64
+	for n > 0 {
+		byteAt, used := r.pos/8, uint(r.pos%8)
+		take := min(8-used, n)
+		bits := uint64(r.b[byteAt]>>(8-used-take)) & (1<<take - 1)
+		v = v<<take | bits
+		r.pos += uint64(take)
+		n -= take
+	}
+	return v, true
+}
+
+// putUint writes v as an element of size bytes in the given byte order.
+func putUint(dst []byte, v uint64, bigEndian bool) {
+	for i := range dst {
+		shift := 8 * uint(i)
+		if bigEndian {
+			shift = 8 * uint(len(dst)-1-i)
+		}
+		dst[i] = byte(v >> shift)
+	}
+}
+
+// undoNbit unpacks the N-bit filter (ID 5) for elements of one integer or floating-point
+// type: each element's significant bits, precision of them from bit offset, follow one
+// another in the stream; the other bits of the element are zero.
+func undoNbit(params []uint32, raw []byte, size int) ([]byte, error) {
+	if len(params) < 2 {
+		return nil, errors.New("nbit: missing parameters")
+	}
+	if params[1] != 0 { // the library found nothing to pack: stored as is
+		return checkSize("nbit", raw, size)
+	}
+	if len(params) < 8 || params[3] != 1 {
+		return nil, errors.New("nbit: only atomic (integer and floating-point) element types are unpacked, not arrays or compounds")
+	}
+	elem, order, precision, offset := int(params[4]), params[5], uint(params[6]), uint(params[7])
+	if elem < 1 || elem > 8 || size%elem != 0 || precision == 0 || precision+offset > uint(8*elem) || int(params[2]) != size/elem {
+		return nil, fmt.Errorf("nbit: parameters %v do not fit %d-byte chunks", params, size)
+	}
+	out := make([]byte, size)
+	r := bitReader{b: raw}
+	for at := 0; at < size; at += elem {
+		v, ok := r.read(precision)
+		if !ok {
+			return nil, fmt.Errorf("nbit: %d bytes hold too few bits for %d elements", len(raw), size/elem)
+		}
+		putUint(out[at:at+elem], v<<offset, order == 1)
+	}
+	return out, nil
+}
+
+// scaleOffsetHeader is the size of what the scale-offset filter puts before its packed
+// values: minbits (4 bytes), the size of minval (1), minval (up to 16).
+const scaleOffsetHeader = 21
+
+// undoScaleOffset reverses the scale-offset filter (ID 6): values packed in minbits bits
+// each, offsets from a minimum (integers) or, for floats (D-scaling), integers of
+// value*10^D less the minimum. An all-ones field is the fill value when one is defined.
+func undoScaleOffset(params []uint32, raw []byte, size int) ([]byte, error) {
+	if len(params) < 8 {
+		return nil, errors.New("scaleoffset: missing parameters")
+	}
+	// (params[5], the sign, does not matter: offsets wrap in two's complement either way.)
+	scaleType, factor, class, elem, bigEndian, fillSet := params[0], int32(params[1]), params[3], int(params[4]), params[6] == 1, params[7] == 1
+	if elem < 1 || elem > 8 || size%elem != 0 || int(params[2]) != size/elem || class > 1 || class == 1 && elem != 4 && elem != 8 {
+		return nil, fmt.Errorf("scaleoffset: parameters %v do not fit %d-byte chunks", params, size)
+	}
+	if class == 1 && scaleType != 0 {
+		return nil, fmt.Errorf("scaleoffset: scale type %d for floats is not supported (D-scaling is)", scaleType)
+	}
+	if len(raw) < scaleOffsetHeader {
+		return nil, errors.New("scaleoffset: chunk shorter than its header")
+	}
+	minbits := uint(binary.LittleEndian.Uint32(raw))
+	var minval uint64
+	for i := range min(int(raw[4]), 8) {
+		minval |= uint64(raw[5+i]) << (8 * i)
+	}
+	if minbits > uint(8*elem) {
+		return nil, fmt.Errorf("scaleoffset: %d bits per %d-byte value", minbits, elem)
+	}
+	out := make([]byte, size)
+	body := raw[scaleOffsetHeader:]
+	if minbits == uint(8*elem) { // stored whole, in little-endian order
+		if len(body) < size {
+			return nil, errors.New("scaleoffset: chunk shorter than its values")
+		}
+		for at := 0; at < size; at += elem {
+			putUint(out[at:at+elem], leUint(body[at:at+elem]), bigEndian)
+		}
+		return out, nil
+	}
+	var fill uint64 // the fill value's bits, little-endian in the parameters from the ninth on
+	for i := range elem {
+		if k := 8 + i/4; k < len(params) {
+			fill |= uint64(params[k]>>(8*(i%4))&0xff) << (8 * i)
+		}
+	}
+	allOnes := uint64(1)<<minbits - 1
+	width := uint(8 * elem)
+	r := bitReader{b: body}
+	for at := 0; at < size; at += elem {
+		var v uint64
+		if minbits > 0 {
+			var ok bool
+			if v, ok = r.read(minbits); !ok {
+				return nil, fmt.Errorf("scaleoffset: %d bytes hold too few bits for %d elements", len(body), size/elem)
+			}
+		}
+		var bits uint64
+		switch {
+		case fillSet && minbits > 0 && v == allOnes:
+			bits = fill
+		case class == 0: // integers: offsets from the minimum, wrapping as C's do
+			bits = v + minval
+		default: // floats: v/10^D + min, in the element's own precision
+			bits = scaledFloat(v, minval, factor, elem)
+		}
+		if width < 64 {
+			bits &= 1<<width - 1
+		}
+		putUint(out[at:at+elem], bits, bigEndian)
+	}
+	return out, nil
+}
+
+func leUint(b []byte) uint64 {
+	var v uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+// scaledFloat decodes one D-scaled float: the packed value read as a signed integer of the
+// float's width, divided by 10^D, plus the minimum (stored as the float's bits).
+func scaledFloat(v, minval uint64, d int32, elem int) uint64 {
+	if elem == 4 {
+		scale := float32(math.Pow(10, float64(d)))
+		x := float32(int32(uint32(v)))/scale + math.Float32frombits(uint32(minval))
+		return uint64(math.Float32bits(x))
+	}
+	x := float64(int64(v))/math.Pow(10, float64(d)) + math.Float64frombits(minval)
+	return math.Float64bits(x)
 }

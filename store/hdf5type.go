@@ -25,17 +25,35 @@ type dtypeInfo struct {
 	stored    nd.DType // how they are laid out: dt, or Uint16 for IEEE half precision read as float32
 	bigEndian bool
 	size      int
-	str       bool // fixed-length string
-	vlenStr   bool // variable-length string (in the global heap)
+	// Integers with fewer significant bits than their size: the value is precision bits
+	// from bitOffset (precision 0 for whole-byte integers).
+	bitOffset, precision uint
+	signed               bool
+	str                  bool // fixed-length string
+	vlenStr              bool // variable-length string (in the global heap)
 }
 
 // fromBytes makes an array of the stored elements, converting half precision to float32.
 func (t dtypeInfo) fromBytes(raw []byte, shape ...int) (*nd.Array, error) {
+	if t.precision != 0 {
+		raw = t.unpackBits(raw)
+	}
 	a, err := nd.FromBytes(t.stored, raw, t.bigEndian, shape...)
 	if err != nil || t.stored == t.dt {
 		return a, err
 	}
 	return halfToFloat32(a)
+}
+
+// plain reports whether the stored elements are the values as they are.
+func (t dtypeInfo) plain() bool { return t.stored == t.dt && t.precision == 0 }
+
+// finish turns an array read as the stored elements into the values.
+func (t dtypeInfo) finish(a *nd.Array) (*nd.Array, error) {
+	if t.plain() {
+		return a, nil
+	}
+	return t.fromBytes(a.Bytes(t.bigEndian), a.Shape()...)
 }
 
 // halfToFloat32 converts IEEE 754 binary16 values held as uint16 bits.
@@ -330,10 +348,38 @@ func (h *HDF5File) integer(t h5type) (dtypeInfo, error) {
 	if !ok {
 		return dtypeInfo{}, h5err(h.Path, "fixed-point datatype of %d bytes is not supported (1, 2, 4 and 8 are)", t.size)
 	}
-	if offset != 0 || int(precision) != 8*t.size {
-		return dtypeInfo{}, h5err(h.Path, "fixed-point datatype of %d bits at bit %d in %d bytes is not supported (only whole-byte integers are)", precision, offset, t.size)
+	if precision == 0 || int(offset)+int(precision) > 8*t.size {
+		return dtypeInfo{}, h5err(h.Path, "fixed-point datatype of %d bits at bit %d does not fit %d bytes", precision, offset, t.size)
 	}
-	return dtypeInfo{dt: dt, stored: dt, bigEndian: t.bits&1 != 0, size: t.size}, nil
+	info := dtypeInfo{dt: dt, stored: dt, bigEndian: t.bits&1 != 0, size: t.size}
+	if int(precision) != 8*t.size { // fewer significant bits (as the N-bit filter stores them)
+		info.bitOffset, info.precision, info.signed = uint(offset), uint(precision), signed
+	}
+	return info, nil
+}
+
+// unpackBits turns elements whose value is precision bits from bitOffset (the rest
+// padding) into plain integers, sign-extended when signed, as the HDF5 library converts
+// them.
+func (t dtypeInfo) unpackBits(raw []byte) []byte {
+	out := make([]byte, len(raw))
+	for at := 0; at+t.size <= len(raw); at += t.size {
+		var v uint64
+		for i := range t.size {
+			b := raw[at+i]
+			if t.bigEndian {
+				v |= uint64(b) << (8 * uint(t.size-1-i))
+			} else {
+				v |= uint64(b) << (8 * uint(i))
+			}
+		}
+		v = v >> t.bitOffset & (1<<t.precision - 1)
+		if t.signed && v>>(t.precision-1)&1 == 1 {
+			v |= ^uint64(0) << t.precision
+		}
+		putUint(out[at:at+t.size], v, t.bigEndian)
+	}
+	return out
 }
 
 // ieee lists the floating-point layouts read: precision, exponent location and size,

@@ -242,8 +242,15 @@ with h5py.File(fid) as f:
     nbit_t.set_offset(2)
     h5py.h5d.create(f.id, b"nbit", nbit_t, h5py.h5s.create_simple((10, 4)), dcpl=dcpl)
     f["nbit"][...] = rng.integers(-500, 500, size=(10, 4)).astype("i4") * 4
+    # The same 12-bit type stored without the filter: padding bits around each value.
+    for name, chunks in [(b"packed_contiguous", None), (b"packed_chunked", (5, 4))]:
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        if chunks:
+            dcpl.set_chunk(chunks)
+        h5py.h5d.create(f.id, name, nbit_t, h5py.h5s.create_simple((10, 4)), dcpl=dcpl)
+        f[name.decode()][...] = rng.integers(-2048, 2048, size=(10, 4)).astype("i4")
 with h5py.File(path, "r") as f:
-    for name in ["external", "committed", "original", "alias", "scaleoffset_int", "scaleoffset_float", "scaleoffset_u2_fill", "nbit"]:
+    for name in ["packed_contiguous", "packed_chunked", "external", "committed", "original", "alias", "scaleoffset_int", "scaleoffset_float", "scaleoffset_u2_fill", "nbit"]:
         record("features.h5", f, name)
     for name in ["external_absolute", "external_climbing"]:
         expect["features.h5"]["/" + name] = {"refuse": ["outside the HDF5 file's directory"]}
