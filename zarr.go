@@ -34,6 +34,9 @@ type ZarrOptions struct {
 	Resume     bool   // continue an interrupted write of the same array, keeping the chunks it wrote
 	Version    int    // 2 (default) or 3
 	Shards     []int  // v3: group Chunks into shards of this shape (a multiple of Chunks)
+	// DimensionNames name the axes for xarray and other readers that label them
+	// (_ARRAY_DIMENSIONS in v2, dimension_names in v3); nil writes dim_0, dim_1, ...
+	DimensionNames []string
 }
 
 // ToZarr computes a and writes it as a Zarr array (v2 unless zo.Version is 3) in the
@@ -58,9 +61,27 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if len(chunks) != l.NDim() {
 		return fmt.Errorf("darray: to zarr: chunks %v do not match shape %v", chunks, l.Shape)
 	}
+	chunks = append([]int{}, chunks...)
+	for d, c := range chunks {
+		if c == 0 && l.Shape[d] == 0 {
+			chunks[d] = 1 // an empty axis still has chunks of a positive length in Zarr
+		}
+	}
+	names := zo.DimensionNames
+	if names == nil {
+		for d := range l.NDim() {
+			names = append(names, fmt.Sprintf("dim_%d", d))
+		}
+	}
+	if len(names) != l.NDim() {
+		return fmt.Errorf("darray: to zarr: %d dimension names for %d axes", len(names), l.NDim())
+	}
 	meta := store.ZarrMeta{Shape: l.Shape, Chunks: chunks, DType: store.ZarrDTypeCode(l.DType), Order: zo.Order, FillValue: 0}
-	if l.DType.IsFloat() {
+	switch {
+	case l.DType.IsFloat():
 		meta.FillValue = "NaN"
+	case l.DType.IsComplex(): // zarr-python wants [real, imaginary]
+		meta.FillValue = []any{0.0, 0.0}
 	}
 	switch zo.Compressor {
 	case "":
@@ -99,6 +120,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		}
 		m3 = store.Zarr3Meta{Shape: l.Shape, DataType: l.DType.String(), FillValue: meta.FillValue,
 			ChunkGrid: store.RegularGrid(stored), Codecs: store.Zarr3Config(zo.Compressor, zo.Level, inner)}
+		m3.DimensionNames, _ = json.Marshal(names)
 		marker, _ = json.Marshal(m3)
 	case 0, 2:
 		marker, _ = json.Marshal(meta)
@@ -117,6 +139,10 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		z, err = store.CreateZarr3(skv, "", m3)
 	} else {
 		z, err = store.CreateZarr(skv, "", meta)
+		if err == nil { // xarray finds the axes' names here
+			attrs, _ := json.MarshalIndent(map[string]any{"_ARRAY_DIMENSIONS": names}, "", "    ")
+			err = skv.Set(".zattrs", attrs)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("darray: to zarr: %w", err)
@@ -152,7 +178,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 			path.Join(dir, arrayPath), err, staged.Staging)
 	}
 	if arrayPath != "" {
-		if err := store.EnsureRootGroup(store.Dir{Root: dir}, zo.Version); err != nil {
+		if err := store.EnsureGroups(store.Dir{Root: dir}, arrayPath, zo.Version); err != nil {
 			return fmt.Errorf("darray: to zarr: %w", err)
 		}
 	}

@@ -88,6 +88,69 @@ for name in ("zstd", "lz4", "zlib", "blosc"):
 	if err != nil || strings.Count(string(out), "ok") != 4 {
 		t.Fatalf("zarr-python: %v\n%s", err, out)
 	}
+
+	// What peers rejected (issue 24): zstd chunks under 256 bytes (a reduction's small
+	// result), complex arrays (their fill value), empty arrays; xarray finds the axes' names.
+	ctx := context.Background()
+	small := darray.Arange(0, 40, 1, nd.Float64, darray.ChunkSize(10)).Reshape(4, 10).Sum(darray.Axis(1))
+	cplx := darray.Arange(0, 6, 1, nd.Float64, darray.ChunkSize(4)).Mul(complex(1, -2))
+	empty := darray.Zeros([]int{0, 3}, nd.Int16, darray.ChunkSpec{})
+	for name, a := range map[string]*darray.Array{"small": small, "cplx": cplx, "empty": empty} {
+		zo := darray.ZarrOptions{Compressor: "zstd", Chunks: []int{max(a.Shape()[0], 1), 3}[:a.NDim()]}
+		switch name { // names of their own: xarray puts them in one dataset
+		case "small":
+			zo.Chunks, zo.DimensionNames = []int{2}, []string{"row"}
+		case "empty":
+			zo.DimensionNames = []string{"e0", "e1"}
+		}
+		if err := darray.ToZarr(ctx, a, dir, "peers/"+name, zo); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		sameArray(t, name, compute(t, darray.FromZarr(dir, "peers/"+name, darray.ChunkSpec{})), compute(t, a), 0)
+	}
+	script = `import sys, zarr, numpy as np
+root = zarr.open_group(sys.argv[1], mode="r")
+assert (root["peers/small"][...] == np.arange(40.0).reshape(4, 10).sum(axis=1)).all()
+assert (root["peers/cplx"][...] == np.arange(6.0) * (1 - 2j)).all()
+assert root["peers/empty"].shape == (0, 3) and root["peers/empty"][...].dtype == np.int16
+assert root["peers/small"].attrs["_ARRAY_DIMENSIONS"] == ["row"]
+assert root["peers/cplx"].attrs["_ARRAY_DIMENSIONS"] == ["dim_0"]
+print("zarr ok")
+try:
+    import xarray
+except ImportError:
+    sys.exit(0)
+ds = xarray.open_zarr(sys.argv[1] + "/peers", consolidated=False)
+assert ds["small"].dims == ("row",) and ds["empty"].dims == ("e0", "e1") and ds["cplx"].dims == ("dim_0",), ds
+assert (ds["small"].values == np.arange(40.0).reshape(4, 10).sum(axis=1)).all()
+print("xarray ok")
+`
+	out, err = exec.Command(py, "-c", script, dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "zarr ok") {
+		t.Fatalf("zarr-python: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// TestZstdFramesRecordTheirSize: numcodecs' zstd decoder needs the frame content size,
+// which the encoder left out of frames of under 256 bytes.
+func TestZstdFramesRecordTheirSize(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []int{1, 7, 31, 255, 256, 4000} {
+		a := darray.Arange(0, float64(n), 1, nd.Uint8, darray.ChunkSpec{})
+		if err := darray.ToZarr(context.Background(), a, dir, fmt.Sprint(n), darray.ZarrOptions{Compressor: "zstd"}); err != nil {
+			t.Fatal(err)
+		}
+		frame, err := os.ReadFile(filepath.Join(dir, fmt.Sprint(n), "0"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Frame header descriptor: the size is there when the single-segment flag (bit 5) or
+		// a content-size field (bits 6-7) is set.
+		if fhd := frame[4]; fhd&0x20 == 0 && fhd>>6 == 0 {
+			t.Errorf("%d bytes: zstd frame without its content size (descriptor %#x)", n, fhd)
+		}
+	}
 }
 
 func TestBadZarrChunksAreNamed(t *testing.T) {
@@ -272,11 +335,15 @@ func TestZarrOverwriteIsAtomicAndResumable(t *testing.T) {
 		}
 		keys, _ := store.Dir{Root: dir}.List("g/a/")
 		for _, k := range keys {
-			if !strings.HasSuffix(k, ".zarray") && !strings.HasSuffix(k, "zarr.json") && !newChunkKey(k, grid, version.v) {
+			if !strings.HasSuffix(k, ".zarray") && !strings.HasSuffix(k, ".zattrs") && !strings.HasSuffix(k, "zarr.json") && !newChunkKey(k, grid, version.v) {
 				t.Errorf("%s: %s, not a chunk of the new array, is still there", label, k)
 			}
 		}
-		if len(keys) != total+1 || len(oldKeys) <= total+1 {
+		metadata := 1 // zarr.json, or .zarray and .zattrs
+		if version.v == 2 {
+			metadata = 2
+		}
+		if len(keys) != total+metadata || len(oldKeys) <= total+metadata {
 			t.Errorf("%s: %d keys after the overwrite (%d before), want the metadata and %d chunks", label, len(keys), len(oldKeys), total)
 		}
 		entries, _ := os.ReadDir(filepath.Join(dir, "g"))

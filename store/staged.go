@@ -168,16 +168,26 @@ func syncDir(dir string) error {
 	return f.Sync()
 }
 
-// EnsureRootGroup writes the root group's metadata (.zgroup for version 2, zarr.json for
-// 3) of the directory store when it has none, so that arrays below the root are found
-// by readers that walk from it.
-func EnsureRootGroup(kv KV, version int) error {
+// EnsureGroups writes the group metadata (.zgroup for version 2, zarr.json for version
+// 3) of the root and of every group on the way to arrayPath that lacks it: zarr-python and
+// xarray open only groups that say they are groups.
+func EnsureGroups(kv KV, arrayPath string, version int) error {
 	key, doc := ".zgroup", "{\n    \"zarr_format\": 2\n}"
 	if version == 3 {
 		key, doc = "zarr.json", `{"zarr_format": 3, "node_type": "group", "attributes": {}}`
 	}
-	if _, err := kv.Get(key); !errors.Is(err, ErrNotFound) {
-		return err
+	parts := strings.Split(strings.Trim(arrayPath, "/"), "/")
+	for i := range parts { // the root, then each parent group of the array
+		groupKey := joinKey(strings.Join(parts[:i], "/"), key)
+		if _, err := kv.Get(groupKey); !errors.Is(err, ErrNotFound) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if err := kv.Set(groupKey, []byte(doc)); err != nil {
+			return err
+		}
 	}
-	return kv.Set(key, []byte(doc))
+	return nil
 }
