@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/bits"
 	"os"
@@ -96,18 +97,35 @@ func (h *HDF5File) read(addr uint64, n int) ([]byte, error) {
 	return b, nil
 }
 
-func (h *HDF5File) readSuperblock() error {
+// signatureAt finds the HDF5 signature where the format allows it: at 0, or after a user
+// block of 512, 1024, 2048... bytes. It is -1 when the file has none.
+func signatureAt(f io.ReaderAt, size int64) int64 {
 	var sig [8]byte
-	var at int64 = -1
-	for _, off := range []int64{0, 512, 1024, 2048, 4096, 8192} {
-		if _, err := h.f.ReadAt(sig[:], off); err != nil {
-			break
+	for off := int64(0); off+8 <= size; off = max(512, 2*off) {
+		if _, err := f.ReadAt(sig[:], off); err != nil {
+			return -1
 		}
 		if bytes.Equal(sig[:], hdf5Signature) {
-			at = off
-			break
+			return off
 		}
 	}
+	return -1
+}
+
+// IsHDF5 reports whether the file at path is an HDF5 file (netCDF-4, MATLAB v7.3, AnnData
+// and others are), by its signature, whatever its name.
+func IsHDF5(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	return err == nil && info.Mode().IsRegular() && signatureAt(f, info.Size()) >= 0
+}
+
+func (h *HDF5File) readSuperblock() error {
+	at := signatureAt(h.f, int64(h.size))
 	if at < 0 {
 		return h5err(h.Path, "not an HDF5 file (no signature)")
 	}

@@ -121,8 +121,14 @@ func splitStore(spec string) (string, string) {
 	return spec, ""
 }
 
+// isHDF5 reports whether spec (FILE or FILE:/dataset) names an HDF5 file: one that exists
+// and has the signature (.nc4, .mat, .h5ad and any other name), or, for an output, a name
+// ending in .h5, .hdf5 or .he5.
 func isHDF5(spec string) bool {
 	file, _, _ := strings.Cut(spec, ":")
+	if store.IsHDF5(file) {
+		return true
+	}
 	l := strings.ToLower(file)
 	return strings.HasSuffix(l, ".h5") || strings.HasSuffix(l, ".hdf5") || strings.HasSuffix(l, ".he5") || strings.HasSuffix(l, ".nc")
 }

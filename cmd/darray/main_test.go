@@ -207,6 +207,19 @@ func TestHDF5Inputs(t *testing.T) {
 	if err != nil || back.String() != twice.String() {
 		t.Errorf("HDF5 written by eval -o, converted to .npy: %v %v", err, back)
 	}
+	// HDF5 files under other names (netCDF-4 as .nc4, MATLAB v7.3 .mat, AnnData .h5ad, or
+	// none) are known by their signature, also behind a user block.
+	for _, name := range []string{"data.nc4", "data.mat", "data.h5ad", "data"} {
+		renamed := filepath.Join(dir, name)
+		raw, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "hdf5", "userblock.h5"))
+		if err := os.WriteFile(renamed, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, e, code := runCLI(t, "eval", "-i", "c="+renamed+":chunked", "c.sum()")
+		if code != 0 || strings.TrimSpace(out) != "19900" {
+			t.Errorf("%s: %q %q (exit %d), want the sum of arange(200), 19900", name, out, e, code)
+		}
+	}
 }
 
 func TestErrorsAUserCanActOn(t *testing.T) {
