@@ -26,6 +26,9 @@ type Flat struct {
 	Shape     []int
 	BigEndian bool
 	Fortran   bool // the first axis varies fastest in the file
+	// RecordStride, when set, is the bytes from one index of the first axis to the next
+	// (netCDF-3 record variables, whose records interleave with other variables').
+	RecordStride int64
 
 	segments []Segment // when set, the elements' bytes are these runs of other files, in order
 }
@@ -129,10 +132,17 @@ func NPY(path string) (*Flat, error) {
 	return f, f.checkSize()
 }
 
+// size is the extent of the data in the file: from the first element's first byte to the
+// last element's last.
 func (f *Flat) size() int64 {
 	n := int64(f.DType.Size())
 	for _, s := range f.Shape {
-		n *= int64(s)
+		if s == 0 {
+			return 0
+		}
+	}
+	for d, st := range f.byteStrides() {
+		n += int64(f.Shape[d]-1) * st
 	}
 	return n
 }
@@ -171,6 +181,19 @@ func (f *Flat) fileStrides() []int {
 	return st
 }
 
+// byteStrides are the byte strides of the file's layout.
+func (f *Flat) byteStrides() []int64 {
+	size := int64(f.DType.Size())
+	st := make([]int64, len(f.Shape))
+	for d, s := range f.fileStrides() {
+		st[d] = int64(s) * size
+	}
+	if f.RecordStride > 0 && len(st) > 0 {
+		st[0] = f.RecordStride
+	}
+	return st
+}
+
 // maxGap is the largest step along the file's contiguous axis for which reading the whole
 // span and skipping beats one read per element.
 const maxGap = 16
@@ -204,12 +227,13 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 		}
 		return a.Transpose(w.Perm...)
 	}
-	fst := f.fileStrides()
+	bst := f.byteStrides()
 	run := n - 1 // the axis whose elements are adjacent in the file
 	if f.Fortran {
 		run = 0
 	}
 	size := int64(f.DType.Size())
+	adjacent := bst[run] == size // not so along a record axis
 	// Visit every combination of the other axes' window positions.
 	others := make([]int, 0, n-1)
 	for d := range n {
@@ -225,15 +249,15 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 		// File position of the run's first (lowest) element.
 		pos := int64(0)
 		for _, d := range others {
-			pos += int64(w.Start[d]+w.Step[d]*idx[d]) * int64(fst[d])
+			pos += int64(w.Start[d]+w.Step[d]*idx[d]) * bst[d]
 		}
 		first := w.Start[run]
 		lowest := min(first, first+step*(count-1))
 		var row *nd.Array
-		if abs(step) <= maxGap {
+		if adjacent && abs(step) <= maxGap {
 			span := (count-1)*abs(step) + 1
 			raw = grow(raw, span*int(size))
-			at := f.Offset + (pos+int64(lowest))*size
+			at := f.Offset + pos + int64(lowest)*size
 			// (ReadAt may say io.EOF with every byte read, at the very end of the file; a
 			// short read is an error: raw still holds the previous row's bytes.)
 			if got, err := file.ReadAt(raw, at); got < len(raw) {
@@ -261,7 +285,7 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 		} else {
 			raw = grow(raw, count*int(size))
 			for j := range count {
-				at := f.Offset + (pos+int64(first+step*j))*size
+				at := f.Offset + pos + int64(first+step*j)*bst[run]
 				if _, err := file.ReadAt(raw[j*int(size):(j+1)*int(size)], at); err != nil {
 					return nil, fmt.Errorf("%s: reading %d bytes at offset %d: %w", f.Path, size, at, err)
 				}

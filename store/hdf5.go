@@ -783,7 +783,7 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
 			}
 			if dt.str || dt.vlenStr {
-				return nil, h5err(h.Path, "dataset %s holds strings, which are not supported as arrays (string attributes are read)", ds.Name)
+				return nil, h5err(h.Path, "dataset %s holds text (strings), which darray does not read as an array (string attributes are read)", ds.Name)
 			}
 			ds.DType, ds.BigEndian, ds.elem, haveType = dt.dt, dt.bigEndian, dt, true
 		case 0x05:

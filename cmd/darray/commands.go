@@ -92,6 +92,13 @@ func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
 		}
 		a := darray.FromZarr(path, inner, chunks)
 		return a, a.Err()
+	case isNetCDF3(spec):
+		file, variable, ok := strings.Cut(spec, ":")
+		if !ok || variable == "" {
+			return nil, usagef("%s: name the variable as FILE.nc:VARIABLE", spec)
+		}
+		a := darray.FromNetCDF(file, variable, chunks)
+		return a, a.Err()
 	case isHDF5(spec):
 		file, dataset, ok := strings.Cut(spec, ":")
 		if !ok || dataset == "" {
@@ -119,6 +126,12 @@ func splitStore(spec string) (string, string) {
 		}
 	}
 	return spec, ""
+}
+
+// isNetCDF3 reports whether spec (FILE or FILE:VARIABLE) names a netCDF-3 file.
+func isNetCDF3(spec string) bool {
+	file, _, _ := strings.Cut(spec, ":")
+	return store.IsNetCDF3(file)
 }
 
 // isHDF5 reports whether spec (FILE or FILE:/dataset) names an HDF5 file: one that exists
@@ -517,7 +530,7 @@ func chunkShape(a *darray.Array) []int {
 }
 
 func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("info", "PATH", "Shows the arrays in a .npy file or a Zarr store.", stderr)
+	fs := newFlags("info", "PATH", "Shows the arrays in a .npy file, a Zarr store, an HDF5 or a netCDF file.", stderr)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -535,10 +548,12 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return infoNPY(path, stdout)
 	case isZarr(path):
 		return infoZarr(path, stdout)
+	case isNetCDF3(path):
+		return infoNetCDF3(path, stdout)
 	case isHDF5(path):
 		return infoHDF5(path, stdout)
 	}
-	return fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores and HDF5 files)", path)
+	return fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores, HDF5 and netCDF files)", path)
 }
 
 func infoNPY(path string, w io.Writer) error {
@@ -697,8 +712,28 @@ func infoHDF5(path string, w io.Writer) error {
 		return err
 	}
 	st, _ := os.Stat(path)
-	fmt.Fprintf(w, "%s: HDF5, %s on disk\n", path, darray.FormatBytes(st.Size()))
+	dims := netcdf4Dims(nodes)
+	kind := "HDF5"
+	if len(dims) > 0 {
+		kind = "netCDF-4 (HDF5)"
+	}
+	fmt.Fprintf(w, "%s: %s, %s on disk\n", path, kind, darray.FormatBytes(st.Size()))
 	for _, n := range nodes {
+		if len(dims) > 0 { // the library's bookkeeping stays out of the listing
+			if name, ok := n.Attrs["NAME"].(string); ok && strings.HasPrefix(name, "This is a netCDF dimension but not a netCDF variable") {
+				length := "" // (an unlimited dimension's scale stays empty: its variables say its length)
+				if l := datasetLen(n); l > 0 {
+					length = fmt.Sprintf(", length %d", l)
+				}
+				fmt.Fprintf(w, "%s/%s (dimension%s)\n", strings.Repeat("  ", strings.Count(n.Path, "/")+1), printable(n.Path), length)
+				continue
+			}
+			for k := range n.Attrs {
+				if netcdfInternal[k] {
+					delete(n.Attrs, k)
+				}
+			}
+		}
 		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
 		name := printable("/" + n.Path)
 		if n.Err != nil {
@@ -726,8 +761,97 @@ func infoHDF5(path string, w io.Writer) error {
 		for _, s := range ds.Shape {
 			mem *= int64(s)
 		}
+		if d, ok := dims[n.Path]; ok {
+			name += "(" + printable(strings.Join(d, ", ")) + ")"
+		}
 		fmt.Fprintf(w, "%s%s: shape %s, %v, %s, filters [%s], %s in memory%s\n", indent, name, nd.ShapeString(ds.Shape), ds.DType,
 			layout, strings.Join(filters, " "), darray.FormatBytes(mem), attrs(n.Attrs))
 	}
 	return nil
+}
+
+// infoNetCDF3 lists a netCDF-3 file's dimensions, attributes and variables.
+func infoNetCDF3(path string, w io.Writer) error {
+	nc, err := store.OpenNetCDF3(path)
+	if err != nil {
+		return err
+	}
+	st, _ := os.Stat(path)
+	format := map[int]string{1: "classic", 2: "64-bit offset", 5: "64-bit data (CDF-5)"}[nc.Version]
+	fmt.Fprintf(w, "%s: netCDF-3 %s, %s on disk%s\n", path, format, darray.FormatBytes(st.Size()), attrs(nc.Attrs))
+	dims := make([]string, len(nc.Dims))
+	for i, d := range nc.Dims {
+		dims[i] = fmt.Sprintf("%s = %d", d.Name, d.Len)
+		if d.Unlimited {
+			dims[i] += " (unlimited)"
+		}
+	}
+	fmt.Fprintf(w, "  dimensions: %s\n", printable(strings.Join(dims, ", ")))
+	for _, v := range nc.Vars {
+		mem := int64(max(v.DType.Size(), 1))
+		for _, s := range v.Shape {
+			mem *= int64(s)
+		}
+		fmt.Fprintf(w, "  %s(%s): shape %s, %s, %s in memory%s\n", printable(v.Name), printable(strings.Join(v.DimNames, ", ")),
+			nd.ShapeString(v.Shape), v.TypeName, darray.FormatBytes(mem), attrs(v.Attrs))
+	}
+	return nil
+}
+
+// netcdf4Dims names the dimensions of a netCDF-4 file's variables: dimension scales carry
+// _Netcdf4Dimid, variables _Netcdf4Coordinates (their dimensions' ids).
+func netcdf4Dims(nodes []store.HDF5Node) map[string][]string {
+	byID := map[int]string{}
+	for _, n := range nodes {
+		if id, ok := n.Attrs["_Netcdf4Dimid"]; ok {
+			if ids := attrInts(id); len(ids) == 1 {
+				byID[ids[0]] = n.Path[strings.LastIndexByte(n.Path, '/')+1:]
+			}
+		}
+	}
+	out := map[string][]string{}
+	for _, n := range nodes {
+		ids := attrInts(n.Attrs["_Netcdf4Coordinates"])
+		if len(ids) == 0 {
+			if _, isScale := n.Attrs["_Netcdf4Dimid"]; isScale && n.Dataset != nil && len(n.Dataset.Shape) == 1 {
+				out[n.Path] = []string{n.Path[strings.LastIndexByte(n.Path, '/')+1:]}
+			}
+			continue
+		}
+		var names []string
+		for _, id := range ids {
+			name, ok := byID[id]
+			if !ok {
+				name = fmt.Sprintf("dim%d", id)
+			}
+			names = append(names, name)
+		}
+		out[n.Path] = names
+	}
+	return out
+}
+
+func attrInts(v any) []int {
+	switch v := v.(type) {
+	case complex128:
+		return []int{int(real(v))}
+	case *nd.Array:
+		var out []int
+		for _, x := range nd.Values[int64](v) {
+			out = append(out, int(x))
+		}
+		return out
+	}
+	return nil
+}
+
+// netcdfInternal are the attributes the netCDF-4 library keeps for itself.
+var netcdfInternal = map[string]bool{"_Netcdf4Coordinates": true, "_Netcdf4Dimid": true, "CLASS": true, "NAME": true,
+	"DIMENSION_LIST": true, "REFERENCE_LIST": true, "_NCProperties": true}
+
+func datasetLen(n store.HDF5Node) int {
+	if n.Dataset != nil && len(n.Dataset.Shape) == 1 {
+		return n.Dataset.Shape[0]
+	}
+	return 0
 }

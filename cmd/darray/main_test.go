@@ -222,6 +222,40 @@ func TestHDF5Inputs(t *testing.T) {
 	}
 }
 
+// TestNetCDFInputs: info lists netCDF-3 and netCDF-4 variables with their dimensions'
+// names, and eval reads a variable by name from either.
+func TestNetCDFInputs(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "netcdf")
+	for file, want := range map[string][]string{
+		"classic.nc": {"netCDF-3 classic", "dimensions: time = 5 (unlimited), y = 4, x = 3", "temperature(time, y, x): shape (5, 4, 3), float", "units:K"},
+		"cdf5.nc":    {"netCDF-3 64-bit data (CDF-5)", "big(y): shape (4,), int64"},
+		"nc4.nc":     {"netCDF-4 (HDF5)", "/temperature(time, y, x): shape (5, 4, 3), float32, chunks (1, 4, 3)", "/x (dimension, length 3)"},
+	} {
+		out, e, code := runCLI(t, "info", filepath.Join(dir, file))
+		for _, w := range want {
+			if code != 0 || !strings.Contains(out, w) {
+				t.Errorf("info %s: missing %q in\n%s%s", file, w, out, e)
+			}
+		}
+		if strings.Contains(out, "_Netcdf4Dimid") {
+			t.Errorf("info %s shows the library's own attributes:\n%s", file, out)
+		}
+	}
+	var sums []string
+	for _, file := range []string{"classic.nc", "offset64.nc", "cdf5.nc", "nc4classic.nc", "nc4.nc"} {
+		out, e, code := runCLI(t, "eval", "-i", "c="+filepath.Join(dir, file)+":count", "c.sum()")
+		if code != 0 {
+			t.Fatalf("%s: %s", file, e)
+		}
+		sums = append(sums, strings.TrimSpace(out))
+	}
+	for _, s := range sums[1:] {
+		if s != sums[0] {
+			t.Errorf("the same variable sums differently across formats: %v", sums)
+		}
+	}
+}
+
 func TestErrorsAUserCanActOn(t *testing.T) {
 	dir, _ := fixture(t)
 	in := "x=" + filepath.Join(dir, "x.npy")
