@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ type ZarrNode struct {
 	Group bool           // a group (.zgroup), else an array (.zarray)
 	Meta  *ZarrMeta      // arrays only
 	Attrs map[string]any // .zattrs, if any
+	Err   error          // why an array is not readable (a structured dtype, damaged metadata)
 }
 
 // ListZarr lists every group and array of a Zarr v2 store, sorted by path. When the store
@@ -41,16 +43,18 @@ func ListZarr(kv KV) ([]ZarrNode, error) {
 		switch name {
 		case ".zgroup":
 			node(dir).Group = true
-		case ".zarray":
+		case ".zarray": // an array darray cannot read is listed with the reason
 			var m ZarrMeta
 			if err := json.Unmarshal(raw, &m); err != nil {
-				return nil, fmt.Errorf("%s: %w", key, err)
+				node(dir).Meta, node(dir).Err = &m, zarrMetaError(key, raw, err)
+				continue
 			}
 			node(dir).Meta = &m
 		case ".zattrs":
 			var a map[string]any
 			if err := json.Unmarshal(raw, &a); err != nil {
-				return nil, fmt.Errorf("%s: %w", key, err)
+				node(dir).Err = fmt.Errorf("%s: %w", key, err)
+				continue
 			}
 			node(dir).Attrs = a
 		}
@@ -66,6 +70,20 @@ func ListZarr(kv KV) ([]ZarrNode, error) {
 		return nil, fmt.Errorf("no Zarr v2 group or array found (.zgroup, .zarray): %w", ErrNotFound)
 	}
 	return out, nil
+}
+
+// zarrMetaError says why a .zarray does not parse: a structured dtype (a list of fields)
+// by name, else the JSON error.
+func zarrMetaError(key string, raw []byte, err error) error {
+	var loose struct {
+		DType json.RawMessage `json:"dtype"`
+	}
+	if json.Unmarshal(raw, &loose) == nil && len(loose.DType) > 0 && loose.DType[0] == '[' {
+		var compact bytes.Buffer
+		json.Compact(&compact, loose.DType)
+		return fmt.Errorf("%s: structured dtype %s is not supported (darray reads arrays of numbers)", key, compact.String())
+	}
+	return fmt.Errorf("%s: %w", key, err)
 }
 
 // zarrDocuments returns every metadata document of the store by key, from .zmetadata when
@@ -145,7 +163,7 @@ func ZarrArrays(kv KV) ([]string, error) {
 	}
 	var out []string
 	for _, n := range nodes {
-		if !n.Group {
+		if !n.Group && n.Err == nil {
 			out = append(out, n.Path)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,39 @@ func TestListZarrTree(t *testing.T) {
 				t.Errorf("after Consolidate: %v %v", again, err)
 			}
 		}
+	}
+}
+
+// TestListingKeepsUnreadableArrays: one array darray cannot read (a structured dtype, as
+// pandas and zarr-python write) is listed with the reason; the rest of the store stays
+// readable.
+func TestListingKeepsUnreadableArrays(t *testing.T) {
+	kv := Dir{Root: t.TempDir()}
+	kv.Set(".zgroup", []byte(`{"zarr_format": 2}`))
+	kv.Set("ok/.zarray", []byte(`{"zarr_format": 2, "shape": [3], "chunks": [3], "dtype": "<f8", "compressor": null, "fill_value": 0, "order": "C", "filters": null}`))
+	kv.Set("rec/.zarray", []byte(`{"zarr_format": 2, "shape": [3], "chunks": [3], "dtype": [["a", "<f4"], ["b", "<i4"]], "compressor": null, "fill_value": null, "order": "C", "filters": null}`))
+	nodes, err := ListZarr(kv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, n := range nodes {
+		listed = append(listed, n.Path)
+		if n.Path == "rec" && (n.Err == nil || !strings.Contains(n.Err.Error(), `structured dtype [["a","<f4"],["b","<i4"]]`)) {
+			t.Errorf("rec: %v, want an error naming the structured dtype", n.Err)
+		}
+		if n.Path == "ok" && n.Err != nil {
+			t.Errorf("ok: %v", n.Err)
+		}
+	}
+	if strings.Join(listed, ",") != ",ok,rec" {
+		t.Errorf("listed %q", listed)
+	}
+	arrays, err := ZarrArrays(kv)
+	if err != nil || strings.Join(arrays, ",") != "ok" {
+		t.Errorf("readable arrays %v (%v), want ok", arrays, err)
+	}
+	if _, err := OpenZarr(kv, "rec"); err == nil || !strings.Contains(err.Error(), "structured dtype") {
+		t.Errorf("opening rec: %v", err)
 	}
 }

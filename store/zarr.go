@@ -59,7 +59,7 @@ func (z *Zarr) load() error {
 		return fmt.Errorf("zarr array %q: %w", z.Path, err)
 	}
 	if err := json.Unmarshal(raw, &z.Meta); err != nil {
-		return fmt.Errorf("zarr array %q: bad .zarray: %w", z.Path, err)
+		return fmt.Errorf("zarr array %q: %w", z.Path, zarrMetaError(joinKey(z.Path, ".zarray"), raw, err))
 	}
 	if err := z.init(); err != nil {
 		return fmt.Errorf("zarr array %q: %w", z.Path, err)

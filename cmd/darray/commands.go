@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -600,11 +602,17 @@ func infoZarr(path string, w io.Writer) error {
 			fmt.Fprintf(w, "%s%s (group)%s\n", indent, name, attrs(n.Attrs))
 			continue
 		}
+		if n.Err != nil {
+			fmt.Fprintf(w, "%s%s: not readable: %s\n", indent, name, printable(n.Err.Error()))
+			continue
+		}
 		m := n.Meta
 		dt, _ := nd.ParseDType(m.DType)
 		comp := "none"
 		if len(m.Compressor) > 0 && string(m.Compressor) != "null" {
-			comp = string(m.Compressor)
+			var compact bytes.Buffer
+			json.Compact(&compact, m.Compressor)
+			comp = compact.String()
 		}
 		mem := int64(dt.Size())
 		for _, s := range m.Shape {
