@@ -347,3 +347,30 @@ for path, want in zip(sys.argv[1::2], sys.argv[2::2]):
 		t.Fatalf("h5py: %v\n%s", err, out)
 	}
 }
+
+// TestNetCDFToolsReadWhatToHDF5Writes: netCDF4-python and xarray (netcdf4 engine) open the
+// HDF5 files darray writes, nested groups included, and read the same values.
+func TestNetCDFToolsReadWhatToHDF5Writes(t *testing.T) {
+	py := "/usr/bin/python3"
+	if exec.Command(py, "-c", "import netCDF4, xarray").Run() != nil {
+		t.Skip("netCDF4-python or xarray not installed (apt-get install python3-netcdf4 python3-xarray)")
+	}
+	path := filepath.Join(t.TempDir(), "out.h5")
+	x := darray.Arange(0, 60, 1, nd.Float32, darray.ChunkSize(7)).Reshape(6, 10).Mul(0.5)
+	if err := darray.ToHDF5(context.Background(), x, path, "/g/x", darray.HDF5Options{Chunks: []int{4, 4}, Gzip: 3, Shuffle: true}); err != nil {
+		t.Fatal(err)
+	}
+	script := `import sys, netCDF4, xarray, numpy as np
+want = np.arange(60, dtype=np.float32).reshape(6, 10) * np.float32(0.5)
+with netCDF4.Dataset(sys.argv[1]) as nc:
+    v = nc.groups["g"].variables["x"][...]
+    assert v.dtype == np.float32 and (v == want).all(), v
+ds = xarray.open_dataset(sys.argv[1], group="g", engine="netcdf4")
+assert (ds["x"].values == want).all()
+print("ok")
+`
+	out, err := exec.Command(py, "-c", script, path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok") {
+		t.Fatalf("netCDF4-python/xarray: %v\n%s", err, out)
+	}
+}
