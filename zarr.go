@@ -10,11 +10,13 @@ import (
 	"github.com/darray-go/darray/store"
 )
 
-// FromZarr opens the Zarr array (v3, or v2) at arrayPath ("" for the root) of the directory store
-// dir, lazily. With the zero ChunkSpec the blocks are the file's chunks, so every task
-// decompresses the chunks it reads itself, in parallel with the others.
-func FromZarr(dir, arrayPath string, chunks ChunkSpec) *Array {
-	z, err := store.OpenAnyZarr(store.Dir{Root: dir}, arrayPath)
+// FromZarr opens the Zarr array (v3, or v2) at arrayPath ("" for the root) of the store at
+// location, lazily: a directory, or an http:// or https:// URL of a published store (read
+// with timeouts and retries, see store.HTTP). With the zero ChunkSpec the blocks are the
+// file's chunks, so every task reads and decompresses the chunks it needs itself, in
+// parallel with the others.
+func FromZarr(location, arrayPath string, chunks ChunkSpec) *Array {
+	z, err := store.OpenAnyZarr(StoreAt(location), arrayPath)
 	if err != nil {
 		return failed("from zarr", err)
 	}
@@ -22,6 +24,15 @@ func FromZarr(dir, arrayPath string, chunks ChunkSpec) *Array {
 		chunks = ChunkSize(z.StoredChunks()...)
 	}
 	return fromSource("from zarr", z, z.ArrayShape(), z.DType(), chunks)
+}
+
+// StoreAt is the key-value store at a location: an http(s) URL (read-only), else a
+// directory.
+func StoreAt(location string) store.KV {
+	if store.IsURL(location) {
+		return store.HTTP{Base: location}
+	}
+	return store.Dir{Root: location}
 }
 
 // ZarrOptions describe a Zarr array to write.
@@ -52,6 +63,9 @@ type ZarrOptions struct {
 func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions, opts ...ComputeOption) error {
 	if a == nil || a.err != nil {
 		return a.Err()
+	}
+	if store.IsURL(dir) {
+		return fmt.Errorf("darray: to zarr %s: %w (darray writes Zarr to directories)", dir, store.ErrReadOnly)
 	}
 	l := a.layer
 	chunks := zo.Chunks

@@ -42,7 +42,7 @@ func use[T any](self T, r *reopen[T]) T {
 }
 
 func init() {
-	for _, v := range []any{Dir{}, &Flat{}, &Zarr{}, &Zarr3{}, &HDF5Dataset{}, &FlatWrite{}, &ZarrChunkWrite{}, &HDF5ChunkWrite{}} {
+	for _, v := range []any{Dir{}, HTTP{}, &Flat{}, &Zarr{}, &Zarr3{}, &HDF5Dataset{}, &FlatWrite{}, &ZarrChunkWrite{}, &HDF5ChunkWrite{}} {
 		graph.RegisterType(v)
 	}
 }

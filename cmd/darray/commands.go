@@ -72,8 +72,24 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// inputSpec opens "file.npy", "store.zarr" or "store.zarr/path/to/array".
+// inputSpec opens "file.npy", "store.zarr" or "store.zarr/path/to/array" (a directory or
+// an http(s) URL), or an HDF5 or netCDF file's "FILE:dataset".
 func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
+	if store.IsURL(spec) {
+		root, inner := splitURLStore(spec)
+		if inner == "" {
+			arrays, err := remoteArrays(root)
+			if err != nil {
+				return nil, err
+			}
+			if len(arrays) > 1 {
+				return nil, fmt.Errorf("%s holds the arrays %s: name one as %s/ARRAY", root, strings.Join(arrays, ", "), root)
+			}
+			inner = arrays[0]
+		}
+		a := darray.FromZarr(root, inner, chunks)
+		return a, a.Err()
+	}
 	path, inner := splitStore(spec)
 	switch {
 	case strings.HasSuffix(strings.ToLower(path), ".npy"):
@@ -113,6 +129,36 @@ func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
 		return nil, err
 	}
 	return nil, fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores and HDF5 files)", spec)
+}
+
+// splitURLStore separates a published store's root URL from the array path in it, at the
+// last path segment named *.zarr ("https://h/d/s.zarr/g/x" is the store https://h/d/s.zarr
+// and the array g/x). A URL without one is the store.
+func splitURLStore(spec string) (string, string) {
+	parts := strings.Split(strings.TrimSuffix(spec, "/"), "/")
+	for i := len(parts) - 1; i >= 3; i-- { // after the scheme's "https:", "", "host"
+		if strings.HasSuffix(strings.ToLower(parts[i]), ".zarr") {
+			return strings.Join(parts[:i+1], "/"), strings.Join(parts[i+1:], "/")
+		}
+	}
+	return strings.TrimSuffix(spec, "/"), ""
+}
+
+// remoteArrays lists the arrays of a published store: its root when the root is an array,
+// else what its consolidated metadata names (a web server cannot list).
+func remoteArrays(root string) ([]string, error) {
+	kv := darray.StoreAt(root)
+	if _, err := store.OpenAnyZarr(kv, ""); err == nil {
+		return []string{""}, nil
+	}
+	arrays, err := store.ZarrArrays(kv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", root, err)
+	}
+	if len(arrays) == 0 {
+		return nil, fmt.Errorf("%s: no Zarr array found", root)
+	}
+	return arrays, nil
 }
 
 // splitStore separates a Zarr store's directory from the array path inside it:
@@ -541,10 +587,13 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usagef("want one PATH")
 	}
 	path := rest[0]
+	stdout = printableWriter{stdout}
+	if store.IsURL(path) {
+		return infoZarr(path, stdout)
+	}
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	stdout = printableWriter{stdout}
 	switch {
 	case strings.HasSuffix(strings.ToLower(path), ".npy"):
 		return infoNPY(path, stdout)
@@ -583,7 +632,7 @@ func infoNPY(path string, w io.Writer) error {
 }
 
 func infoZarr(path string, w io.Writer) error {
-	kv := store.Dir{Root: path}
+	kv := darray.StoreAt(path)
 	if _, err := kv.Get("zarr.json"); err == nil {
 		return infoZarr3(path, kv, w)
 	}
@@ -618,14 +667,14 @@ func infoZarr(path string, w io.Writer) error {
 		for _, s := range m.Shape {
 			mem *= int64(s)
 		}
-		fmt.Fprintf(w, "%s%s: shape %s, %s, chunks %s, order %s, compressor %s, %s in memory, %s on disk%s\n",
+		fmt.Fprintf(w, "%s%s: shape %s, %s, chunks %s, order %s, compressor %s, %s in memory%s%s\n",
 			indent, name, nd.ShapeString(m.Shape), m.DType, nd.ShapeString(m.Chunks), m.Order, comp,
-			darray.FormatBytes(mem), darray.FormatBytes(diskSize(filepath.Join(path, n.Path))), attrs(n.Attrs))
+			darray.FormatBytes(mem), onDisk(path, n.Path), attrs(n.Attrs))
 	}
 	return nil
 }
 
-func infoZarr3(path string, kv store.Dir, w io.Writer) error {
+func infoZarr3(path string, kv store.KV, w io.Writer) error {
 	fmt.Fprintf(w, "%s: Zarr v3 store\n", path)
 	keys, err := kv.List("")
 	if err != nil {
@@ -648,9 +697,9 @@ func infoZarr3(path string, kv store.Dir, w io.Writer) error {
 		for _, s := range z.Meta.Shape {
 			mem *= int64(s)
 		}
-		fmt.Fprintf(w, "  %s: shape %s, %v, stored chunks %s, codecs %s, %s in memory, %s on disk\n", arrPath,
+		fmt.Fprintf(w, "  %s: shape %s, %v, stored chunks %s, codecs %s, %s in memory%s\n", arrPath,
 			nd.ShapeString(z.Meta.Shape), z.DType(), nd.ShapeString(z.StoredChunks()), strings.Join(codecs, "+"),
-			darray.FormatBytes(mem), darray.FormatBytes(diskSize(filepath.Join(path, arrPath))))
+			darray.FormatBytes(mem), onDisk(path, arrPath))
 	}
 	return nil
 }
@@ -862,4 +911,13 @@ func datasetLen(n store.HDF5Node) int {
 		return n.Dataset.Shape[0]
 	}
 	return 0
+}
+
+// onDisk is ", SIZE on disk" for an array of a directory store (a web server's stores
+// cannot be measured without reading them).
+func onDisk(location, array string) string {
+	if store.IsURL(location) {
+		return ""
+	}
+	return ", " + darray.FormatBytes(diskSize(filepath.Join(location, array))) + " on disk"
 }

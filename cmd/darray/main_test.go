@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -480,5 +482,26 @@ func TestOverflowingNumbersAreErrors(t *testing.T) {
 	}
 	if out, _, code := runCLI(t, "eval", "--", "-9223372036854775807 - 1"); code != 0 || strings.TrimSpace(out) != "-9223372036854775808" {
 		t.Errorf("the smallest int64: %q, exit %d", out, code)
+	}
+}
+
+// TestPublishedZarrInputs: eval and info take the URL of a store on a web server; a store
+// of several arrays is browsed through its consolidated metadata.
+func TestPublishedZarrInputs(t *testing.T) {
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join("..", "..", "testdata"))))
+	defer srv.Close()
+	want, _ := npy.ReadFile(filepath.Join("..", "..", "testdata", "zarr", "zlib_c.npy"))
+	s, _ := nd.Reduce(nd.Sum, want, nd.ReduceArgs{Axes: []int{0}})
+	out, e, code := runCLI(t, "eval", "-i", "x="+srv.URL+"/zarr/zlib_c.zarr/data", "x.sum(axis=0)")
+	if code != 0 || out != s.String()+"\n" {
+		t.Errorf("eval over http: %q %q, want %v", out, e, s)
+	}
+	out, e, code = runCLI(t, "info", srv.URL+"/zarr/tree.zarr")
+	if code != 0 || !strings.Contains(out, "Zarr v2 store") || !strings.Contains(out, "(group)") {
+		t.Errorf("info over http: %q %q", out, e)
+	}
+	_, e, code = runCLI(t, "eval", "-i", "x="+srv.URL+"/zarr/tree.zarr", "x.sum()")
+	if code == 0 || !strings.Contains(e, "holds the arrays") {
+		t.Errorf("a store of several arrays: exit %d, %q", code, e)
 	}
 }
