@@ -680,6 +680,12 @@ func (h *HDF5File) attribute(data []byte) (string, any, error) {
 // vlenString reads a variable-length string stored as (length, global heap collection
 // address, object index).
 func (h *HDF5File) vlenString(raw []byte) (string, error) {
+	return h.vlenStringCached(raw, nil)
+}
+
+// vlenStringCached reads a variable-length string, keeping the global heap collections it
+// parses in cache (when not nil) for the next.
+func (h *HDF5File) vlenStringCached(raw []byte, cache map[uint64]map[uint32][]byte) (string, error) {
 	r := reader{b: raw, off: h.offsetSz, len: h.lengthSz}
 	n := int(r.u32())
 	collection := r.addr()
@@ -687,34 +693,61 @@ func (h *HDF5File) vlenString(raw []byte) (string, error) {
 	if r.bad {
 		return "", h5err(h.Path, "truncated variable-length string")
 	}
+	if n == 0 && (collection == 0 || collection == undefAddr) {
+		return "", nil // an empty string, or one never written
+	}
+	objects, ok := cache[collection]
+	if !ok {
+		var err error
+		if objects, err = h.globalHeap(collection); err != nil {
+			return "", err
+		}
+		if cache != nil {
+			cache[collection] = objects
+		}
+	}
+	data, ok := objects[index]
+	if !ok {
+		return "", h5err(h.Path, "global heap object %d not found in the collection at %d", index, collection)
+	}
+	return string(data[:min(n, len(data))]), nil
+}
+
+// globalHeap parses a global heap collection ("GCOL"): its objects by index.
+func (h *HDF5File) globalHeap(collection uint64) (map[uint32][]byte, error) {
 	head, err := h.read(collection, 8+h.lengthSz)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if string(head[:4]) != "GCOL" {
-		return "", h5err(h.Path, "bad global heap at %d", collection)
+		return nil, h5err(h.Path, "bad global heap at %d", collection)
 	}
 	sr := reader{b: head[8:], off: h.offsetSz, len: h.lengthSz}
 	size := sr.length()
-	body, err := h.read(collection, int(min(size, 1<<24)))
-	if err != nil {
-		return "", err
+	if size < uint64(8+h.lengthSz) || size > 1<<24 {
+		return nil, h5err(h.Path, "global heap at %d claims %d bytes", collection, size)
 	}
+	body, err := h.read(collection, int(size))
+	if err != nil {
+		return nil, err
+	}
+	objects := map[uint32][]byte{}
 	g := reader{b: body[8+h.lengthSz:], off: h.offsetSz, len: h.lengthSz}
 	for !g.bad {
 		id := g.u16()
 		g.u16()
 		g.u32()
-		objSize := int(g.length())
-		data := g.take((objSize + 7) / 8 * 8)
+		objSize := g.length()
+		if objSize > uint64(len(g.b)) {
+			break
+		}
+		data := g.take(int(objSize+7) / 8 * 8)
 		if id == 0 || g.bad {
 			break
 		}
-		if uint32(id) == index {
-			return string(data[:min(n, objSize)]), nil
-		}
+		objects[uint32(id)] = data[:objSize]
 	}
-	return "", h5err(h.Path, "global heap object %d not found", index)
+	return objects, nil
 }
 
 // HDF5Dataset is a dataset of an HDF5 file; a graph.Source (a ChunkedSource when chunked).
@@ -744,6 +777,7 @@ type HDF5Dataset struct {
 	fill       *nd.Array // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
 	base       uint64    // where the file's addresses start (after a user block)
 	external   []Segment // contiguous data kept in other files
+	text       *dtypeInfo // for a dataset of strings: their type (Shape and Chunks then end in each element's bytes)
 
 	once  *sync.Once // shared by copies: see UnmarshalBinary
 	index map[string]chunkRef
@@ -782,8 +816,10 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 			if err != nil {
 				return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
 			}
-			if dt.str || dt.vlenStr {
-				return nil, h5err(h.Path, "dataset %s holds text (strings), which darray does not read as an array (string attributes are read)", ds.Name)
+			if dt.str || dt.vlenStr { // read as bytes, an axis of each element's, by ReadText
+				text := dt
+				ds.text = &text
+				dt = dtypeInfo{dt: nd.Uint8, stored: nd.Uint8, size: 1}
 			}
 			ds.DType, ds.BigEndian, ds.elem, haveType = dt.dt, dt.bigEndian, dt, true
 		case 0x05:
@@ -810,7 +846,10 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 	if !haveType || !haveSpace || !haveLayout {
 		return nil, h5err(h.Path, "object %s is neither a group nor a complete dataset", ds.Name)
 	}
-	if len(fillRaw) == ds.elem.size {
+	if ds.text != nil {
+		ds.Shape = append(append([]int{}, ds.Shape...), ds.text.size)
+	}
+	if len(fillRaw) == ds.elem.size && ds.text == nil {
 		if a, err := ds.elem.fromBytes(fillRaw); err == nil {
 			ds.Fill, ds.fill = nd.Values[complex128](a)[0], a
 		}
@@ -818,6 +857,9 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 	if ds.Chunks != nil {
 		if len(ds.Chunks) == len(ds.Shape)+1 {
 			ds.Chunks = ds.Chunks[:len(ds.Shape)] // the last "dimension" is the element size
+		}
+		if ds.text != nil && len(ds.Chunks) == len(ds.Shape) { // text: that axis is the element's bytes
+			ds.Chunks[len(ds.Chunks)-1] = ds.text.size
 		}
 		if len(ds.Chunks) != len(ds.Shape) {
 			return nil, h5err(h.Path, "dataset %s: chunk rank %d for shape %v", ds.Name, len(ds.Chunks), ds.Shape)
@@ -832,6 +874,9 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 		default:
 			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (gzip, shuffle, fletcher32, nbit, scaleoffset, lzf, blosc and bzip2 are)", ds.Name, f.ID, f)
 		}
+	}
+	if ds.text != nil { // listed, and readable by ReadText, but not an array of numbers
+		return ds, h5err(h.Path, "dataset %s holds text (strings), which darray reads only whole, as text (ReadText; darray info shows it), not as an array of numbers", ds.Name)
 	}
 	return ds, nil
 }

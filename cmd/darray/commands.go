@@ -793,6 +793,15 @@ func infoHDF5(path string, w io.Writer) error {
 		}
 		indent := strings.Repeat("  ", strings.Count(n.Path, "/")+1)
 		name := printable("/" + n.Path)
+		if n.Err != nil && n.Dataset != nil && n.Dataset.IsText() {
+			if txt, err := f.ReadText(n.Path); err == nil {
+				if d, ok := dims[n.Path]; ok {
+					name += "(" + printable(strings.Join(d, ", ")) + ")"
+				}
+				fmt.Fprintf(w, "%s%s: shape %s, text, values %s%s\n", indent, name, nd.ShapeString(txt.Shape), printable(txt.Preview(8)), attrs(n.Attrs))
+				continue
+			}
+		}
 		if n.Err != nil {
 			fmt.Fprintf(w, "%s%s: not readable: %v\n", indent, name, n.Err)
 			continue
@@ -849,8 +858,14 @@ func infoNetCDF3(path string, w io.Writer) error {
 		for _, s := range v.Shape {
 			mem *= int64(s)
 		}
-		fmt.Fprintf(w, "  %s(%s): shape %s, %s, %s in memory%s\n", printable(v.Name), printable(strings.Join(v.DimNames, ", ")),
-			nd.ShapeString(v.Shape), v.TypeName, darray.FormatBytes(mem), attrs(v.Attrs))
+		values := ""
+		if v.DType == 0 {
+			if txt, err := nc.ReadText(v); err == nil {
+				values = ", values " + txt.Preview(8)
+			}
+		}
+		fmt.Fprintf(w, "  %s(%s): shape %s, %s, %s in memory%s%s\n", printable(v.Name), printable(strings.Join(v.DimNames, ", ")),
+			nd.ShapeString(v.Shape), v.TypeName, darray.FormatBytes(mem), printable(values), attrs(v.Attrs))
 	}
 	return nil
 }

@@ -229,9 +229,10 @@ func TestHDF5Inputs(t *testing.T) {
 func TestNetCDFInputs(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "netcdf")
 	for file, want := range map[string][]string{
-		"classic.nc": {"netCDF-3 classic", "dimensions: time = 5 (unlimited), y = 4, x = 3", "temperature(time, y, x): shape (5, 4, 3), float", "units:K"},
-		"cdf5.nc":    {"netCDF-3 64-bit data (CDF-5)", "big(y): shape (4,), int64"},
-		"nc4.nc":     {"netCDF-4 (HDF5)", "/temperature(time, y, x): shape (5, 4, 3), float32, chunks (1, 4, 3)", "/x (dimension, length 3)"},
+		"classic.nc": {"netCDF-3 classic", "dimensions: time = 5 (unlimited), y = 4, x = 3", "temperature(time, y, x): shape (5, 4, 3), float", "units:K",
+			`label(y, nchar): shape (4, 6), char, 24 B in memory, values ["north" "up" "south" "down"]`},
+		"cdf5.nc": {"netCDF-3 64-bit data (CDF-5)", "big(y): shape (4,), int64"},
+		"nc4.nc":  {"netCDF-4 (HDF5)", "/temperature(time, y, x): shape (5, 4, 3), float32, chunks (1, 4, 3)", "/x (dimension, length 3)", `/label(y, nchar): shape (4, 6), text, values ["n" "o"`},
 	} {
 		out, e, code := runCLI(t, "info", filepath.Join(dir, file))
 		for _, w := range want {
