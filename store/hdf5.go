@@ -773,10 +773,10 @@ type HDF5Dataset struct {
 	singleMask uint32
 	offSz      int
 	lenSz      int
-	elem       dtypeInfo // how elements are stored
-	fill       *nd.Array // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
-	base       uint64    // where the file's addresses start (after a user block)
-	external   []Segment // contiguous data kept in other files
+	elem       dtypeInfo  // how elements are stored
+	fill       *nd.Array  // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
+	base       uint64     // where the file's addresses start (after a user block)
+	external   []Segment  // contiguous data kept in other files
 	text       *dtypeInfo // for a dataset of strings: their type (Shape and Chunks then end in each element's bytes)
 
 	once  *sync.Once // shared by copies: see UnmarshalBinary
