@@ -116,6 +116,31 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.Transpose(axes...), nil
 	})
+	def("reshape", true, func(args []any, kw map[string]any) (any, error) {
+		a, err := arrayArg(first(args))
+		if err != nil {
+			return nil, err
+		}
+		shapeKw := kw["shape"]
+		if shapeKw == nil {
+			shapeKw = kw["newshape"]
+		}
+		shape, err := intsArg(args[1:], shapeKw)
+		if err != nil {
+			return nil, err
+		}
+		return a.Reshape(shape...), nil
+	})
+	def("ravel", true, func(args []any, kw map[string]any) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return a.Reshape(-1), nil
+	})
 	def("moveaxis", false, func(args []any, kw map[string]any) (any, error) {
 		if err := arity(args, 3, 3); err != nil {
 			return nil, err

@@ -72,6 +72,12 @@ exprs = {
     "array(7) + 1": "np.array(7) + 1",
     "array([2 ** 62 + 1, 3])": "np.array([2 ** 62 + 1, 3])",
     "array([[True, 2], [3, 4]])": "np.array([[True, 2], [3, 4]])",
+    # reshape and ravel, as functions and methods
+    "x.reshape(3, 8)[1]": "x.reshape(3, 8)[1]",
+    "x.reshape((-1, 12)).T[::5]": "x.reshape((-1, 12)).T[::5]",
+    "np.reshape(y, newshape=(2, 3))": "np.reshape(y, newshape=(2, 3))",
+    "ravel(x[:2, ::2])": "np.ravel(x[:2, ::2])",
+    "x.T.ravel()[:7]": "x.T.ravel()[:7]",
 }
 expected = {k: str(eval(v, env)) for k, v in exprs.items()}
 with open(os.path.join(out, "expected.json"), "w") as f:
