@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -75,7 +76,7 @@ func TestHDF5ReadsEveryDtypeAsNumPyDoes(t *testing.T) {
 				continue
 			}
 			sum := sha256.Sum256(got.Bytes(false))
-			if got.DType().String() != want.DType || !sameInts(got.Shape(), want.Shape) || hex.EncodeToString(sum[:]) != want.SHA256 {
+			if got.DType().String() != want.DType || !slices.Equal(got.Shape(), want.Shape) || hex.EncodeToString(sum[:]) != want.SHA256 {
 				t.Errorf("%s:%s: read %v %v with other values than NumPy's %s %v", file, name, got.DType(), got.Shape(), want.DType, want.Shape)
 				continue
 			}
@@ -89,16 +90,4 @@ func TestHDF5ReadsEveryDtypeAsNumPyDoes(t *testing.T) {
 			}
 		}
 	}
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

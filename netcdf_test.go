@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ func TestFromNetCDFReadsAsNumPyAndXarray(t *testing.T) {
 					continue
 				}
 				sum := sha256.Sum256(got.Bytes(false))
-				if got.DType().String() != c.want.DType || !sameInts(got.Shape(), c.want.Shape) || hex.EncodeToString(sum[:]) != c.want.SHA256 {
+				if got.DType().String() != c.want.DType || !slices.Equal(got.Shape(), c.want.Shape) || hex.EncodeToString(sum[:]) != c.want.SHA256 {
 					t.Errorf("%s:%s %s: %v %v %v, NumPy/xarray read %s %v", file, name, c.label, got.DType(), got.Shape(), got, c.want.DType, c.want.Shape)
 				}
 			}

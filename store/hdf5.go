@@ -869,9 +869,7 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 		return nil, err
 	}
 	for _, f := range ds.Filters {
-		switch f.ID {
-		case 1, 2, 3, 5, 6, 32000, 32001, 307:
-		default:
+		if !undoable[f.ID] {
 			return nil, h5err(h.Path, "dataset %s uses filter %d (%s), which is not supported (gzip, shuffle, fletcher32, nbit, scaleoffset, lzf, blosc and bzip2 are)", ds.Name, f.ID, f)
 		}
 	}

@@ -138,24 +138,31 @@ func FuzzHDF5PyTables(f *testing.F) {
 	fuzzHDF5File(f, "pytables.h5")
 }
 
+// damaged is a copy of raw with up to two bytes overwritten (positions past the end are
+// ignored) and, when cut is inside it, cut short there: the fuzz targets' corruptions.
+func damaged(raw []byte, at1 uint32, v1 byte, at2 uint32, v2 byte, cut uint32) []byte {
+	out := append([]byte{}, raw...)
+	for _, m := range []struct {
+		at uint32
+		v  byte
+	}{{at1, v1}, {at2, v2}} {
+		if int(m.at) < len(out) {
+			out[m.at] = m.v
+		}
+	}
+	if cut > 0 && int(cut) < len(out) {
+		out = out[:cut]
+	}
+	return out
+}
+
 func fuzzHDF5File(f *testing.F, name string) {
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", name))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, at1 uint32, v1 byte, at2 uint32, v2 byte, cut uint32) {
-		mutated := append([]byte{}, raw...)
-		for _, m := range []struct {
-			at uint32
-			v  byte
-		}{{at1, v1}, {at2, v2}} {
-			if int(m.at) < len(mutated) {
-				mutated[m.at] = m.v
-			}
-		}
-		if cut > 0 && int(cut) < len(mutated) {
-			mutated = mutated[:cut]
-		}
+		mutated := damaged(raw, at1, v1, at2, v2, cut)
 		path := filepath.Join(t.TempDir(), "f.h5")
 		if err := os.WriteFile(path, mutated, 0o644); err != nil {
 			t.Fatal(err)

@@ -13,7 +13,10 @@ import (
 // Each stage knows the size it must produce, so a damaged or hostile chunk cannot make a
 // decoder allocate more.
 
-// filterNames are the filters darray undoes, by HDF5 filter ID.
+// undoable are the filters undoFilter reverses.
+var undoable = map[uint16]bool{1: true, 2: true, 3: true, 5: true, 6: true, 32000: true, 32001: true, 307: true}
+
+// filterNames name HDF5 filters by ID, those darray undoes and the common others.
 var filterNames = map[uint16]string{1: "gzip", 2: "shuffle", 3: "fletcher32", 4: "szip", 5: "nbit", 6: "scaleoffset",
 	32000: "lzf", 32001: "blosc", 307: "bzip2", 305: "lzo", 32004: "lz4", 32015: "zstd", 32008: "bitshuffle"}
 
@@ -193,6 +196,19 @@ func (r *bitReader) read(n uint) (uint64, bool) {
 	return v, true
 }
 
+// getUint reads an element of len(b) bytes in the given byte order.
+func getUint(b []byte, bigEndian bool) uint64 {
+	var v uint64
+	for i := range b {
+		shift := 8 * uint(i)
+		if bigEndian {
+			shift = 8 * uint(len(b)-1-i)
+		}
+		v |= uint64(b[i]) << shift
+	}
+	return v
+}
+
 // putUint writes v as an element of size bytes in the given byte order.
 func putUint(dst []byte, v uint64, bigEndian bool) {
 	for i := range dst {
@@ -270,7 +286,7 @@ func undoScaleOffset(params []uint32, raw []byte, size int) ([]byte, error) {
 			return nil, errors.New("scaleoffset: chunk shorter than its values")
 		}
 		for at := 0; at < size; at += elem {
-			putUint(out[at:at+elem], leUint(body[at:at+elem]), bigEndian)
+			putUint(out[at:at+elem], getUint(body[at:at+elem], false), bigEndian)
 		}
 		return out, nil
 	}
@@ -306,14 +322,6 @@ func undoScaleOffset(params []uint32, raw []byte, size int) ([]byte, error) {
 		putUint(out[at:at+elem], bits, bigEndian)
 	}
 	return out, nil
-}
-
-func leUint(b []byte) uint64 {
-	var v uint64
-	for i := len(b) - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b[i])
-	}
-	return v
 }
 
 // scaledFloat decodes one D-scaled float: the packed value read as a signed integer of the

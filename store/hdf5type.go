@@ -364,16 +364,7 @@ func (h *HDF5File) integer(t h5type) (dtypeInfo, error) {
 func (t dtypeInfo) unpackBits(raw []byte) []byte {
 	out := make([]byte, len(raw))
 	for at := 0; at+t.size <= len(raw); at += t.size {
-		var v uint64
-		for i := range t.size {
-			b := raw[at+i]
-			if t.bigEndian {
-				v |= uint64(b) << (8 * uint(t.size-1-i))
-			} else {
-				v |= uint64(b) << (8 * uint(i))
-			}
-		}
-		v = v >> t.bitOffset & (1<<t.precision - 1)
+		v := getUint(raw[at:at+t.size], t.bigEndian) >> t.bitOffset & (1<<t.precision - 1)
 		if t.signed && v>>(t.precision-1)&1 == 1 {
 			v |= ^uint64(0) << t.precision
 		}

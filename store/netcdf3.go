@@ -353,9 +353,16 @@ func (nc *NetCDF3File) Source(v *NetCDF3Var) (*Flat, error) {
 	if v.DType == 0 {
 		return nil, fmt.Errorf("%w: %s: variable %q holds text (char), which darray does not read as an array", ErrNetCDF, nc.Path, v.Name)
 	}
-	f := &Flat{Path: nc.Path, Offset: v.Begin, DType: v.DType, Shape: append([]int{}, v.Shape...), BigEndian: true}
+	f := nc.flat(v, v.DType)
+	return f, f.checkSize()
+}
+
+// flat lays a variable's values out as elements of dt: big-endian, back to back, with
+// a whole record between indexes of a record variable's first axis.
+func (nc *NetCDF3File) flat(v *NetCDF3Var, dt nd.DType) *Flat {
+	f := &Flat{Path: nc.Path, Offset: v.Begin, DType: dt, Shape: append([]int{}, v.Shape...), BigEndian: true}
 	if v.Record {
 		f.RecordStride = v.Stride
 	}
-	return f, f.checkSize()
+	return f
 }

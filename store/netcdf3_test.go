@@ -24,18 +24,7 @@ func FuzzNetCDF3(f *testing.F) {
 	f.Add(uint8(1), uint32(200), byte(0x7f), uint32(300), byte(1), uint32(900))
 	f.Add(uint8(2), uint32(0), byte(0), uint32(0), byte(0), uint32(60))
 	f.Fuzz(func(t *testing.T, which uint8, at1 uint32, v1 byte, at2 uint32, v2 byte, cut uint32) {
-		mutated := append([]byte{}, files[which%3]...)
-		for _, m := range []struct {
-			at uint32
-			v  byte
-		}{{at1, v1}, {at2, v2}} {
-			if int(m.at) < len(mutated) {
-				mutated[m.at] = m.v
-			}
-		}
-		if cut > 0 && int(cut) < len(mutated) {
-			mutated = mutated[:cut]
-		}
+		mutated := damaged(files[which%3], at1, v1, at2, v2, cut)
 		path := filepath.Join(t.TempDir(), "f.nc")
 		if err := os.WriteFile(path, mutated, 0o644); err != nil {
 			t.Fatal(err)

@@ -75,10 +75,7 @@ func (nc *NetCDF3File) ReadText(v *NetCDF3Var) (*Text, error) {
 	if v.DType != 0 {
 		return nil, fmt.Errorf("%w: %s: variable %q holds numbers, not text", ErrNetCDF, nc.Path, v.Name)
 	}
-	f := &Flat{Path: nc.Path, Offset: v.Begin, DType: nd.Uint8, Shape: append([]int{}, v.Shape...), BigEndian: true}
-	if v.Record {
-		f.RecordStride = v.Stride
-	}
+	f := nc.flat(v, nd.Uint8) // characters, one byte each
 	if n, ok := byteSize(1, f.Shape); !ok || int64(n) > MaxText {
 		return nil, fmt.Errorf("%w: %s: variable %q is more text than darray reads whole", ErrNetCDF, nc.Path, v.Name)
 	}
