@@ -11,12 +11,17 @@ import (
 )
 
 // FromZarr opens the Zarr array (v3, or v2) at arrayPath ("" for the root) of the store at
-// location, lazily: a directory, or an http:// or https:// URL of a published store (read
-// with timeouts and retries, see store.HTTP). With the zero ChunkSpec the blocks are the
+// location, lazily: a directory, an http:// or https:// URL of a published store (read
+// with timeouts and retries, see store.HTTP), or a URL of object storage whose scheme the
+// program registered (s3:// with package store/s3). With the zero ChunkSpec the blocks are the
 // file's chunks, so every task reads and decompresses the chunks it needs itself, in
 // parallel with the others.
 func FromZarr(location, arrayPath string, chunks ChunkSpec) *Array {
-	z, err := store.OpenAnyZarr(StoreAt(location), arrayPath)
+	kv, err := store.Open(location)
+	if err != nil {
+		return failed("from zarr", err)
+	}
+	z, err := store.OpenAnyZarr(kv, arrayPath)
 	if err != nil {
 		return failed("from zarr", err)
 	}
@@ -24,15 +29,6 @@ func FromZarr(location, arrayPath string, chunks ChunkSpec) *Array {
 		chunks = ChunkSize(z.StoredChunks()...)
 	}
 	return fromSource("from zarr", z, z.ArrayShape(), z.DType(), chunks)
-}
-
-// StoreAt is the key-value store at a location: an http(s) URL (read-only), else a
-// directory.
-func StoreAt(location string) store.KV {
-	if store.IsURL(location) {
-		return store.HTTP{Base: location}
-	}
-	return store.Dir{Root: location}
 }
 
 // ZarrOptions describe a Zarr array to write.
@@ -51,7 +47,7 @@ type ZarrOptions struct {
 }
 
 // ToZarr computes a and writes it as a Zarr array (v2 unless zo.Version is 3) in the
-// directory store dir. The array is first re-cut to the Zarr chunks, so that every task
+// store at dir: a directory, or a URL of object storage (s3:// with package store/s3). The array is first re-cut to the Zarr chunks, so that every task
 // writes exactly one whole chunk: never two tasks into one chunk, never a torn chunk (each
 // is written to a temporary file and renamed).
 //
@@ -64,8 +60,12 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if a == nil || a.err != nil {
 		return a.Err()
 	}
-	if store.IsURL(dir) {
-		return fmt.Errorf("darray: to zarr %s: %w (darray writes Zarr to directories)", dir, store.ErrReadOnly)
+	root, err := store.Open(dir)
+	if err != nil {
+		return fmt.Errorf("darray: to zarr: %w", err)
+	}
+	if _, ok := root.(store.HTTP); ok {
+		return fmt.Errorf("darray: to zarr %s: %w (darray writes Zarr to directories and object storage)", dir, store.ErrReadOnly)
 	}
 	l := a.layer
 	chunks := zo.Chunks
@@ -147,7 +147,10 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if err != nil {
 		return fmt.Errorf("darray: to zarr: %w", err)
 	}
-	skv := store.Dir{Root: staged.Staging}
+	skv, err := store.Open(staged.Staging)
+	if err != nil {
+		return fmt.Errorf("darray: to zarr: %w", err)
+	}
 	var z store.ZarrArray
 	if zo.Version == 3 {
 		z, err = store.CreateZarr3(skv, "", m3)
@@ -192,7 +195,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 			path.Join(dir, arrayPath), err, staged.Staging)
 	}
 	if arrayPath != "" {
-		if err := store.EnsureGroups(store.Dir{Root: dir}, arrayPath, zo.Version); err != nil {
+		if err := store.EnsureGroups(root, arrayPath, zo.Version); err != nil {
 			return fmt.Errorf("darray: to zarr: %w", err)
 		}
 	}

@@ -101,7 +101,7 @@ func (f *Flat) open() (readerAtCloser, error) {
 	if f.segments != nil {
 		return openSegments(f.segments)
 	}
-	return os.Open(f.Path)
+	return OpenFile(f.Path)
 }
 
 // Raw describes a flat binary file of the given dtype and shape, starting at offset, in
@@ -119,12 +119,12 @@ func Raw(path string, dt nd.DType, shape []int, offset int64, bigEndian bool) (*
 
 // NPY opens the header of a .npy file and describes its data.
 func NPY(path string) (*Flat, error) {
-	file, err := os.Open(path)
+	file, err := OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
 	}
 	defer file.Close()
-	h, err := npy.ReadHeader(file)
+	h, err := npy.ReadHeader(io.NewSectionReader(file, 0, file.Size()))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -148,13 +148,14 @@ func (f *Flat) size() int64 {
 }
 
 func (f *Flat) checkSize() error {
-	st, err := os.Stat(f.Path)
+	file, err := OpenFile(f.Path)
 	if err != nil {
 		return err
 	}
-	if need := f.Offset + f.size(); st.Size() < need {
+	file.Close()
+	if need := f.Offset + f.size(); file.Size() < need {
 		return fmt.Errorf("%s: file has %d bytes, but %v data of shape %s from offset %d needs %d: truncated or described wrongly",
-			f.Path, st.Size(), f.DType, nd.ShapeString(f.Shape), f.Offset, need)
+			f.Path, file.Size(), f.DType, nd.ShapeString(f.Shape), f.Offset, need)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -37,7 +36,7 @@ var ErrHDF5 = errors.New("hdf5")
 type HDF5File struct {
 	Path string
 
-	f        *os.File
+	f        File
 	size     uint64 // of the file, which every address and length must lie within
 	base     uint64
 	offsetSz int
@@ -63,16 +62,11 @@ var hdf5Signature = []byte{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}
 
 // OpenHDF5 opens a file and reads its superblock. Close it when done.
 func OpenHDF5(path string) (*HDF5File, error) {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	h := &HDF5File{Path: path, f: f, size: uint64(info.Size())}
+	h := &HDF5File{Path: path, f: f, size: uint64(f.Size())}
 	if err := h.readSuperblock(); err != nil {
 		f.Close()
 		return nil, err
@@ -115,13 +109,12 @@ func signatureAt(f io.ReaderAt, size int64) int64 {
 // IsHDF5 reports whether the file at path is an HDF5 file (netCDF-4, MATLAB v7.3, AnnData
 // and others are), by its signature, whatever its name.
 func IsHDF5(path string) bool {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	return err == nil && info.Mode().IsRegular() && signatureAt(f, info.Size()) >= 0
+	return signatureAt(f, f.Size()) >= 0
 }
 
 func (h *HDF5File) readSuperblock() error {
@@ -1133,7 +1126,7 @@ func (d *HDF5Dataset) Read(w graph.Window) (*nd.Array, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	f, err := os.Open(d.File)
+	f, err := OpenFile(d.File)
 	if err != nil {
 		return nil, err
 	}
@@ -1370,7 +1363,7 @@ func (d *HDF5Dataset) loadFixedArray(h *HDF5File, grid []int, chunkBytes uint64)
 	return failure
 }
 
-func (d *HDF5Dataset) readChunk(f *os.File, c []int) (*nd.Array, error) {
+func (d *HDF5Dataset) readChunk(f io.ReaderAt, c []int) (*nd.Array, error) {
 	ref, ok := d.index[chunkKey(c)]
 	if !ok {
 		return d.filled(d.Chunks)
@@ -1456,6 +1449,9 @@ func (h *HDF5File) externalFiles(data []byte) ([]Segment, error) {
 			return nil, h5err(h.Path, "bad external file name offset %d", nameOff)
 		}
 		name := string(names[nameOff : nameOff+uint64(end)])
+		if IsURL(h.Path) {
+			return nil, h5err(h.Path, "dataset's elements are in an external data file (%q) beside a file in remote storage, which darray does not read", name)
+		}
 		if name == "" || filepath.IsAbs(name) || !filepath.IsLocal(name) {
 			return nil, h5err(h.Path, "external data file %q is outside the HDF5 file's directory, which darray does not read", name)
 		}

@@ -45,12 +45,6 @@ var httpClient = &http.Client{Transport: &http.Transport{
 // ErrReadOnly is the error of writing to a store that cannot be written.
 var ErrReadOnly = errors.New("read-only store")
 
-// IsURL reports whether a store location is an http:// or https:// URL.
-func IsURL(location string) bool {
-	l := strings.ToLower(location)
-	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
-}
-
 func (h HTTP) timeout() time.Duration {
 	if h.Timeout > 0 {
 		return h.Timeout
@@ -102,19 +96,64 @@ func (h HTTP) fetch(key string, off, n int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	var body []byte
+	err = h.retry(func() (retry bool, err error) {
+		body, retry, err = h.once(u, off, n)
+		return retry, err
+	})
+	return body, err
+}
+
+// retry runs attempt until it succeeds, fails for good, or the retries are spent.
+func (h HTTP) retry(attempt func() (retry bool, err error)) error {
 	var last error
-	for attempt := 0; attempt <= h.retries(); attempt++ {
-		if attempt > 0 { // exponential backoff with jitter: 0.1, 0.2, 0.4 s...
-			d := time.Duration(100<<(attempt-1)) * time.Millisecond
+	for i := 0; i <= h.retries(); i++ {
+		if i > 0 { // exponential backoff with jitter: 0.1, 0.2, 0.4 s...
+			d := time.Duration(100<<(i-1)) * time.Millisecond
 			time.Sleep(d/2 + rand.N(d/2+1))
 		}
-		body, retry, err := h.once(u, off, n)
+		retry, err := attempt()
 		if err == nil || !retry {
-			return body, err
+			return err
 		}
 		last = err
 	}
-	return nil, fmt.Errorf("%w (after %d attempts)", last, h.retries()+1)
+	return fmt.Errorf("%w (after %d attempts)", last, h.retries()+1)
+}
+
+// Size is the object's length, from a HEAD request's Content-Length.
+func (h HTTP) Size(key string) (int64, error) {
+	u, err := h.url(key)
+	if err != nil {
+		return 0, err
+	}
+	var size int64
+	err = h.retry(func() (bool, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), h.timeout())
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
+		if err != nil {
+			return false, err
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			return true, fmt.Errorf("HEAD %s: %w", u, err)
+		}
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+			return false, fmt.Errorf("HEAD %s: %s: %w", u, resp.Status, ErrNotFound)
+		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+			return true, fmt.Errorf("HEAD %s: %s", u, resp.Status)
+		case resp.StatusCode != http.StatusOK:
+			return false, fmt.Errorf("HEAD %s: %s", u, resp.Status)
+		case resp.ContentLength < 0:
+			return false, fmt.Errorf("HEAD %s: the server does not say the object's length", u)
+		}
+		size = resp.ContentLength
+		return false, nil
+	})
+	return size, err
 }
 
 // once makes one request: the body, or the error and whether it may pass on a retry.

@@ -4,10 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/bits"
-	"os"
 
 	"github.com/darray-go/darray/nd"
 )
@@ -63,13 +61,13 @@ var netcdfTypes = map[uint32]struct {
 
 // IsNetCDF3 reports whether the file at path starts with a netCDF-3 magic number.
 func IsNetCDF3(path string) bool {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
 	var magic [4]byte
-	if _, err := io.ReadFull(f, magic[:]); err != nil {
+	if _, err := f.ReadAt(magic[:], 0); err != nil {
 		return false
 	}
 	return string(magic[:3]) == "CDF" && (magic[3] == 1 || magic[3] == 2 || magic[3] == 5)
@@ -81,21 +79,17 @@ const maxNetCDFHeader = 64 << 20
 // OpenNetCDF3 reads a netCDF-3 file's header, checking every size and offset against the
 // file.
 func OpenNetCDF3(path string) (*NetCDF3File, error) {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	head := make([]byte, min(info.Size(), maxNetCDFHeader))
-	if _, err := io.ReadFull(f, head); err != nil {
+	head := make([]byte, min(f.Size(), maxNetCDFHeader))
+	if _, err := f.ReadAt(head, 0); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrNetCDF, path, err)
 	}
 	nc := &NetCDF3File{Path: path}
-	if err := nc.parse(head, info.Size()); err != nil {
+	if err := nc.parse(head, f.Size()); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrNetCDF, path, err)
 	}
 	return nc, nil

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,9 +24,24 @@ import (
 // The staging directory is a hidden sibling of the array (".name.darray-partial") holding
 // a marker file with the new array's metadata: the proof that the chunks in it were
 // written by a darray write of exactly this array, and not left by something else.
+//
+// In object storage (a URL store) nothing can be renamed: the staging prefix is written the
+// same way, and Publish removes the old array, metadata first, copies the new one in
+// server-side, metadata last, and then removes the staging objects. Readers see the old
+// array, then no array, then the new one, never a mix; a write that dies while publishing
+// leaves the staging prefix whole, and the same write with resume publishes it.
 type StagedArray struct {
-	Target  string // the array's directory
+	Target  string // the array's directory, or its URL
 	Staging string // where the new array is written
+
+	object *objectStage // set in object storage
+}
+
+// objectStage is a staged array in a store without rename.
+type objectStage struct {
+	kv              KV
+	target, staging string // the keys' prefixes in kv
+	has             map[string]bool
 }
 
 const stagingMarker = ".darray-partial"
@@ -41,6 +59,9 @@ func isStaging(name string) bool {
 // for) is removed and started afresh. The caller writes the array's metadata and chunks
 // into Staging as into a new store, with path "".
 func StageArray(root, arrayPath string, meta []byte, resume bool) (*StagedArray, error) {
+	if IsURL(root) {
+		return stageObjects(root, arrayPath, meta, resume)
+	}
 	target := root
 	if arrayPath != "" {
 		var err error
@@ -72,6 +93,9 @@ func StageArray(root, arrayPath string, meta []byte, resume bool) (*StagedArray,
 
 // Has reports whether the staged array already holds the chunk (or shard) at key.
 func (s *StagedArray) Has(key string) bool {
+	if s.object != nil {
+		return s.object.has[key]
+	}
 	p, err := Dir{Root: s.Staging}.path(key)
 	if err != nil {
 		return false
@@ -86,6 +110,9 @@ func (s *StagedArray) Has(key string) bool {
 // system cannot exchange, the old array is renamed aside first, so a crash between the
 // two renames leaves no array at Target (and the old one beside it) rather than a mix.
 func (s *StagedArray) Publish() error {
+	if s.object != nil {
+		return s.object.publish()
+	}
 	if err := os.Remove(filepath.Join(s.Staging, stagingMarker)); err != nil {
 		return err
 	}
@@ -190,4 +217,135 @@ func EnsureGroups(kv KV, arrayPath string, version int) error {
 		}
 	}
 	return nil
+}
+
+// stageObjects prepares the staging prefix of an array in object storage: a hidden
+// sibling of the array, as on disk.
+func stageObjects(root, arrayPath string, meta []byte, resume bool) (*StagedArray, error) {
+	target := strings.TrimSuffix(root, "/")
+	if arrayPath != "" {
+		target += "/" + strings.Trim(arrayPath, "/")
+	}
+	parent, name := splitObject(target)
+	if name == "" || !IsURL(parent) || strings.HasSuffix(parent, "://") {
+		return nil, fmt.Errorf("%s: an array in object storage needs a path below the bucket", target)
+	}
+	kv, err := Open(parent)
+	if err != nil {
+		return nil, err
+	}
+	o := &objectStage{kv: kv, target: name, staging: "." + name + ".darray-partial", has: map[string]bool{}}
+	s := &StagedArray{Target: target, Staging: parent + "/" + o.staging, object: o}
+	keys, err := kv.List(o.staging + "/")
+	if err != nil {
+		return nil, err
+	}
+	if resume {
+		if marker, err := kv.Get(o.staging + "/" + stagingMarker); err == nil && bytes.Equal(marker, meta) {
+			for _, k := range keys {
+				o.has[strings.TrimPrefix(k, o.staging+"/")] = true
+			}
+			return s, nil
+		}
+	}
+	if err := eachKey(keys, kv.Delete); err != nil {
+		return nil, fmt.Errorf("removing an earlier partial write: %w", err)
+	}
+	if err := kv.Set(o.staging+"/"+stagingMarker, meta); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// isMetadata reports whether a key of an array is one of its metadata documents.
+func isMetadata(key string) bool {
+	switch path.Base(key) {
+	case ".zarray", ".zattrs", "zarr.json", ".zgroup":
+		return true
+	}
+	return false
+}
+
+// publish moves the staged array to the target: old metadata out first, new metadata in
+// last, so that no reader ever opens a mix.
+func (o *objectStage) publish() error {
+	old, err := o.kv.List(o.target + "/")
+	if err != nil {
+		return err
+	}
+	var oldMeta, oldData []string
+	for _, k := range old {
+		if isMetadata(k) {
+			oldMeta = append(oldMeta, k)
+		} else {
+			oldData = append(oldData, k)
+		}
+	}
+	if err := eachKey(oldMeta, o.kv.Delete); err != nil {
+		return fmt.Errorf("removing the old array: %w", err)
+	}
+	if err := eachKey(oldData, o.kv.Delete); err != nil {
+		return fmt.Errorf("removing the old array: %w", err)
+	}
+	staged, err := o.kv.List(o.staging + "/")
+	if err != nil {
+		return err
+	}
+	marker := o.staging + "/" + stagingMarker
+	var meta, data []string
+	for _, k := range staged {
+		switch {
+		case k == marker:
+		case isMetadata(k):
+			meta = append(meta, k)
+		default:
+			data = append(data, k)
+		}
+	}
+	// .zattrs before .zarray, zarr.json alone: the document that makes the array is last.
+	sort.Slice(meta, func(i, j int) bool { return meta[i] > meta[j] })
+	moveIn := func(k string) error { return copyKey(o.kv, k, o.target+strings.TrimPrefix(k, o.staging)) }
+	if err := eachKey(data, moveIn); err != nil {
+		return err
+	}
+	for _, k := range meta {
+		if err := moveIn(k); err != nil {
+			return err
+		}
+	}
+	if err := eachKey(append(data, meta...), o.kv.Delete); err != nil {
+		return err
+	}
+	return o.kv.Delete(marker)
+}
+
+// eachKey runs do on every key, several at once (object stores answer each request
+// slowly, many in parallel quickly), and returns the first error.
+func eachKey(keys []string, do func(string) error) error {
+	const inFlight = 16
+	var wg sync.WaitGroup
+	var first error
+	var mu sync.Mutex
+	next := make(chan string)
+	for range min(inFlight, len(keys)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				if err := do(k); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, k := range keys {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return first
 }

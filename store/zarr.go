@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -416,13 +415,18 @@ func padChunk(block *nd.Array, chunks []int, dt nd.DType, fill complex128) (*nd.
 // array (edge chunks padded with the fill value, as Zarr v2 stores them), and stores it
 // whole and atomically.
 type ZarrChunkWrite struct {
-	Root  string // the directory store
+	Root  string // the store: a directory or a URL
 	Array string // the array's path in it
 	Chunk []int  // the chunk's grid index
 }
 
 // WritesTo is the array written: its directory store and path in it.
-func (p *ZarrChunkWrite) WritesTo() string { return path.Join(p.Root, p.Array) }
+func (p *ZarrChunkWrite) WritesTo() string {
+	if p.Array == "" {
+		return p.Root
+	}
+	return strings.TrimSuffix(p.Root, "/") + "/" + p.Array
+}
 
 // ZarrWriteOp is the operation name of ZarrChunkWrite tasks.
 const ZarrWriteOp = "store.zarr-write"
@@ -437,7 +441,11 @@ func init() {
 		if !ok {
 			return nil, fmt.Errorf("%s: input is %T", ZarrWriteOp, inputs[0])
 		}
-		z, err := OpenAnyZarr(Dir{Root: p.Root}, p.Array)
+		kv, err := Open(p.Root)
+		if err != nil {
+			return nil, err
+		}
+		z, err := OpenAnyZarr(kv, p.Array)
 		if err != nil {
 			return nil, err
 		}

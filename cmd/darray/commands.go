@@ -76,6 +76,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // an http(s) URL), or an HDF5 or netCDF file's "FILE:dataset".
 func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
 	if store.IsURL(spec) {
+		if a, ok, err := openRemoteFile(spec, chunks); ok {
+			return a, err
+		}
 		root, inner := splitURLStore(spec)
 		if inner == "" {
 			arrays, err := remoteArrays(root)
@@ -131,6 +134,35 @@ func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
 	return nil, fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores and HDF5 files)", spec)
 }
 
+// openRemoteFile opens a file in remote storage, read by byte ranges: URL.npy, or
+// URL:VARIABLE of a netCDF or HDF5 file. ok is false when spec names neither (a Zarr
+// store, then).
+func openRemoteFile(spec string, chunks darray.ChunkSpec) (a *darray.Array, ok bool, err error) {
+	scheme, rest, _ := strings.Cut(spec, "://")
+	file, inner := spec, ""
+	if slash := strings.Index(rest, "/"); slash >= 0 { // past the host (and its port)
+		if i := strings.Index(rest[slash:], ":"); i >= 0 {
+			file, inner = scheme+"://"+rest[:slash+i], rest[slash+i+1:]
+		}
+	}
+	switch {
+	case inner == "" && strings.HasSuffix(strings.ToLower(file), ".npy"):
+		a = darray.FromNPY(file, chunks)
+	case inner != "" && store.IsNetCDF3(file):
+		a = darray.FromNetCDF(file, inner, chunks)
+	case inner != "" && store.IsHDF5(file):
+		a = darray.FromHDF5(file, inner, chunks)
+	case inner != "":
+		if _, err := store.OpenFile(file); err != nil {
+			return nil, true, err
+		}
+		return nil, true, fmt.Errorf("%s: neither an HDF5 nor a netCDF file", file)
+	default:
+		return nil, false, nil
+	}
+	return a, true, a.Err()
+}
+
 // splitURLStore separates a published store's root URL from the array path in it, at the
 // last path segment named *.zarr ("https://h/d/s.zarr/g/x" is the store https://h/d/s.zarr
 // and the array g/x). A URL without one is the store.
@@ -147,7 +179,10 @@ func splitURLStore(spec string) (string, string) {
 // remoteArrays lists the arrays of a published store: its root when the root is an array,
 // else what its consolidated metadata names (a web server cannot list).
 func remoteArrays(root string) ([]string, error) {
-	kv := darray.StoreAt(root)
+	kv, err := store.Open(root)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := store.OpenAnyZarr(kv, ""); err == nil {
 		return []string{""}, nil
 	}
@@ -454,7 +489,13 @@ func emitTuple(ctx context.Context, items []any, cf *computeFlags, stdout, stder
 
 // writeArray stores a at dst: FILE.npy, FILE.h5:/dataset or STORE.zarr[/array].
 func writeArray(ctx context.Context, a *darray.Array, dst, compressor string, zarrVersion int, opts []darray.ComputeOption) error {
+	root, inner := splitStore(dst)
 	switch {
+	case store.IsURL(dst):
+		root, inner = splitURLStore(dst)
+		if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
+			return usagef("%s: darray writes Zarr stores to object storage (URL.zarr[/array]); .npy and HDF5 outputs are local files", dst)
+		}
 	case strings.HasSuffix(strings.ToLower(dst), ".npy"):
 		return darray.ToNPY(ctx, a, dst, opts...)
 	case isHDF5(dst):
@@ -464,7 +505,6 @@ func writeArray(ctx context.Context, a *darray.Array, dst, compressor string, za
 		}
 		return darray.ToHDF5(ctx, a, file, dataset, darray.HDF5Options{Gzip: 4, Shuffle: true}, opts...)
 	}
-	root, inner := splitStore(dst)
 	if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
 		return usagef("%s: want a .npy file, a .zarr store or FILE.h5:/dataset", dst)
 	}
@@ -589,6 +629,14 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	path := rest[0]
 	stdout = printableWriter{stdout}
 	if store.IsURL(path) {
+		switch {
+		case strings.HasSuffix(strings.ToLower(path), ".npy"):
+			return infoNPY(path, stdout)
+		case store.IsNetCDF3(path):
+			return infoNetCDF3(path, stdout)
+		case store.IsHDF5(path):
+			return infoHDF5(path, stdout)
+		}
 		return infoZarr(path, stdout)
 	}
 	if _, err := os.Stat(path); err != nil {
@@ -607,17 +655,26 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return fmt.Errorf("%s: unknown format (darray reads .npy files, Zarr stores, HDF5 and netCDF files)", path)
 }
 
+// fileSize is the size of the file at path (or URL), 0 when it cannot be told.
+func fileSize(path string) int64 {
+	f, err := store.OpenFile(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	return f.Size()
+}
+
 func infoNPY(path string, w io.Writer) error {
-	f, err := os.Open(path)
+	f, err := store.OpenFile(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	h, err := npy.ReadHeader(f)
+	h, err := npy.ReadHeader(io.NewSectionReader(f, 0, f.Size()))
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	st, _ := f.Stat()
 	order := "C"
 	if h.FortranOrder {
 		order = "F"
@@ -627,12 +684,15 @@ func infoNPY(path string, w io.Writer) error {
 		endian = "big-endian"
 	}
 	fmt.Fprintf(w, "%s: NumPy .npy, shape %s, %v (%s), order %s, %s in memory, %s on disk\n",
-		path, nd.ShapeString(h.Shape), h.DType, endian, order, darray.FormatBytes(h.DataSize()), darray.FormatBytes(st.Size()))
+		path, nd.ShapeString(h.Shape), h.DType, endian, order, darray.FormatBytes(h.DataSize()), darray.FormatBytes(f.Size()))
 	return nil
 }
 
 func infoZarr(path string, w io.Writer) error {
-	kv := darray.StoreAt(path)
+	kv, err := store.Open(path)
+	if err != nil {
+		return err
+	}
 	if _, err := kv.Get("zarr.json"); err == nil {
 		return infoZarr3(path, kv, w)
 	}
@@ -768,13 +828,13 @@ func infoHDF5(path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, _ := os.Stat(path)
+	size := fileSize(path)
 	dims := netcdf4Dims(nodes)
 	kind := "HDF5"
 	if len(dims) > 0 {
 		kind = "netCDF-4 (HDF5)"
 	}
-	fmt.Fprintf(w, "%s: %s, %s on disk\n", path, kind, darray.FormatBytes(st.Size()))
+	fmt.Fprintf(w, "%s: %s, %s on disk\n", path, kind, darray.FormatBytes(size))
 	for _, n := range nodes {
 		if len(dims) > 0 { // the library's bookkeeping stays out of the listing
 			if name, ok := n.Attrs["NAME"].(string); ok && strings.HasPrefix(name, "This is a netCDF dimension but not a netCDF variable") {
@@ -842,9 +902,9 @@ func infoNetCDF3(path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, _ := os.Stat(path)
+	size := fileSize(path)
 	format := map[int]string{1: "classic", 2: "64-bit offset", 5: "64-bit data (CDF-5)"}[nc.Version]
-	fmt.Fprintf(w, "%s: netCDF-3 %s, %s on disk%s\n", path, format, darray.FormatBytes(st.Size()), attrs(nc.Attrs))
+	fmt.Fprintf(w, "%s: netCDF-3 %s, %s on disk%s\n", path, format, darray.FormatBytes(size), attrs(nc.Attrs))
 	dims := make([]string, len(nc.Dims))
 	for i, d := range nc.Dims {
 		dims[i] = fmt.Sprintf("%s = %d", d.Name, d.Len)

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	_ "github.com/darray-go/darray/store/s3" // s3:// URLs for inputs and outputs
 )
 
 // usageError marks errors that exit with status 2.
