@@ -1396,13 +1396,31 @@ func (d *HDF5Dataset) readChunk(f io.ReaderAt, c []int) (*nd.Array, error) {
 	}
 	var err error
 	sizes := stageSizes(d.Filters, ref.mask, size)
+	first := 0 // the last filter undone; a shuffle there writes straight into the array
+	for first < len(d.Filters) && ref.mask&(1<<uint(first)) != 0 {
+		first++
+	}
+	intoArray := first < len(d.Filters) && d.Filters[first].ID == 2 && shuffleTypesize(d.Filters[first], d.elem.size) == d.elem.size
 	for i := len(d.Filters) - 1; i >= 0; i-- {
-		if ref.mask&(1<<uint(i)) != 0 {
-			continue // this filter was skipped for this chunk
+		if ref.mask&(1<<uint(i)) != 0 || (intoArray && i == first) {
+			continue // this filter was skipped for this chunk, or is undone below
 		}
 		if raw, err = undoFilter(d.Filters[i], raw, sizes[i], d.elem.size); err != nil {
 			return nil, h5err(d.File, "dataset %s chunk %v: %v", d.Name, c, err)
 		}
+	}
+	if intoArray {
+		a, err := nd.FromReader(d.elem.stored, d.BigEndian, d.Chunks, func(dst []byte) error {
+			if len(raw) != len(dst) {
+				return h5err(d.File, "dataset %s chunk %v: %d bytes after the filters for %d", d.Name, c, len(raw), len(dst))
+			}
+			unshuffleBytes(dst, raw, d.elem.size)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return d.elem.finish(a)
 	}
 	a, err := d.elem.fromBytes(raw, d.Chunks...)
 	if err != nil {

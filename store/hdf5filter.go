@@ -32,6 +32,15 @@ func (f Filter) String() string {
 	return "unregistered"
 }
 
+// shuffleTypesize is the element size a shuffle filter shuffled by: its parameter, or the
+// dataset's element size.
+func shuffleTypesize(f Filter, elem int) int {
+	if len(f.Params) > 0 {
+		return int(f.Params[0])
+	}
+	return elem
+}
+
 func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
 	switch f.ID {
 	case 1: // deflate
@@ -41,10 +50,7 @@ func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
 		}
 		return checkSize("deflate", out, size)
 	case 2: // shuffle
-		typesize := elem
-		if len(f.Params) > 0 {
-			typesize = int(f.Params[0])
-		}
+		typesize := shuffleTypesize(f, elem)
 		out := make([]byte, len(raw))
 		if typesize > 1 {
 			unshuffleBytes(out, raw, typesize)

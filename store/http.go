@@ -182,7 +182,7 @@ func (h HTTP) once(u string, off, n int64) (body []byte, retry bool, err error) 
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return nil, true, fmt.Errorf("GET %s: %s", u, resp.Status)
 	case off >= 0 && resp.StatusCode == http.StatusPartialContent:
-		b, err := readAtMost(resp.Body, n)
+		b, err := ReadBody(resp.Body, resp.ContentLength, n)
 		if err != nil {
 			return nil, true, fmt.Errorf("GET %s (bytes %d-%d): %w", u, off, off+n-1, err)
 		}
@@ -196,7 +196,7 @@ func (h HTTP) once(u string, off, n int64) (body []byte, retry bool, err error) 
 		return nil, false, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
 	if off < 0 {
-		b, err := readAtMost(resp.Body, MaxObject)
+		b, err := ReadBody(resp.Body, resp.ContentLength, MaxObject)
 		if err != nil {
 			return nil, true, fmt.Errorf("GET %s: %w", u, err)
 		}
@@ -213,16 +213,21 @@ func (h HTTP) once(u string, off, n int64) (body []byte, retry bool, err error) 
 	return b.Bytes(), false, nil
 }
 
-// readAtMost reads a body of at most limit bytes, growing the buffer as bytes arrive (a
-// Content-Length is a claim, not a size to allocate), and refuses a longer one.
-func readAtMost(r io.Reader, limit int64) ([]byte, error) {
-	var b bytes.Buffer
+// ErrTooLarge is the error of an answer longer than it may be.
+var ErrTooLarge = errors.New("the answer is too large")
+
+// ReadBody reads a body of at most limit bytes and refuses a longer one. claimed (a
+// Content-Length, or -1) sizes the first allocation, up to limit and never past 64 MiB: a
+// length is a claim, not a size to allocate, so beyond that the buffer grows as bytes
+// arrive.
+func ReadBody(r io.Reader, claimed, limit int64) ([]byte, error) {
+	b := bytes.NewBuffer(make([]byte, 0, min(max(claimed, 0), limit, 64<<20)+bytes.MinRead))
 	got, err := b.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
 	if got > limit {
-		return nil, fmt.Errorf("the answer is longer than the %d bytes expected", limit)
+		return nil, fmt.Errorf("%w: more than the %d bytes expected", ErrTooLarge, limit)
 	}
 	return b.Bytes(), nil
 }

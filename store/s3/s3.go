@@ -25,7 +25,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -232,18 +231,13 @@ func (s Store) get(key, byteRange string, limit int64) ([]byte, error) {
 				return nil, err
 			}
 			defer out.Body.Close()
-			// The body is read under the same deadline; its length is a claim, never an
-			// allocation size.
-			var b bytes.Buffer
-			got, err := b.ReadFrom(io.LimitReader(out.Body, limit+1))
-			if err != nil {
-				cut = ctx.Err() == nil
-				return nil, fmt.Errorf("the answer was cut off after %d bytes: %w", got, err)
+			// The body is read under the same deadline.
+			b, err := store.ReadBody(out.Body, aws.ToInt64(out.ContentLength), limit)
+			if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrTooLarge) {
+				cut = true
+				return nil, fmt.Errorf("the answer was cut off: %w", err)
 			}
-			if got > limit {
-				return nil, fmt.Errorf("the object is larger than the %d bytes expected", limit)
-			}
-			return b.Bytes(), nil
+			return b, err
 		})
 		if !cut || attempt >= MaxAttempts {
 			return b, err
