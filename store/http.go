@@ -184,7 +184,7 @@ func (h HTTP) once(u string, off, n int64) (body []byte, retry bool, err error) 
 	case off >= 0 && resp.StatusCode == http.StatusPartialContent:
 		b, err := ReadBody(resp.Body, resp.ContentLength, n)
 		if err != nil {
-			return nil, true, fmt.Errorf("GET %s (bytes %d-%d): %w", u, off, off+n-1, err)
+			return nil, !errors.Is(err, ErrTooLarge), fmt.Errorf("GET %s (bytes %d-%d): %w", u, off, off+n-1, err)
 		}
 		if int64(len(b)) != n {
 			return nil, false, fmt.Errorf("GET %s (bytes %d-%d): %d bytes in the answer, %d asked for", u, off, off+n-1, len(b), n)
@@ -198,7 +198,7 @@ func (h HTTP) once(u string, off, n int64) (body []byte, retry bool, err error) 
 	if off < 0 {
 		b, err := ReadBody(resp.Body, resp.ContentLength, MaxObject)
 		if err != nil {
-			return nil, true, fmt.Errorf("GET %s: %w", u, err)
+			return nil, !errors.Is(err, ErrTooLarge), fmt.Errorf("GET %s: %w", u, err)
 		}
 		return b, false, nil
 	}

@@ -75,7 +75,7 @@ func TestHTTPStoreFaults(t *testing.T) {
 	}
 	saved := MaxObject
 	MaxObject = 1024
-	if _, err := kv.Get("huge"); err == nil || !strings.Contains(err.Error(), "longer than") {
+	if _, err := kv.Get("huge"); !errors.Is(err, ErrTooLarge) || strings.Contains(err.Error(), "attempts") {
 		t.Errorf("huge: %v", err)
 	}
 	MaxObject = saved
