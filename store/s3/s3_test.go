@@ -170,6 +170,13 @@ func TestCutAnswersAreRetried(t *testing.T) {
 	if err != nil || !bytes.Equal(got, value) {
 		t.Fatalf("after two cut answers: %d bytes, %v", len(got), err)
 	}
+	// An object larger than any chunk may be is refused, not read whole.
+	saved := store.MaxObject
+	store.MaxObject = 1 << 20
+	defer func() { store.MaxObject = saved }()
+	if _, err := kv.Get("big"); !errors.Is(err, store.ErrTooLarge) {
+		t.Errorf("an object past MaxObject: %v", err)
+	}
 }
 
 func TestStoppedServerFailsPromptly(t *testing.T) {
