@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // printThreshold and edgeItems follow NumPy's print options: arrays with more elements
@@ -23,18 +24,7 @@ func format(a *Array) string {
 	if a.NDim() == 0 {
 		return formatScalar(a)
 	}
-	// When summarising, keep only the edge items of every long axis before converting.
-	long := make([]bool, len(a.shape))
-	small := a
-	if a.Size() > printThreshold {
-		for d, n := range a.shape {
-			if n > 2*edgeItems {
-				long[d] = true
-				pos := []int64{0, 1, 2, int64(n - 3), int64(n - 2), int64(n - 1)}
-				small, _ = gather(small, d, pos, []int{len(pos)})
-			}
-		}
-	}
+	small, long := summarised(a)
 	strs := make([]string, small.Size())
 	width := 0
 	switch {
@@ -58,13 +48,63 @@ func format(a *Array) string {
 	for _, s := range strs {
 		width = max(width, len(s))
 	}
+	return layout(small.shape, strs, width, long)
+}
+
+// summarised keeps only the edge items of every long axis of an array too large to print
+// whole, as NumPy does, and says which axes it cut.
+func summarised(a *Array) (*Array, []bool) {
+	long := make([]bool, len(a.shape))
+	small := a
+	if a.Size() > printThreshold {
+		for d, n := range a.shape {
+			if n > 2*edgeItems {
+				long[d] = true
+				pos := []int64{0, 1, 2, int64(n - 3), int64(n - 2), int64(n - 1)}
+				small, _ = gather(small, d, pos, []int{len(pos)})
+			}
+		}
+	}
+	return small, long
+}
+
+// FormatStrings lays out elements already rendered as text (one per element of shape, in
+// C order) as NumPy's str() does, without aligning them, as NumPy prints arrays of
+// strings: nested brackets, rows wrapped at the line width, long axes summarised.
+func FormatStrings(shape []int, elems []string) (string, error) {
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	if n != len(elems) || len(shape) == 0 {
+		return "", fmt.Errorf("%d strings for shape %s", len(elems), ShapeString(shape))
+	}
+	pos, err := Arange(Int64, 0, float64(n), 1)
+	if err != nil {
+		return "", err
+	}
+	if pos, err = pos.Reshape(shape...); err != nil {
+		return "", err
+	}
+	small, long := summarised(pos)
+	kept := Values[int64](small)
+	strs := make([]string, len(kept))
+	for i, p := range kept {
+		strs[i] = elems[p]
+	}
+	return layout(small.shape, strs, -1, long), nil
+}
+
+// layout nests the element strings of an array of shape in brackets; width > 0 aligns
+// them to the right.
+func layout(shape []int, strs []string, width int, long []bool) string {
 	var b strings.Builder
-	cs := cStrides(small.shape)
-	last := len(small.shape) - 1
+	cs := cStrides(shape)
+	last := len(shape) - 1
 	var rec func(d, off int, indent string)
 	rec = func(d, off int, indent string) {
 		if d == last {
-			b.WriteString(formatRow(strs, off, cs[d], small.shape[d], width, d, long[d]))
+			b.WriteString(formatRow(strs, off, cs[d], shape[d], width, d, long[d]))
 			return
 		}
 		sep := " "
@@ -72,7 +112,7 @@ func format(a *Array) string {
 			sep = strings.Repeat("\n", last-d) + indent + " "
 		}
 		b.WriteByte('[')
-		for i := range small.shape[d] {
+		for i := range shape[d] {
 			if i > 0 {
 				b.WriteString(sep)
 			}
@@ -213,8 +253,9 @@ func formatRow(strs []string, off, stride, n, width, d int, long bool) string {
 	limit := lineWidth - 1 - d
 	var b strings.Builder
 	line := hanging
-	extend := func(word string) {
-		if len(line)+len(word) > limit {
+	extend := func(word string) { // widths in characters: strings may hold any letters
+		// (as NumPy: a word too long for any line is not wrapped onto a line of its own)
+		if len(line) > len(hanging) && utf8.RuneCountInString(line)+utf8.RuneCountInString(word) > limit {
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 			line = hanging
 		}
@@ -226,7 +267,7 @@ func formatRow(strs []string, off, stride, n, width, d int, long bool) string {
 			line += " "
 		}
 		s := strs[off+i*stride]
-		extend(strings.Repeat(" ", width-len(s)) + s)
+		extend(strings.Repeat(" ", max(width-len(s), 0)) + s)
 		if i < n-1 {
 			line += " "
 		}

@@ -867,7 +867,7 @@ func (h *HDF5File) dataset(path string, msgs []message) (*HDF5Dataset, error) {
 		}
 	}
 	if ds.text != nil { // listed, and readable by ReadText, but not an array of numbers
-		return ds, h5err(h.Path, "dataset %s holds text (strings), which darray reads only whole, as text (ReadText; darray info shows it), not as an array of numbers", ds.Name)
+		return ds, h5err(h.Path, "dataset %s holds text (strings), which darray reads whole as text (store.ReadText; darray info and eval print and select it), not as an array of numbers", ds.Name)
 	}
 	return ds, nil
 }

@@ -375,11 +375,18 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	named := map[string]*darray.Array{}
+	named := map[string]any{}
 	for _, in := range inputs {
 		name, path, ok := strings.Cut(in, "=")
 		if !ok || name == "" || path == "" {
 			return nil, usagef("-i %q: want NAME=PATH", in)
+		}
+		if text, ok, err := openText(path); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			named[name] = text
+			continue
 		}
 		a, err := openInput(path, chunks)
 		if err != nil {
@@ -412,7 +419,7 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 	a, ok := v.(*darray.Array)
 	if !ok {
 		if out != "" {
-			return fmt.Errorf("the result is %s, not an array: nothing to store", describe(v))
+			return fmt.Errorf("the result is %s, not an array of numbers: nothing darray stores", describe(v))
 		}
 		fmt.Fprintln(stdout, formatValue(v))
 		return nil

@@ -37,7 +37,7 @@ type evaluator struct {
 	chunks darray.ChunkSpec // chunks for arrays the expression creates without saying
 }
 
-func newEvaluator(src string, inputs map[string]*darray.Array) *evaluator {
+func newEvaluator(src string, inputs map[string]any) *evaluator {
 	e := &evaluator{src: src, env: map[string]any{}}
 	for k, v := range builtins(e) {
 		e.env[k] = v
@@ -186,6 +186,9 @@ func (e *evaluator) eval(n node) (any, error) {
 }
 
 func (e *evaluator) unary(x *unaryExpr, v any) (any, error) {
+	if _, ok := v.(*textArray); ok {
+		return nil, e.errAt(x, "%v", textOnly("unary "+x.op))
+	}
 	switch x.op {
 	case "+":
 		return v, nil
@@ -216,6 +219,11 @@ var binaryOps = map[string]nd.BinaryOp{"+": nd.Add, "-": nd.Subtract, "*": nd.Mu
 	">=": nd.GreaterEqual, "==": nd.Equal, "!=": nd.NotEqual, "&": nd.BitwiseAnd, "|": nd.BitwiseOr, "^": nd.BitwiseXor}
 
 func (e *evaluator) binary(x *binaryExpr, a, b any) (any, error) {
+	_, aText := a.(*textArray)
+	_, bText := b.(*textArray)
+	if aText || bText {
+		return nil, e.errAt(x, "%v", textOnly(x.op))
+	}
 	if x.op == "@" {
 		aa, err1 := arrayArg(a)
 		bb, err2 := arrayArg(b)
@@ -342,6 +350,11 @@ func scalarOf(a *nd.Array) any {
 
 func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
 	switch m := v.(type) {
+	case *textArray:
+		if a, ok := m.attr(x.name); ok {
+			return a, nil
+		}
+		return nil, e.errAt(x, "%v", textOnly("."+x.name))
 	case module:
 		if f, ok := m[x.name]; ok {
 			return f, nil
@@ -378,6 +391,17 @@ func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
 }
 
 func (e *evaluator) index(x *indexExpr, v any) (any, error) {
+	if t, ok := v.(*textArray); ok {
+		idx, err := e.indices(x)
+		if err != nil {
+			return nil, err
+		}
+		r, err := t.index(idx)
+		if err != nil {
+			return nil, e.errAt(x, "%v", err)
+		}
+		return r, nil
+	}
 	a, ok := v.(*darray.Array)
 	if !ok {
 		if items, ok := v.([]any); ok && len(x.idx) == 1 { // indexing a tuple, such as x.shape[0]
@@ -396,6 +420,15 @@ func (e *evaluator) index(x *indexExpr, v any) (any, error) {
 		}
 		return nil, e.errAt(x, "%s cannot be indexed", describe(v))
 	}
+	idx, err := e.indices(x)
+	if err != nil {
+		return nil, err
+	}
+	return e.arrayResult(x, a.IndexWith(idx...))
+}
+
+// indices evaluates the index expressions of x[...].
+func (e *evaluator) indices(x *indexExpr) ([]nd.Index, error) {
 	var idx []nd.Index
 	for _, it := range x.idx {
 		switch s := it.(type) {
@@ -451,7 +484,7 @@ func (e *evaluator) index(x *indexExpr, v any) (any, error) {
 			}
 		}
 	}
-	return e.arrayResult(x, a.IndexWith(idx...))
+	return idx, nil
 }
 
 func intArray(items []any) (*nd.Array, error) {
@@ -485,6 +518,8 @@ func describe(v any) string {
 		return "None"
 	case *darray.Array:
 		return fmt.Sprintf("array of shape %s", nd.ShapeString(x.Shape()))
+	case *textArray:
+		return fmt.Sprintf("text (strings) of shape %s", nd.ShapeString(x.shape))
 	case *fn:
 		return "function " + x.name
 	case module:
