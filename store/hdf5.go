@@ -42,6 +42,8 @@ type HDF5File struct {
 	offsetSz int
 	lengthSz int
 	root     uint64 // the root group's object header
+	depth    int    // how many external links led to this file
+	opened   *int   // files opened for external links, shared along a chain of them
 }
 
 // HDF5Node is a group or dataset.
@@ -344,6 +346,7 @@ func (h *HDF5File) messagesV2(addr uint64, pre []byte) ([]message, error) {
 func (h *HDF5File) Walk() ([]HDF5Node, error) {
 	var out []HDF5Node
 	seen := map[uint64]bool{}
+	var pending []pendingLink
 	var visit func(path string, addr uint64) error
 	visit = func(path string, addr uint64) error {
 		msgs, err := h.messages(addr)
@@ -410,7 +413,12 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 			out = append(out, node)
 			sort.Slice(links, func(i, j int) bool { return links[i].name < links[j].name })
 			for _, l := range links {
-				if err := visit(strings.TrimPrefix(path+"/"+l.name, "/"), l.addr); err != nil {
+				at := strings.TrimPrefix(path+"/"+l.name, "/")
+				if !l.hard() {
+					pending = append(pending, pendingLink{at, path, l})
+					continue
+				}
+				if err := visit(at, l.addr); err != nil {
 					return err
 				}
 			}
@@ -432,7 +440,7 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 	if err := visit("", h.root); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return h.resolveLinks(out, pending), nil
 }
 
 // Dataset finds a dataset by its path ("group/name"; a leading slash is allowed).
@@ -457,10 +465,17 @@ func (h *HDF5File) Dataset(path string) (*HDF5Dataset, error) {
 	return nil, h5err(h.Path, "no dataset %q (datasets: %s)", path, strings.Join(names, ", "))
 }
 
+// link is a group's entry: a hard link to an object header, or a soft link (a path in
+// the file) or an external link (a file and a path in it), which Walk resolves after the
+// objects they may name are found.
 type link struct {
 	name string
 	addr uint64
+	soft string // the path a soft link names
+	file string // the file an external link names (its path is in soft)
 }
+
+func (l link) hard() bool { return l.soft == "" && l.file == "" }
 
 // localHeap reads the data of a local heap, where groups and external file lists keep
 // their names.
@@ -508,11 +523,20 @@ func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
 				e := reader{b: body[k*entrySize:], off: h.offsetSz, len: h.lengthSz}
 				nameOff := e.length()
 				obj := e.addr()
-				end := bytes.IndexByte(names[min(nameOff, uint64(len(names))):], 0)
-				if nameOff >= uint64(len(names)) || end < 0 {
+				cache := e.u32()
+				e.u32() // reserved
+				valueOff := uint64(e.u32())
+				name, ok := heapString(names, nameOff)
+				if !ok {
 					return h5err(h.Path, "bad link name offset %d", nameOff)
 				}
-				out = append(out, link{string(names[nameOff : nameOff+uint64(end)]), obj})
+				l := link{name: name, addr: obj}
+				if cache == 2 { // a soft link: its value is in the heap too
+					if l.soft, ok = heapString(names, valueOff); !ok || l.soft == "" {
+						return h5err(h.Path, "bad soft link value offset %d", valueOff)
+					}
+				}
+				out = append(out, l)
 			}
 			return nil
 		}
@@ -543,6 +567,18 @@ func (h *HDF5File) symbolTable(btree, heap uint64) ([]link, error) {
 	return out, walk(btree, 0)
 }
 
+// heapString is the NUL-terminated string at off in a local heap.
+func heapString(heap []byte, off uint64) (string, bool) {
+	if off >= uint64(len(heap)) {
+		return "", false
+	}
+	end := bytes.IndexByte(heap[off:], 0)
+	if end < 0 {
+		return "", false
+	}
+	return string(heap[off : off+uint64(end)]), true
+}
+
 func (h *HDF5File) linkMessage(data []byte) (link, bool) {
 	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
 	r.u8() // version
@@ -559,10 +595,29 @@ func (h *HDF5File) linkMessage(data []byte) (link, bool) {
 	}
 	n := int(r.uint(1 << (flags & 3)))
 	name := string(r.take(n))
-	if ltype != 0 || r.bad {
-		return link{}, false // soft and external links are not followed
+	if r.bad {
+		return link{}, false
 	}
-	return link{name, r.addr()}, true
+	switch ltype {
+	case 0:
+		addr := r.addr()
+		return link{name: name, addr: addr}, !r.bad
+	case 1: // soft: a path
+		target := string(r.take(int(r.u16())))
+		return link{name: name, soft: target}, !r.bad && target != ""
+	case 64: // external: flags, then the file's name and the object's path, each NUL-ended
+		value := r.take(int(r.u16()))
+		if r.bad || len(value) < 1 {
+			return link{}, false
+		}
+		file, path, ok := bytes.Cut(value[1:], []byte{0})
+		path, _, ok2 := bytes.Cut(path, []byte{0})
+		if !ok || !ok2 || len(file) == 0 || len(path) == 0 {
+			return link{}, false
+		}
+		return link{name: name, file: string(file), soft: string(path)}, true
+	}
+	return link{name: name, file: fmt.Sprintf("(link type %d)", ltype)}, true // listed as unreadable
 }
 
 func (h *HDF5File) dataspace(data []byte) ([]int, error) {

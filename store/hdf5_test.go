@@ -132,6 +132,54 @@ func FuzzHDF5Features(f *testing.F) {
 	fuzzHDF5File(f, "features.h5")
 }
 
+func FuzzHDF5Links(f *testing.F) {
+	f.Add(uint32(700), byte(0x10), uint32(0), byte(0), uint32(0))
+	f.Add(uint32(1500), byte(0xff), uint32(0), byte(0), uint32(2000))
+	fuzzHDF5File(f, "links_latest.h5", "links_target.h5")
+}
+
+// TestExternalLinksToThemselves: a file whose external links name the file itself (each
+// listing would open it again, without end, or exponentially often with several links)
+// is listed with those links marked unreadable, after a bounded number of opens.
+func TestExternalLinksToThemselves(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", "links_latest.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := bytes.ReplaceAll(raw, []byte("links_target.h5"), []byte("links_latest.h5")) // same length
+	if bytes.Equal(self, raw) {
+		t.Fatal("no external link name to replace")
+	}
+	path := filepath.Join(t.TempDir(), "links_latest.h5")
+	if err := os.WriteFile(path, self, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := OpenHDF5(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	nodes, err := h.Walk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused int
+	for _, n := range nodes {
+		if strings.HasPrefix(n.Path, "ext") && n.Err != nil {
+			refused++
+		}
+	}
+	if refused < 2 {
+		t.Errorf("%d of the self-referring external links were refused: %v", refused, nodes)
+	}
+	if *h.opened > maxExternalOpens {
+		t.Errorf("%d files opened to list one file", *h.opened)
+	}
+	if _, err := h.Dataset("/soft_g/x"); err != nil {
+		t.Errorf("a soft link beside them: %v", err)
+	}
+}
+
 func FuzzHDF5PyTables(f *testing.F) {
 	f.Add(uint32(40000), byte(0x10), uint32(0), byte(0), uint32(0))
 	f.Add(uint32(90000), byte(0xff), uint32(0), byte(0), uint32(100000))
@@ -156,16 +204,26 @@ func damaged(raw []byte, at1 uint32, v1 byte, at2 uint32, v2 byte, cut uint32) [
 	return out
 }
 
-func fuzzHDF5File(f *testing.F, name string) {
+func fuzzHDF5File(f *testing.F, name string, beside ...string) {
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", name))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, at1 uint32, v1 byte, at2 uint32, v2 byte, cut uint32) {
 		mutated := damaged(raw, at1, v1, at2, v2, cut)
-		path := filepath.Join(t.TempDir(), "f.h5")
+		dir := t.TempDir()
+		path := filepath.Join(dir, "f.h5")
 		if err := os.WriteFile(path, mutated, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		for _, other := range beside { // files its external links name, undamaged
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "hdf5", other))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, other), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		h, err := OpenHDF5(path)
 		if err != nil {

@@ -271,5 +271,36 @@ if tables is not None:
                 expect.setdefault("pytables.h5", {})["/" + name] = digest(t.get_node("/" + name)[...])
         expect["pytables.h5"]["/lzo"] = {"refuse": ["filter 305", "lzo"]}
 
+# Soft and external links (issue 18). libver="earliest" keeps soft links in symbol tables,
+# "latest" in link messages; external links make a group new-style, so only "latest" has them.
+with h5py.File(os.path.join(out, "links_target.h5"), "w") as f:
+    f["data"] = rng.normal(size=(3, 5))
+    f.create_group("grp")["inner"] = np.arange(7, dtype="i2")
+for lib in ["earliest", "latest"]:
+    name = "links_%s.h5" % lib
+    path = os.path.join(out, name)
+    with h5py.File(path, "w", libver=lib) as f:
+        g = f.create_group("g")
+        g["x"] = rng.integers(0, 100, size=(4, 6)).astype("i4")
+        g["relative"] = h5py.SoftLink("x")
+        f["soft_x"] = h5py.SoftLink("/g/x")
+        f["soft_g"] = h5py.SoftLink("/g")
+        f["chain"] = h5py.SoftLink("/soft_x")
+        f["dangling"] = h5py.SoftLink("/nowhere")
+        if lib == "latest":
+            f["ext"] = h5py.ExternalLink("links_target.h5", "/data")
+            f["ext_grp"] = h5py.ExternalLink("links_target.h5", "/grp")
+            f["ext_abs"] = h5py.ExternalLink("/etc/links_target.h5", "/data")
+            f["ext_missing"] = h5py.ExternalLink("links_target.h5", "/nothing")
+    with h5py.File(path, "r") as f:
+        for ds in ["g/x", "g/relative", "soft_x", "soft_g/x", "soft_g/relative", "chain"]:
+            record(name, f, ds)
+        expect[name]["/dangling"] = {"refuse": ["soft link", "not an object of the file"]}
+        if lib == "latest":
+            for ds in ["ext", "ext_grp/inner"]:
+                record(name, f, ds)
+            expect[name]["/ext_abs"] = {"refuse": ["external link", "outside the HDF5 file's directory"]}
+            expect[name]["/ext_missing"] = {"refuse": ["external link", "not an object of that file"]}
+
 with open(os.path.join(out, "interop.json"), "w") as fp:
     json.dump(expect, fp, indent=1, sort_keys=True)
