@@ -611,6 +611,9 @@ func (lw *lowerer) takeTask(l *Layer, op Take, b []int) (int, error) {
 	for _, p := range positions {
 		used[blockOf(p)] = true
 	}
+	if len(positions) == 0 && len(in.Chunks[op.Axis]) > 0 {
+		used[0] = true // nothing taken: a block of the input, for the other axes' shape
+	}
 	var deps []int
 	concatStart := map[int]int{}
 	pos := 0

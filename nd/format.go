@@ -24,6 +24,9 @@ func format(a *Array) string {
 	if a.NDim() == 0 {
 		return formatScalar(a)
 	}
+	if a.Size() == 0 { // NumPy prints every empty array so, whatever its shape
+		return "[]"
+	}
 	small, long := summarised(a)
 	strs := make([]string, small.Size())
 	width := 0
