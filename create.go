@@ -131,6 +131,10 @@ func Linspace(start, stop float64, num int, endpoint bool, dt nd.DType, chunks C
 		div, k = num-1, 1
 	}
 	step := (stop - start) / float64(max(div, 1))
+	if dt.IsInteger() { // NumPy floors the samples before the cast (-4.33 is -5, not -4)
+		f := generator("linspace", graph.GenSpec{Kind: "linspace", Low: start, High: stop, Step: step, K: k}, []int{num}, nd.Float64, chunks)
+		return Unary(nd.Floor, f).AsType(dt)
+	}
 	return generator("linspace", graph.GenSpec{Kind: "linspace", Low: start, High: stop, Step: step, K: k}, []int{num}, dt, chunks)
 }
 

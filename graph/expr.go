@@ -237,7 +237,7 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 			for j := range rowLen {
 				f64[r*rowLen+j] = g.Low + g.Step*float64(first+j*step)
 			}
-			if g.Kind == "linspace" && g.K == 1 { // endpoint: the last element is exactly High
+			if g.Kind == "linspace" && g.K == 1 && whole[0] > 1 { // endpoint: the last element is exactly High
 				for j := range rowLen {
 					if first+j*step == whole[0]-1 {
 						f64[r*rowLen+j] = g.High

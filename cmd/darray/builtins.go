@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"context"
 	"fmt"
 
@@ -15,7 +16,7 @@ var methodNames = map[string]bool{}
 
 func builtins(e *evaluator) map[string]any {
 	env := map[string]any{}
-	def := func(name string, method bool, call func(args []any, kw map[string]any) (any, error)) {
+	def := func(name string, method bool, call func(args []any, kw kwargs) (any, error)) {
 		env[name] = &fn{name: name, call: call}
 		if method {
 			methodNames[name] = true
@@ -24,17 +25,45 @@ func builtins(e *evaluator) map[string]any {
 	// Element-wise ufuncs, by NumPy's names.
 	for op := nd.Negative; op.String() != "UnaryOp(?)"; op++ {
 		op := op
-		def(op.String(), false, func(args []any, kw map[string]any) (any, error) {
+		def(op.String(), false, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 1, 1); err != nil {
 				return nil, err
 			}
 			return darray.Unary(op, toOperand(args[0])), nil
 		})
 	}
-	env["abs"], env["round"], env["conj"] = env["absolute"], env["rint"], env["conjugate"]
+	env["abs"], env["conj"] = env["absolute"], env["conjugate"]
+	// round(a, decimals) as NumPy: integers stay integers (rounded to tens, hundreds... for
+	// negative decimals), floats are scaled, rounded half to even and scaled back.
+	def("round", true, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 2); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		decimals, err := intOr(optional(args, 1, kw, "decimals"), 0)
+		if err != nil {
+			return nil, fmt.Errorf("decimals: %v", err)
+		}
+		scale := math.Pow(10, float64(decimals))
+		switch {
+		case a.DType().IsInteger() || a.DType() == nd.Bool:
+			if decimals >= 0 {
+				return a, nil
+			}
+			down := darray.Binary(nd.Divide, a, float64(1/scale))
+			return darray.Binary(nd.Multiply, darray.Unary(nd.Rint, down), float64(1/scale)).AsType(a.DType()), nil
+		case decimals == 0:
+			return darray.Unary(nd.Rint, a), nil
+		}
+		return darray.Binary(nd.Divide, darray.Unary(nd.Rint, darray.Binary(nd.Multiply, a, scale)), scale), nil
+	})
+	env["around"], env["round_"] = env["round"], env["round"]
 	for op := nd.Add; op.String() != "BinaryOp(?)"; op++ {
 		op := op
-		def(op.String(), false, func(args []any, kw map[string]any) (any, error) {
+		def(op.String(), false, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 2, 2); err != nil {
 				return nil, err
 			}
@@ -45,7 +74,7 @@ func builtins(e *evaluator) map[string]any {
 	// Reductions, also as methods.
 	for op := nd.Sum; op.String() != "ReduceOp(?)"; op++ {
 		op := op
-		def(op.String(), true, func(args []any, kw map[string]any) (any, error) {
+		def(op.String(), true, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 1, 2); err != nil {
 				return nil, err
 			}
@@ -54,7 +83,7 @@ func builtins(e *evaluator) map[string]any {
 				return nil, err
 			}
 			if len(args) == 2 {
-				kw["axis"] = args[1]
+				kw.set("axis", args[1])
 			}
 			opts, err := reduceOptions(kw)
 			if err != nil {
@@ -66,7 +95,7 @@ func builtins(e *evaluator) map[string]any {
 	env["amin"], env["amax"] = env["min"], env["max"]
 	for _, op := range []nd.CumOp{nd.CumSum, nd.CumProd, nd.NanCumSum, nd.NanCumProd} {
 		op := op
-		def(op.String(), true, func(args []any, kw map[string]any) (any, error) {
+		def(op.String(), true, func(args []any, kw kwargs) (any, error) {
 			a, ax, err := arrayAndInt(args, kw, "axis")
 			if err != nil {
 				return nil, err
@@ -74,13 +103,13 @@ func builtins(e *evaluator) map[string]any {
 			return a.Cumulative(op, ax), nil
 		})
 	}
-	def("where", false, func(args []any, kw map[string]any) (any, error) {
+	def("where", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 3, 3); err != nil {
 			return nil, err
 		}
 		return darray.Where(toOperand(args[0]), toOperand(args[1]), toOperand(args[2])), nil
 	})
-	def("clip", true, func(args []any, kw map[string]any) (any, error) {
+	def("clip", true, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 3); err != nil {
 			return nil, err
 		}
@@ -91,7 +120,7 @@ func builtins(e *evaluator) map[string]any {
 		lo, hi := optional(args, 1, kw, "a_min"), optional(args, 2, kw, "a_max")
 		return darray.Clip(a, toOperand(lo), toOperand(hi)), nil
 	})
-	def("astype", true, func(args []any, kw map[string]any) (any, error) {
+	def("astype", true, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 2, 2); err != nil {
 			return nil, err
 		}
@@ -105,25 +134,25 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.AsType(dt), nil
 	})
-	def("transpose", true, func(args []any, kw map[string]any) (any, error) {
+	def("transpose", true, func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(first(args))
 		if err != nil {
 			return nil, err
 		}
-		axes, err := intsArg(args[1:], kw["axes"])
+		axes, err := intsArg(args[1:], kw.get("axes"))
 		if err != nil {
 			return nil, err
 		}
 		return a.Transpose(axes...), nil
 	})
-	def("reshape", true, func(args []any, kw map[string]any) (any, error) {
+	def("reshape", true, func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(first(args))
 		if err != nil {
 			return nil, err
 		}
-		shapeKw := kw["shape"]
+		shapeKw := kw.get("shape")
 		if shapeKw == nil {
-			shapeKw = kw["newshape"]
+			shapeKw = kw.get("newshape")
 		}
 		shape, err := intsArg(args[1:], shapeKw)
 		if err != nil {
@@ -131,7 +160,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.Reshape(shape...), nil
 	})
-	def("ravel", true, func(args []any, kw map[string]any) (any, error) {
+	def("ravel", true, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 1); err != nil {
 			return nil, err
 		}
@@ -141,7 +170,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.Reshape(-1), nil
 	})
-	def("moveaxis", false, func(args []any, kw map[string]any) (any, error) {
+	def("moveaxis", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 3, 3); err != nil {
 			return nil, err
 		}
@@ -156,7 +185,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.MoveAxis(int(s), int(d)), nil
 	})
-	def("swapaxes", true, func(args []any, kw map[string]any) (any, error) {
+	def("swapaxes", true, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 3, 3); err != nil {
 			return nil, err
 		}
@@ -171,29 +200,29 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.SwapAxes(int(i), int(j)), nil
 	})
-	def("expand_dims", false, func(args []any, kw map[string]any) (any, error) {
+	def("expand_dims", false, func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(first(args))
 		if err != nil {
 			return nil, err
 		}
-		axes, err := intsArg(args[1:], kw["axis"])
+		axes, err := intsArg(args[1:], kw.get("axis"))
 		if err != nil || len(axes) == 0 {
 			return nil, fmt.Errorf("expand_dims needs an axis")
 		}
 		return a.ExpandDims(axes...), nil
 	})
-	def("squeeze", true, func(args []any, kw map[string]any) (any, error) {
+	def("squeeze", true, func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(first(args))
 		if err != nil {
 			return nil, err
 		}
-		axes, err := intsArg(args[1:], kw["axis"])
+		axes, err := intsArg(args[1:], kw.get("axis"))
 		if err != nil {
 			return nil, err
 		}
 		return a.Squeeze(axes...), nil
 	})
-	def("broadcast_to", false, func(args []any, kw map[string]any) (any, error) {
+	def("broadcast_to", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 2, 2); err != nil {
 			return nil, err
 		}
@@ -207,7 +236,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.BroadcastTo(shape...), nil
 	})
-	def("rechunk", true, func(args []any, kw map[string]any) (any, error) {
+	def("rechunk", true, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 2, 2); err != nil {
 			return nil, err
 		}
@@ -223,7 +252,7 @@ func builtins(e *evaluator) map[string]any {
 	})
 	// Creation.
 	creator := func(name string, value complex128) {
-		def(name, false, func(args []any, kw map[string]any) (any, error) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 1, 2); err != nil {
 				return nil, err
 			}
@@ -246,7 +275,7 @@ func builtins(e *evaluator) map[string]any {
 	creator("zeros", 0)
 	creator("ones", 1)
 	creator("empty", 0)
-	def("full", false, func(args []any, kw map[string]any) (any, error) {
+	def("full", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 2, 2); err != nil {
 			return nil, err
 		}
@@ -273,7 +302,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return darray.Full(shape, v, dt, chunks), nil
 	})
-	def("arange", false, func(args []any, kw map[string]any) (any, error) {
+	def("arange", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 3); err != nil {
 			return nil, err
 		}
@@ -305,7 +334,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return darray.Arange(start, stop, step, dt, chunks), nil
 	})
-	def("linspace", false, func(args []any, kw map[string]any) (any, error) {
+	def("linspace", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 2, 3); err != nil {
 			return nil, err
 		}
@@ -323,7 +352,7 @@ func builtins(e *evaluator) map[string]any {
 			num = n
 		}
 		endpoint := true
-		if v, ok := kw["endpoint"].(bool); ok {
+		if v, ok := kw.get("endpoint").(bool); ok {
 			endpoint = v
 		}
 		dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64)
@@ -332,7 +361,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return darray.Linspace(real(start), real(stop), int(num), endpoint, dt, chunks), nil
 	})
-	def("eye", false, func(args []any, kw map[string]any) (any, error) {
+	def("eye", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 2); err != nil {
 			return nil, err
 		}
@@ -346,22 +375,32 @@ func builtins(e *evaluator) map[string]any {
 				return nil, fmt.Errorf("M must be an integer")
 			}
 		}
-		k, _ := kw["k"].(int64)
+		k, _ := kw.get("k").(int64)
 		dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64)
 		if err != nil {
 			return nil, err
 		}
 		return darray.Eye(int(n), int(m), int(k), dt, chunks), nil
 	})
-	def("array", false, func(args []any, kw map[string]any) (any, error) {
+	def("array", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 1); err != nil {
 			return nil, err
+		}
+		if x, ok := args[0].(*darray.Array); ok { // np.asarray of an array is the array
+			if v, ok := kw.lookup("dtype"); ok {
+				dt, err := dtypeArg(v)
+				if err != nil {
+					return nil, err
+				}
+				return x.AsType(dt), nil
+			}
+			return x, nil
 		}
 		a, err := literalArray(args[0])
 		if err != nil {
 			return nil, err
 		}
-		if v, ok := kw["dtype"]; ok {
+		if v, ok := kw.lookup("dtype"); ok {
 			dt, err := dtypeArg(v)
 			if err != nil {
 				return nil, err
@@ -386,19 +425,19 @@ func builtins(e *evaluator) map[string]any {
 // randomModule is np.random: random, uniform, normal, integers, each taking seed= (default
 // 0) and philox=True for NumPy's exact Philox stream.
 func randomModule(e *evaluator) module {
-	rng := func(kw map[string]any) (darray.RNG, error) {
-		seed, _ := kw["seed"].(int64)
+	rng := func(kw kwargs) (darray.RNG, error) {
+		seed, _ := kw.get("seed").(int64)
 		if seed < 0 {
 			return darray.RNG{}, fmt.Errorf("seed must be non-negative")
 		}
-		if p, _ := kw["philox"].(bool); p {
+		if p, _ := kw.get("philox").(bool); p {
 			return darray.NewPhiloxRNG(uint64(seed)), nil
 		}
 		return darray.NewRNG(uint64(seed)), nil
 	}
-	sizeAndChunks := func(v any, kw map[string]any) ([]int, darray.ChunkSpec, error) {
+	sizeAndChunks := func(v any, kw kwargs) ([]int, darray.ChunkSpec, error) {
 		if v == nil {
-			v = kw["size"]
+			v = kw.get("size")
 		}
 		shape, err := shapeArg(v)
 		if err != nil {
@@ -408,7 +447,7 @@ func randomModule(e *evaluator) module {
 		return shape, chunks, err
 	}
 	m := module{}
-	m["random"] = &fn{"random.random", func(args []any, kw map[string]any) (any, error) {
+	m["random"] = &fn{"random.random", func(args []any, kw kwargs) (any, error) {
 		r, err := rng(kw)
 		if err != nil {
 			return nil, err
@@ -420,7 +459,7 @@ func randomModule(e *evaluator) module {
 		return r.Random(shape, chunks), nil
 	}}
 	two := func(name string, make func(r darray.RNG, a, b any, shape []int, c darray.ChunkSpec) (*darray.Array, error)) {
-		m[name] = &fn{"random." + name, func(args []any, kw map[string]any) (any, error) {
+		m[name] = &fn{"random." + name, func(args []any, kw kwargs) (any, error) {
 			r, err := rng(kw)
 			if err != nil {
 				return nil, err
@@ -489,11 +528,11 @@ func first(args []any) any {
 	return args[0]
 }
 
-func optional(args []any, i int, kw map[string]any, name string) any {
+func optional(args []any, i int, kw kwargs, name string) any {
 	if i < len(args) {
 		return args[i]
 	}
-	return kw[name]
+	return kw.get(name)
 }
 
 func arity(args []any, lo, hi int) error {
@@ -596,7 +635,7 @@ func intsArg(args []any, kwv any) ([]int, error) {
 	return out, nil
 }
 
-func arrayAndInt(args []any, kw map[string]any, name string) (*darray.Array, int, error) {
+func arrayAndInt(args []any, kw kwargs, name string) (*darray.Array, int, error) {
 	if err := arity(args, 1, 2); err != nil {
 		return nil, 0, err
 	}
@@ -612,9 +651,9 @@ func arrayAndInt(args []any, kw map[string]any, name string) (*darray.Array, int
 	return a, int(n), nil
 }
 
-func reduceOptions(kw map[string]any) ([]darray.ReduceOption, error) {
+func reduceOptions(kw kwargs) ([]darray.ReduceOption, error) {
 	var opts []darray.ReduceOption
-	for k, v := range kw {
+	for k, v := range kw.all() {
 		switch k {
 		case "axis":
 			if v == nil {
@@ -649,16 +688,16 @@ func reduceOptions(kw map[string]any) ([]darray.ReduceOption, error) {
 }
 
 // dtypeAndChunks reads dtype= and chunks= keywords.
-func dtypeAndChunks(kw map[string]any, e *evaluator, def nd.DType) (nd.DType, darray.ChunkSpec, error) {
+func dtypeAndChunks(kw kwargs, e *evaluator, def nd.DType) (nd.DType, darray.ChunkSpec, error) {
 	dt := def
-	if v, ok := kw["dtype"]; ok && v != nil {
+	if v, ok := kw.lookup("dtype"); ok && v != nil {
 		var err error
 		if dt, err = dtypeArg(v); err != nil {
 			return 0, darray.ChunkSpec{}, err
 		}
 	}
 	chunks := e.chunks
-	if v, ok := kw["chunks"]; ok {
+	if v, ok := kw.lookup("chunks"); ok {
 		var err error
 		if chunks, err = chunksArg(v); err != nil {
 			return 0, darray.ChunkSpec{}, err

@@ -10,11 +10,11 @@ import (
 
 // defineArrayAPI adds the products, sorting, statistics and the linalg and fft modules
 // to the environment, by NumPy's names and keyword arguments.
-func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[string]any) (any, error))) {
+func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, kwargs) (any, error))) {
 	inf := math.Inf(1)
 	env["inf"], env["nan"], env["pi"], env["e"] = inf, math.NaN(), math.Pi, math.E
 	two := func(name string, f func(a, b *darray.Array) *darray.Array) {
-		def(name, false, func(args []any, kw map[string]any) (any, error) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
 			a, b, err := twoArrays(args, kw, "a", "b")
 			if err != nil {
 				return nil, err
@@ -25,7 +25,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 	two("matmul", darray.Matmul)
 	two("dot", darray.Dot)
 	two("outer", darray.Outer)
-	def("einsum", false, func(args []any, kw map[string]any) (any, error) {
+	def("einsum", false, func(args []any, kw kwargs) (any, error) {
 		if len(args) < 2 {
 			return nil, fmt.Errorf("takes a subscripts string and at least one array")
 		}
@@ -43,7 +43,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		}
 		return darray.Einsum(spec, arrays...), nil
 	})
-	def("tensordot", false, func(args []any, kw map[string]any) (any, error) {
+	def("tensordot", false, func(args []any, kw kwargs) (any, error) {
 		a, b, err := twoArrays(args, kw, "a", "b")
 		if err != nil {
 			return nil, err
@@ -72,7 +72,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		return nil, fmt.Errorf("axes must be an integer or a pair of axis lists, not %s", describe(axes))
 	})
 	axisMethod := func(name string, f func(a *darray.Array, axis int) *darray.Array) {
-		def(name, true, func(args []any, kw map[string]any) (any, error) {
+		def(name, true, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 1, 2); err != nil {
 				return nil, err
 			}
@@ -89,7 +89,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 	}
 	axisMethod("sort", (*darray.Array).Sort)
 	axisMethod("argsort", (*darray.Array).ArgSort)
-	def("median", true, func(args []any, kw map[string]any) (any, error) {
+	def("median", true, func(args []any, kw kwargs) (any, error) {
 		a, axes, err := arrayAndAxes(args, kw, 1)
 		if err != nil {
 			return nil, err
@@ -97,7 +97,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		return a.Median(axes...), nil
 	})
 	quantile := func(name string, f func(a *darray.Array, q []float64, axes ...int) *darray.Array) {
-		def(name, false, func(args []any, kw map[string]any) (any, error) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
 			a, axes, err := arrayAndAxes(args, kw, 2)
 			if err != nil {
 				return nil, err
@@ -119,7 +119,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 	}
 	quantile("quantile", (*darray.Array).Quantile)
 	quantile("percentile", (*darray.Array).Percentile)
-	def("cov", false, func(args []any, kw map[string]any) (any, error) {
+	def("cov", false, func(args []any, kw kwargs) (any, error) {
 		m, err := arrayArg(optional(args, 0, kw, "m"))
 		if err != nil {
 			return nil, err
@@ -128,15 +128,15 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		if err != nil {
 			return nil, err
 		}
-		rowvar, err1 := boolOr(kw["rowvar"], true)
-		bias, err2 := boolOr(kw["bias"], false)
-		ddof, err3 := intOr(kw["ddof"], -1)
+		rowvar, err1 := boolOr(kw.get("rowvar"), true)
+		bias, err2 := boolOr(kw.get("bias"), false)
+		ddof, err3 := intOr(kw.get("ddof"), -1)
 		if err := firstErr(err1, err2, err3); err != nil {
 			return nil, err
 		}
 		return darray.Cov(m, y, rowvar, bias, ddof), nil
 	})
-	def("corrcoef", false, func(args []any, kw map[string]any) (any, error) {
+	def("corrcoef", false, func(args []any, kw kwargs) (any, error) {
 		x, err := arrayArg(optional(args, 0, kw, "x"))
 		if err != nil {
 			return nil, err
@@ -145,13 +145,13 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		if err != nil {
 			return nil, err
 		}
-		rowvar, err := boolOr(kw["rowvar"], true)
+		rowvar, err := boolOr(kw.get("rowvar"), true)
 		if err != nil {
 			return nil, err
 		}
 		return darray.Corrcoef(x, y, rowvar), nil
 	})
-	def("diagonal", true, func(args []any, kw map[string]any) (any, error) {
+	def("diagonal", true, func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(optional(args, 0, kw, "a"))
 		if err != nil {
 			return nil, err
@@ -164,7 +164,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		}
 		return a.DiagonalAxes(k, ax1, ax2), nil
 	})
-	def("take", true, func(args []any, kw map[string]any) (any, error) {
+	def("take", true, func(args []any, kw kwargs) (any, error) {
 		a, idx, err := twoArrays(args, kw, "a", "indices")
 		if err != nil {
 			return nil, err
@@ -179,7 +179,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		}
 		return a.TakeArray(idx, ax), nil
 	})
-	def("bincount", false, func(args []any, kw map[string]any) (any, error) {
+	def("bincount", false, func(args []any, kw kwargs) (any, error) {
 		x, err := arrayArg(optional(args, 0, kw, "x"))
 		if err != nil {
 			return nil, err
@@ -188,13 +188,13 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		if err != nil {
 			return nil, err
 		}
-		n, err := intOr(kw["minlength"], 0)
+		n, err := intOr(kw.get("minlength"), 0)
 		if err != nil || n < 1 {
 			return nil, fmt.Errorf("give minlength= (at least the largest value plus one): a lazy result's length is needed up front")
 		}
 		return darray.Bincount(x, w, n), nil
 	})
-	def("digitize", false, func(args []any, kw map[string]any) (any, error) {
+	def("digitize", false, func(args []any, kw kwargs) (any, error) {
 		x, err := arrayArg(optional(args, 0, kw, "x"))
 		if err != nil {
 			return nil, err
@@ -213,7 +213,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 		}
 		return darray.Digitize(x, bins, right), nil
 	})
-	def("searchsorted", false, func(args []any, kw map[string]any) (any, error) {
+	def("searchsorted", false, func(args []any, kw kwargs) (any, error) {
 		a, v, err := twoArrays(args, kw, "a", "v")
 		if err != nil {
 			return nil, err
@@ -231,7 +231,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, map[s
 func linalgModule() module {
 	m := module{}
 	one := func(name string, f func(a *darray.Array) *darray.Array) {
-		m[name] = &fn{"linalg." + name, func(args []any, kw map[string]any) (any, error) {
+		m[name] = &fn{"linalg." + name, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 1, 1); err != nil {
 				return nil, err
 			}
@@ -244,7 +244,7 @@ func linalgModule() module {
 	}
 	one("inv", darray.Inv)
 	one("cholesky", darray.Cholesky)
-	m["qr"] = &fn{"linalg.qr", func(args []any, kw map[string]any) (any, error) {
+	m["qr"] = &fn{"linalg.qr", func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 1); err != nil {
 			return nil, err
 		}
@@ -255,7 +255,7 @@ func linalgModule() module {
 		q, r := darray.QR(a)
 		return []any{q, r}, nil
 	}}
-	m["svd"] = &fn{"linalg.svd", func(args []any, kw map[string]any) (any, error) {
+	m["svd"] = &fn{"linalg.svd", func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 1); err != nil {
 			return nil, err
 		}
@@ -269,7 +269,7 @@ func linalgModule() module {
 		u, s, vt := darray.SVD(a)
 		return []any{u, s, vt}, nil
 	}}
-	m["lstsq"] = &fn{"linalg.lstsq", func(args []any, kw map[string]any) (any, error) {
+	m["lstsq"] = &fn{"linalg.lstsq", func(args []any, kw kwargs) (any, error) {
 		a, b, err := twoArrays(args, kw, "a", "b")
 		if err != nil {
 			return nil, err
@@ -281,14 +281,14 @@ func linalgModule() module {
 		// darray's lstsq takes matrices of full column rank: the rank is the columns.
 		return []any{x, residuals, int64(a.Shape()[1]), s}, nil
 	}}
-	m["solve"] = &fn{"linalg.solve", func(args []any, kw map[string]any) (any, error) {
+	m["solve"] = &fn{"linalg.solve", func(args []any, kw kwargs) (any, error) {
 		a, b, err := twoArrays(args, kw, "a", "b")
 		if err != nil {
 			return nil, err
 		}
 		return darray.Solve(a, b), nil
 	}}
-	m["norm"] = &fn{"linalg.norm", func(args []any, kw map[string]any) (any, error) {
+	m["norm"] = &fn{"linalg.norm", func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(optional(args, 0, kw, "x"))
 		if err != nil {
 			return nil, err
@@ -324,7 +324,7 @@ func linalgModule() module {
 func fftModule() module {
 	m := module{}
 	oneAxis := func(name string, f func(a *darray.Array, axis int, o darray.FFTOptions) *darray.Array) {
-		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+		m[name] = &fn{"fft." + name, func(args []any, kw kwargs) (any, error) {
 			a, err := arrayArg(optional(args, 0, kw, "a"))
 			if err != nil {
 				return nil, err
@@ -343,7 +343,7 @@ func fftModule() module {
 	oneAxis("rfft", darray.RFFT)
 	oneAxis("irfft", darray.IRFFT)
 	manyAxes := func(name string, defaultAxes []int, f func(a *darray.Array, s, axes []int, norm string) *darray.Array) {
-		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+		m[name] = &fn{"fft." + name, func(args []any, kw kwargs) (any, error) {
 			a, err := arrayArg(optional(args, 0, kw, "a"))
 			if err != nil {
 				return nil, err
@@ -374,7 +374,7 @@ func fftModule() module {
 	manyAxes("rfftn", nil, darray.RFFTN)
 	manyAxes("irfftn", nil, darray.IRFFTN)
 	freq := func(name string, f func(n int, d float64, c darray.ChunkSpec) *darray.Array) {
-		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+		m[name] = &fn{"fft." + name, func(args []any, kw kwargs) (any, error) {
 			n, err := intOr(optional(args, 0, kw, "n"), 0)
 			if err != nil {
 				return nil, err
@@ -393,7 +393,7 @@ func fftModule() module {
 	freq("fftfreq", darray.FFTFreq)
 	freq("rfftfreq", darray.RFFTFreq)
 	shift := func(name string, f func(a *darray.Array, axes ...int) *darray.Array) {
-		m[name] = &fn{"fft." + name, func(args []any, kw map[string]any) (any, error) {
+		m[name] = &fn{"fft." + name, func(args []any, kw kwargs) (any, error) {
 			a, err := arrayArg(optional(args, 0, kw, "x"))
 			if err != nil {
 				return nil, err
@@ -412,7 +412,7 @@ func fftModule() module {
 	return m
 }
 
-func twoArrays(args []any, kw map[string]any, n1, n2 string) (*darray.Array, *darray.Array, error) {
+func twoArrays(args []any, kw kwargs, n1, n2 string) (*darray.Array, *darray.Array, error) {
 	a, err := arrayArg(optional(args, 0, kw, n1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", n1, err)
@@ -425,7 +425,7 @@ func twoArrays(args []any, kw map[string]any, n1, n2 string) (*darray.Array, *da
 }
 
 // arrayAndAxes reads an array and an optional axis (positional at axisPos, or axis=).
-func arrayAndAxes(args []any, kw map[string]any, axisPos int) (*darray.Array, []int, error) {
+func arrayAndAxes(args []any, kw kwargs, axisPos int) (*darray.Array, []int, error) {
 	a, err := arrayArg(optional(args, 0, kw, "a"))
 	if err != nil {
 		return nil, nil, err

@@ -25,7 +25,54 @@ func (e *EvalError) Error() string {
 // fn is a function value of the language: a builtin, or a method bound to its array.
 type fn struct {
 	name string
-	call func(args []any, kw map[string]any) (any, error)
+	call func(args []any, kw kwargs) (any, error)
+}
+
+// kwargs are a call's keyword arguments. Functions read the ones they take; a keyword no
+// function read is an error after the call, as Python's is before it, so that a keyword
+// darray does not implement is never silently ignored.
+type kwargs struct {
+	vals map[string]any
+	used map[string]bool
+}
+
+func newKwargs() kwargs { return kwargs{vals: map[string]any{}, used: map[string]bool{}} }
+
+// get is the keyword's value, nil when absent.
+func (k kwargs) get(name string) any {
+	v, _ := k.lookup(name)
+	return v
+}
+
+func (k kwargs) lookup(name string) (any, bool) {
+	if k.vals == nil {
+		return nil, false
+	}
+	k.used[name] = true
+	v, ok := k.vals[name]
+	return v, ok
+}
+
+func (k kwargs) set(name string, v any) { k.vals[name] = v }
+
+// all hands every keyword to a function that checks them itself.
+func (k kwargs) all() map[string]any {
+	for name := range k.vals {
+		k.used[name] = true
+	}
+	return k.vals
+}
+
+// unused lists the keywords no one read, sorted.
+func (k kwargs) unused() []string {
+	var out []string
+	for name := range k.vals {
+		if !k.used[name] {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // module is a namespace such as np or random.
@@ -95,6 +142,9 @@ func (e *evaluator) eval(n node) (any, error) {
 	case *numLit:
 		v, err := parseNumber(x.text)
 		if err != nil {
+			if strings.Contains(err.Error(), "64 bits") {
+				return nil, e.errAt(x, "%v", err)
+			}
 			return nil, e.errAt(x, "bad number %q", x.text)
 		}
 		return v, nil
@@ -161,13 +211,20 @@ func (e *evaluator) eval(n node) (any, error) {
 				return nil, err
 			}
 		}
-		kw := map[string]any{}
+		kw := newKwargs()
 		for _, k := range x.kwList {
-			if kw[k], err = e.eval(x.kwargs[k]); err != nil {
+			v, err := e.eval(x.kwargs[k])
+			if err != nil {
 				return nil, err
 			}
+			kw.set(k, v)
 		}
 		v, err := callee.call(args, kw)
+		if err == nil {
+			if unused := kw.unused(); len(unused) > 0 {
+				err = fmt.Errorf("unexpected keyword argument %q", unused[0])
+			}
+		}
 		if err != nil {
 			return nil, e.errAt(x, "%s: %v", callee.name, err)
 		}
@@ -259,7 +316,7 @@ func (e *evaluator) binary(x *binaryExpr, a, b any) (any, error) {
 	}
 	if op == nd.BitwiseAnd || op == nd.BitwiseOr || op == nd.BitwiseXor {
 		// On booleans NumPy's & | ^ are the logical operations.
-		if isBoolArray(a) || isBoolArray(b) {
+		if isBoolish(a) && isBoolish(b) {
 			op = map[nd.BinaryOp]nd.BinaryOp{nd.BitwiseAnd: nd.LogicalAnd, nd.BitwiseOr: nd.LogicalOr, nd.BitwiseXor: nd.LogicalXor}[op]
 		}
 	}
@@ -312,6 +369,12 @@ func checkedMul(a, b int64) (int64, bool) {
 		return 0, false
 	}
 	return r, true
+}
+
+// isBoolish reports whether v is a boolean array or a Python bool.
+func isBoolish(v any) bool {
+	_, ok := v.(bool)
+	return ok || isBoolArray(v)
 }
 
 func isBoolArray(v any) bool {
@@ -381,7 +444,7 @@ func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
 		}
 		// Methods are the functions of the same name with the array first.
 		if f, ok := e.env[x.name].(*fn); ok && methodNames[x.name] {
-			return &fn{name: x.name, call: func(args []any, kw map[string]any) (any, error) {
+			return &fn{name: x.name, call: func(args []any, kw kwargs) (any, error) {
 				return f.call(append([]any{m}, args...), kw)
 			}}, nil
 		}

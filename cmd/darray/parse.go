@@ -313,7 +313,7 @@ func (p *parser) tuple() (node, error) {
 	return &tupleExpr{at, items}, nil
 }
 
-var precedence = [][]string{{"|"}, {"^"}, {"&"}, {"<", "<=", ">", ">=", "==", "!="}, {"+", "-"}, {"*", "/", "//", "%", "@"}}
+var precedence = [][]string{{"<", "<=", ">", ">=", "==", "!="}, {"|"}, {"^"}, {"&"}, {"+", "-"}, {"*", "/", "//", "%", "@"}}
 
 func (p *parser) expr() (node, error) { return p.binary(0) }
 
@@ -534,8 +534,12 @@ func parseNumber(text string) (any, error) {
 		f, err := strconv.ParseFloat(t[:len(t)-1], 64)
 		return complex(0, f), err
 	}
-	if i, err := strconv.ParseInt(t, 10, 64); err == nil {
+	i, err := strconv.ParseInt(t, 10, 64)
+	if err == nil {
 		return i, nil
+	}
+	if !strings.ContainsAny(t, ".eE") { // an integer, but past 64 bits: Python keeps it exact
+		return nil, fmt.Errorf("integer %s does not fit in 64 bits (darray's integers are int64; write %s.0 for a float)", text, text)
 	}
 	return strconv.ParseFloat(t, 64)
 }
