@@ -289,7 +289,10 @@ func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 	}
 	out, err := nd.Borrow(kind, shape...) // every element is written below
 	if err != nil || out.Size() == 0 {
-		return out, err
+		if err != nil {
+			return nil, err
+		}
+		return nd.New(dt, shape...)
 	}
 	n := len(shape)
 	strides := make([]int, len(g.Shape)) // of the whole array, per source axis

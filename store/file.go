@@ -160,6 +160,15 @@ func (f *Flat) checkSize() error {
 	return nil
 }
 
+// emptyWindow is the result of reading a window with no elements: shaped as the window's
+// output (its axes permuted, integer-indexed ones dropped), not as the region it reads.
+func emptyWindow(dt nd.DType, w graph.Window, err error) (*nd.Array, error) {
+	if err != nil {
+		return nil, err
+	}
+	return nd.New(dt, w.Shape()...)
+}
+
 // Describe names the file.
 func (f *Flat) Describe() string { return f.Path }
 
@@ -203,8 +212,8 @@ const maxGap = 16
 func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 	shape := append([]int{}, w.Count...)
 	out, err := nd.New(f.DType, shape...)
-	if err != nil || out.Size() == 0 {
-		return out, err
+	if err != nil || out.Size() == 0 { // nothing to read: the window's own shape, permuted
+		return emptyWindow(f.DType, w, err)
 	}
 	for d := range shape {
 		if w.Start[d] < 0 || w.Start[d] >= f.Shape[d] || w.Start[d]+w.Step[d]*(w.Count[d]-1) < 0 || w.Start[d]+w.Step[d]*(w.Count[d]-1) >= f.Shape[d] {

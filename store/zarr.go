@@ -291,7 +291,7 @@ func readChunkedRows(w graph.Window, shape, chunks []int, dt nd.DType, readChunk
 	}
 	out, err := nd.New(dt, w.Count...)
 	if err != nil || out.Size() == 0 {
-		return out, err
+		return emptyWindow(dt, w, err)
 	}
 	// Per axis: the chunks the window touches and, for each, the window positions in it.
 	type part struct{ chunk, j0, j1 int }
