@@ -47,6 +47,7 @@ type radixResult struct {
 	N      int
 	Q      []float64
 	Median bool
+	Method nd.QuantileMethod
 	DType  nd.DType
 }
 
@@ -174,7 +175,7 @@ func radixFinish(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, 
 		if !p.Median {
 			q = p.Q[i]
 		}
-		out[i] = nd.QuantileBetween(a, b, p.N, q, p.Median)
+		out[i] = nd.QuantileBetween(a, b, p.N, q, p.Median, p.Method)
 	}
 	res, err := nd.FromSlice(out, len(out))
 	if err != nil || p.DType == nd.Float64 {
@@ -186,7 +187,7 @@ func radixFinish(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, 
 // radixQuantiles are the quantiles q (or the median) of all of x's elements, x being in
 // several blocks (of any shape: the order of the elements does not matter, so nothing is
 // re-cut): one value per quantile, in dtype dt.
-func radixQuantiles(x *Array, q []float64, median bool, dt nd.DType) *Array {
+func radixQuantiles(x *Array, q []float64, median bool, method nd.QuantileMethod, dt nd.DType) *Array {
 	n := x.Size()
 	if median {
 		q = []float64{0.5}
@@ -218,7 +219,7 @@ func radixQuantiles(x *Array, q []float64, median bool, dt nd.DType) *Array {
 		state = blockLayer(radixStepFunc, radixPass{Pass: pass}, []*Array{total, state}, [][]int{{-1, -1}, {-1, -1}},
 			[]int{targets, 2}, graph.Chunks{{targets}, {2}}, nd.Int64)
 	}
-	out := blockLayer(radixFinishFunc, radixResult{N: n, Q: q, Median: median, DType: dt}, []*Array{state}, [][]int{{-1, -1}},
+	out := blockLayer(radixFinishFunc, radixResult{N: n, Q: q, Median: median, Method: method, DType: dt}, []*Array{state}, [][]int{{-1, -1}},
 		[]int{len(q)}, graph.Chunks{{len(q)}}, dt)
 	if x.DType().IsInexact() { // a NaN anywhere makes every quantile NaN, as NumPy's
 		nan := Unary(nd.IsNaN, x).Any()

@@ -29,6 +29,7 @@ type quantileParams struct {
 	Axis   int
 	Q      []float64
 	Median bool
+	Method nd.QuantileMethod
 }
 
 // topkParams: K elements (largest when positive, smallest when negative) along Axis;
@@ -71,7 +72,7 @@ func init() {
 				out, err = out.ExpandDims(0)
 			}
 		} else {
-			out, err = nd.Quantile(blocks[0], qp.Q, qp.Axis)
+			out, err = nd.Quantile(blocks[0], qp.Q, qp.Axis, qp.Method)
 		}
 		if err != nil {
 			return nil, err
@@ -123,17 +124,30 @@ func (a *Array) sortLike(op, fn string, axis int, dt nd.DType) *Array {
 // runs along q. Along an axis, the axis is re-cut into one block; over all elements of
 // an array in several blocks, exact radix selection reads the blocks four times and
 // holds one at a time (quantile.go).
-func (a *Array) Quantile(q []float64, axes ...int) *Array { return a.quantile("quantile", q, 1, axes) }
+func (a *Array) Quantile(q []float64, axes ...int) *Array {
+	return a.quantile("quantile", q, 1, nd.Linear, axes)
+}
 
 // Percentile is numpy.percentile: Quantile with q in [0, 100].
 func (a *Array) Percentile(q []float64, axes ...int) *Array {
-	return a.quantile("percentile", q, 100, axes)
+	return a.quantile("percentile", q, 100, nd.Linear, axes)
+}
+
+// QuantileBy is Quantile with another of NumPy's methods (method="lower", ...). The exact
+// methods (Lower, Higher, Nearest) give elements of a, in a's dtype.
+func (a *Array) QuantileBy(method nd.QuantileMethod, q []float64, axes ...int) *Array {
+	return a.quantile("quantile", q, 1, method, axes)
+}
+
+// PercentileBy is Percentile with another of NumPy's methods.
+func (a *Array) PercentileBy(method nd.QuantileMethod, q []float64, axes ...int) *Array {
+	return a.quantile("percentile", q, 100, method, axes)
 }
 
 // Median is numpy.median along one axis (all axes, flattened, when none is given).
-func (a *Array) Median(axes ...int) *Array { return a.quantile("median", nil, 0, axes) }
+func (a *Array) Median(axes ...int) *Array { return a.quantile("median", nil, 0, nd.Linear, axes) }
 
-func (a *Array) quantile(op string, q []float64, scale float64, axes []int) *Array {
+func (a *Array) quantile(op string, q []float64, scale float64, method nd.QuantileMethod, axes []int) *Array {
 	if a.err != nil {
 		return a
 	}
@@ -152,10 +166,22 @@ func (a *Array) quantile(op string, q []float64, scale float64, axes []int) *Arr
 	default:
 		return failf(op, "one axis or none, not %d", len(axes))
 	}
+	p := quantileParams{Axis: ax, Median: scale == 0, Method: method}
 	if x.Shape()[ax] == 0 {
-		return failf(op, "axis %d of shape %s is empty", ax, nd.ShapeString(x.Shape()))
+		if method.Exact() && !p.Median { // NumPy: no element to pick
+			return failf(op, "axis %d of shape %s is empty: method %v has no element to give", ax, nd.ShapeString(x.Shape()), method)
+		}
+		// NumPy: NaN for every quantile of an empty lane (with a warning)
+		shape := append(append([]int{}, x.Shape()[:ax]...), x.Shape()[ax+1:]...)
+		if !p.Median {
+			shape = append([]int{len(q)}, shape...)
+		}
+		dt := nd.Float64
+		if a.DType() == nd.Float32 {
+			dt = nd.Float32
+		}
+		return Full(shape, complex(math.NaN(), 0), dt, ChunkSpec{})
 	}
-	p := quantileParams{Axis: ax, Median: scale == 0}
 	for _, v := range q {
 		if !(v >= 0 && v <= scale) {
 			return failf(op, "%v is outside [0, %v]", v, scale)
@@ -170,12 +196,19 @@ func (a *Array) quantile(op string, q []float64, scale float64, axes []int) *Arr
 	if a.DType() == nd.Float32 {
 		dt = nd.Float32
 	}
+	// The exact methods give elements: in the elements' dtype.
+	keep := func(r *Array) *Array {
+		if method.Exact() && !p.Median && r.DType() != a.DType() {
+			return r.AsType(a.DType())
+		}
+		return r
+	}
 	if len(axes) == 0 && a.NumBlocks() > 1 { // all elements, in several blocks
-		out := radixQuantiles(a, p.Q, p.Median, dt)
+		out := radixQuantiles(a, p.Q, p.Median, method, dt)
 		if p.Median {
 			return out.Reshape()
 		}
-		return out
+		return keep(out)
 	}
 	whole, sizes := wholeAlong(x, ax)
 	sizes[ax] = []int{n}
@@ -183,7 +216,7 @@ func (a *Array) quantile(op string, q []float64, scale float64, axes []int) *Arr
 	if p.Median {
 		return out.Squeeze(ax)
 	}
-	return out.MoveAxis(ax, 0)
+	return keep(out.MoveAxis(ax, 0))
 }
 
 // TopK returns the k largest elements along axis in descending order, or with k negative

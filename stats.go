@@ -233,7 +233,10 @@ func Cov(m, y *Array, rowVar, bias bool, ddof int) *Array {
 			ddof = 0
 		}
 	}
-	if x.DType().IsInteger() || x.DType() == nd.Bool {
+	switch { // NumPy computes in at least double precision
+	case x.DType() == nd.Complex64:
+		x = x.AsType(nd.Complex128)
+	case !x.DType().IsComplex() && x.DType() != nd.Float64:
 		x = x.AsType(nd.Float64)
 	}
 	n := x.Shape()[1]
@@ -242,7 +245,11 @@ func Cov(m, y *Array, rowVar, bias bool, ddof int) *Array {
 	if centered.DType().IsComplex() {
 		conj = Unary(nd.Conjugate, centered)
 	}
-	c := Matmul(centered, conj.T()).Div(float64(n - ddof))
+	fact := float64(n - ddof)
+	if fact <= 0 {
+		fact = 0 // NumPy: too few observations for ddof give inf and nan, not negative numbers
+	}
+	c := Matmul(centered, conj.T()).Div(fact)
 	if c.NDim() == 2 && c.Shape()[0] == 1 && c.Shape()[1] == 1 {
 		return c.Reshape() // numpy squeezes a single variable's 1x1 matrix
 	}

@@ -69,11 +69,15 @@ func (a *Array) SwapAxes(i, j int) *Array {
 		return a
 	}
 	n := a.layer.NDim()
-	ax, err := nd.NormalizeAxes("swapaxes", []int{i, j}, n)
-	if err != nil && i != j {
-		return failed("swapaxes", err)
+	ax := []int{i, j}
+	for k, v := range ax { // each on its own: swapaxes(x, 1, -1) of a matrix names one axis twice
+		norm, err := nd.NormalizeAxes("swapaxes", []int{v}, n)
+		if err != nil {
+			return failed("swapaxes", err)
+		}
+		ax[k] = norm[0]
 	}
-	if i == j {
+	if ax[0] == ax[1] {
 		return a
 	}
 	order := make([]int, n)

@@ -51,6 +51,9 @@ func format(a *Array) string {
 	for _, s := range strs {
 		width = max(width, len(s))
 	}
+	if small.dtype == Bool {
+		width = len("False") // NumPy pads True even when no element is False
+	}
 	return layout(small.shape, strs, width, long)
 }
 

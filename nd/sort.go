@@ -2,6 +2,7 @@ package nd
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/cmplx"
 	"slices"
@@ -175,21 +176,59 @@ func argsortEach[T any](d []T, idx []int64, n int, compare func(x, y T) int) {
 // numpy.quantile(a, q, axis): the result's first axis runs along q, the others are a's
 // without axis. A lane holding a NaN gives NaN. Results are float64 (float32 for float32
 // input); complex input is refused.
-func Quantile(a *Array, q []float64, axis int) (*Array, error) {
-	return quantiles("quantile", a, q, axis, false)
+//
+// method picks NumPy's estimate between the two closest ranks: Linear (the default),
+// Lower, Higher, Midpoint or Nearest.
+func Quantile(a *Array, q []float64, axis int, method QuantileMethod) (*Array, error) {
+	return quantiles("quantile", a, q, axis, false, method)
 }
+
+// QuantileMethod is how a quantile that falls between two order statistics is estimated,
+// by NumPy's names for them.
+type QuantileMethod uint8
+
+const (
+	Linear   QuantileMethod = iota // interpolate between the two
+	Lower                          // the lower one
+	Higher                         // the higher one
+	Midpoint                       // their mean
+	Nearest                        // the nearer one, the even rank on a tie
+)
+
+var quantileMethodNames = [...]string{"linear", "lower", "higher", "midpoint", "nearest"}
+
+func (m QuantileMethod) String() string {
+	if int(m) < len(quantileMethodNames) {
+		return quantileMethodNames[m]
+	}
+	return fmt.Sprintf("QuantileMethod(%d)", uint8(m))
+}
+
+// ParseQuantileMethod reads NumPy's name of a method.
+func ParseQuantileMethod(name string) (QuantileMethod, error) {
+	for i, n := range quantileMethodNames {
+		if n == name {
+			return QuantileMethod(i), nil
+		}
+	}
+	return 0, newError("quantile", ErrValue, "method %q is not one of %v", name, quantileMethodNames)
+}
+
+// Exact reports whether the method's estimate is always one of the values (so it can keep
+// their dtype).
+func (m QuantileMethod) Exact() bool { return m == Lower || m == Higher || m == Nearest }
 
 // Median is numpy.median along axis: the middle element, or the mean of the two middle
 // ones.
 func Median(a *Array, axis int) (*Array, error) {
-	out, err := quantiles("median", a, []float64{0.5}, axis, true)
+	out, err := quantiles("median", a, []float64{0.5}, axis, true, Linear)
 	if err != nil {
 		return nil, err
 	}
 	return out.Reshape(out.shape[1:]...)
 }
 
-func quantiles(op string, a *Array, q []float64, axis int, median bool) (*Array, error) {
+func quantiles(op string, a *Array, q []float64, axis int, median bool, method QuantileMethod) (*Array, error) {
 	if a.dtype.IsComplex() {
 		return nil, newError(op, ErrDType, "complex input is not supported")
 	}
@@ -216,7 +255,7 @@ func quantiles(op string, a *Array, q []float64, axis int, median bool) (*Array,
 		lane := d[l*n : (l+1)*n]
 		slices.SortFunc(lane, CompareNaNLast[float64])
 		for i, p := range q {
-			out[i*nl+l] = interpolate(lane, p, median)
+			out[i*nl+l] = interpolate(lane, p, median, method)
 		}
 	}
 	rest := append([]int{len(q)}, c.shape[:c.NDim()-1]...)
@@ -231,13 +270,13 @@ func quantiles(op string, a *Array, q []float64, axis int, median bool) (*Array,
 }
 
 // interpolate is the p-th quantile of a sorted lane (NaNs last).
-func interpolate(lane []float64, p float64, median bool) float64 {
+func interpolate(lane []float64, p float64, median bool, method QuantileMethod) float64 {
 	n := len(lane)
 	if math.IsNaN(lane[n-1]) {
 		return math.NaN()
 	}
 	lo, hi := QuantileRanks(n, p, median)
-	return QuantileBetween(lane[lo], lane[hi], n, p, median)
+	return QuantileBetween(lane[lo], lane[hi], n, p, median, method)
 }
 
 // QuantileRanks are the positions, in n sorted values, of the two order statistics the
@@ -255,7 +294,7 @@ func QuantileRanks(n int, p float64, median bool) (lo, hi int) {
 
 // QuantileBetween is the p-th quantile (or the median) of n values given its two order
 // statistics a and b (at QuantileRanks), as NumPy interpolates it.
-func QuantileBetween(a, b float64, n int, p float64, median bool) float64 {
+func QuantileBetween(a, b float64, n int, p float64, median bool, method QuantileMethod) float64 {
 	if median {
 		if n%2 == 1 {
 			return a
@@ -264,7 +303,21 @@ func QuantileBetween(a, b float64, n int, p float64, median bool) float64 {
 	}
 	pos := p * float64(n-1)
 	t := pos - math.Floor(pos)
-	// NumPy's lerp: from the nearer end, so that t = 0 and t = 1 give a and b exactly.
+	switch {
+	case method == Linear:
+	case method == Lower || t == 0:
+		return a
+	case method == Higher:
+		return b
+	case method == Midpoint:
+		return (a + b) / 2
+	case method == Nearest: // NumPy rounds the position half to even
+		if t < 0.5 || t == 0.5 && int(math.Floor(pos))%2 == 0 {
+			return a
+		}
+		return b
+	}
+	// Linear, NumPy's lerp: from the nearer end, so that t = 0 and t = 1 give a and b exactly.
 	diff := b - a
 	if t >= 0.5 {
 		return b - diff*(1-t)

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"math"
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/nd"
@@ -85,18 +85,37 @@ func builtins(e *evaluator) map[string]any {
 			if len(args) == 2 {
 				kw.set("axis", args[1])
 			}
+			initial, hasInitial := kw.take("initial")
 			opts, err := reduceOptions(kw)
-			if err != nil {
-				return nil, err
+			if err != nil || !hasInitial {
+				return a.Reduce(op, opts...), err
 			}
-			return a.Reduce(op, opts...), nil
+			return withInitial(a, op, opts, initial)
 		})
 	}
 	env["amin"], env["amax"] = env["min"], env["max"]
 	for _, op := range []nd.CumOp{nd.CumSum, nd.CumProd, nd.NanCumSum, nd.NanCumProd} {
 		op := op
 		def(op.String(), true, func(args []any, kw kwargs) (any, error) {
-			a, ax, err := arrayAndInt(args, kw, "axis")
+			if err := arity(args, 1, 2); err != nil {
+				return nil, err
+			}
+			a, err := arrayArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			if v := kw.get("dtype"); v != nil { // the accumulator's and the result's dtype
+				dt, err := dtypeArg(v)
+				if err != nil {
+					return nil, err
+				}
+				a = a.AsType(dt)
+			}
+			v := optional(args, 1, kw, "axis")
+			if v == nil { // axis=None: along the flattened array
+				return a.Ravel().Cumulative(op, 0), nil
+			}
+			ax, err := intOr(v, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -260,7 +279,7 @@ func builtins(e *evaluator) map[string]any {
 			if err != nil {
 				return nil, err
 			}
-			dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64)
+			dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64, len(shape))
 			if err != nil {
 				return nil, err
 			}
@@ -296,7 +315,7 @@ func builtins(e *evaluator) map[string]any {
 		case complex128:
 			def = nd.Complex128
 		}
-		dt, chunks, err := dtypeAndChunks(kw, e, def)
+		dt, chunks, err := dtypeAndChunks(kw, e, def, len(shape))
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +347,7 @@ func builtins(e *evaluator) map[string]any {
 		if allInt {
 			def = nd.Int64
 		}
-		dt, chunks, err := dtypeAndChunks(kw, e, def)
+		dt, chunks, err := dtypeAndChunks(kw, e, def, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -355,7 +374,7 @@ func builtins(e *evaluator) map[string]any {
 		if v, ok := kw.get("endpoint").(bool); ok {
 			endpoint = v
 		}
-		dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64)
+		dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -376,7 +395,7 @@ func builtins(e *evaluator) map[string]any {
 			}
 		}
 		k, _ := kw.get("k").(int64)
-		dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64)
+		dt, chunks, err := dtypeAndChunks(kw, e, nd.Float64, 2)
 		if err != nil {
 			return nil, err
 		}
@@ -409,7 +428,7 @@ func builtins(e *evaluator) map[string]any {
 				return nil, err
 			}
 		}
-		return darray.FromArray(a, e.chunks), nil
+		return darray.FromArray(a, e.chunksFor(a.NDim())), nil
 	})
 	env["asarray"] = env["array"]
 	env["random"] = randomModule(e)
@@ -443,7 +462,7 @@ func randomModule(e *evaluator) module {
 		if err != nil {
 			return nil, darray.ChunkSpec{}, err
 		}
-		_, chunks, err := dtypeAndChunks(kw, e, nd.Float64)
+		_, chunks, err := dtypeAndChunks(kw, e, nd.Float64, len(shape))
 		return shape, chunks, err
 	}
 	m := module{}
@@ -635,20 +654,31 @@ func intsArg(args []any, kwv any) ([]int, error) {
 	return out, nil
 }
 
-func arrayAndInt(args []any, kw kwargs, name string) (*darray.Array, int, error) {
-	if err := arity(args, 1, 2); err != nil {
-		return nil, 0, err
-	}
-	a, err := arrayArg(args[0])
+// withInitial is a reduction with NumPy's initial=: the value the reduction starts from,
+// which also makes reductions without identity (max, min) defined on empty axes.
+func withInitial(a *darray.Array, op nd.ReduceOp, opts []darray.ReduceOption, initial any) (any, error) {
+	v, err := numberArg(initial)
 	if err != nil {
-		return nil, 0, err
+		return nil, fmt.Errorf("initial: %w", err)
 	}
-	v := optional(args, 1, kw, name)
-	n, ok := v.(int64)
-	if !ok {
-		return nil, 0, fmt.Errorf("%s must be an integer (flattening with axis=None is not supported)", name)
+	var combine nd.BinaryOp
+	switch op {
+	case nd.Sum, nd.NanSum:
+		combine = nd.Add
+	case nd.Prod, nd.NanProd:
+		combine = nd.Multiply
+	case nd.Max, nd.NanMax:
+		combine = nd.Maximum
+	case nd.Min, nd.NanMin:
+		combine = nd.Minimum
+	default:
+		return nil, fmt.Errorf("initial= is not an argument of %s", op)
 	}
-	return a, int(n), nil
+	if a.Size() == 0 { // nothing to reduce: the initial value, in the result's shape
+		shape := a.Reduce(nd.Sum, opts...).Shape()
+		return darray.Full(shape, v, a.DType(), darray.ChunkSpec{}), nil
+	}
+	return darray.Binary(combine, a.Reduce(op, opts...), toOperand(initial)), nil
 }
 
 func reduceOptions(kw kwargs) ([]darray.ReduceOption, error) {
@@ -687,8 +717,8 @@ func reduceOptions(kw kwargs) ([]darray.ReduceOption, error) {
 	return opts, nil
 }
 
-// dtypeAndChunks reads dtype= and chunks= keywords.
-func dtypeAndChunks(kw kwargs, e *evaluator, def nd.DType) (nd.DType, darray.ChunkSpec, error) {
+// dtypeAndChunks reads dtype= and chunks= keywords of a creation of ndim axes.
+func dtypeAndChunks(kw kwargs, e *evaluator, def nd.DType, ndim int) (nd.DType, darray.ChunkSpec, error) {
 	dt := def
 	if v, ok := kw.lookup("dtype"); ok && v != nil {
 		var err error
@@ -696,7 +726,7 @@ func dtypeAndChunks(kw kwargs, e *evaluator, def nd.DType) (nd.DType, darray.Chu
 			return 0, darray.ChunkSpec{}, err
 		}
 	}
-	chunks := e.chunks
+	chunks := e.chunksFor(ndim)
 	if v, ok := kw.lookup("chunks"); ok {
 		var err error
 		if chunks, err = chunksArg(v); err != nil {

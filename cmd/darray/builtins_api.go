@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
 )
 
 // defineArrayAPI adds the products, sorting, statistics and the linalg and fft modules
@@ -80,7 +81,14 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, kwarg
 			if err != nil {
 				return nil, err
 			}
-			ax, err := intOr(optional(args, 1, kw, "axis"), -1)
+			if err := sortKind(kw); err != nil {
+				return nil, err
+			}
+			v, given := argGiven(args, 1, kw, "axis")
+			if given && v == nil { // axis=None: the flattened array
+				return f(a.Ravel(), 0), nil
+			}
+			ax, err := intOr(v, -1)
 			if err != nil {
 				return nil, err
 			}
@@ -94,11 +102,32 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, kwarg
 		if err != nil {
 			return nil, err
 		}
-		return a.Median(axes...), nil
+		if _, err := boolOr(kw.get("overwrite_input"), false); err != nil { // no effect: inputs are never written
+			return nil, err
+		}
+		keep, err := boolOr(kw.get("keepdims"), false)
+		if err != nil || !keep {
+			return a.Median(axes...), err
+		}
+		return keptDims(a.Median(axes...), a.Shape(), axes, 0), nil
 	})
-	quantile := func(name string, f func(a *darray.Array, q []float64, axes ...int) *darray.Array) {
+	quantile := func(name string, f func(a *darray.Array, method nd.QuantileMethod, q []float64, axes ...int) *darray.Array) {
 		def(name, false, func(args []any, kw kwargs) (any, error) {
 			a, axes, err := arrayAndAxes(args, kw, 2)
+			if err != nil {
+				return nil, err
+			}
+			method := nd.Linear
+			if v := kw.get("method"); v != nil {
+				name, ok := v.(string)
+				if !ok {
+					return nil, fmt.Errorf("method must be a string, not %s", describe(v))
+				}
+				if method, err = nd.ParseQuantileMethod(name); err != nil {
+					return nil, err
+				}
+			}
+			keep, err := boolOr(kw.get("keepdims"), false)
 			if err != nil {
 				return nil, err
 			}
@@ -108,17 +137,28 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, kwarg
 				if err != nil {
 					return nil, err
 				}
-				return f(a, q, axes...), nil
+				if a.DType() == nd.Float32 && !method.Exact() {
+					a = a.AsType(nd.Float64) // an array of q is float64: so is the result, as in NumPy
+				}
+				r := f(a, method, q, axes...)
+				if keep {
+					r = keptDims(r, a.Shape(), axes, 1)
+				}
+				return r, nil
 			}
 			q, err := numberArg(qv)
 			if err != nil {
 				return nil, fmt.Errorf("q: %w", err)
 			}
-			return f(a, []float64{real(q)}, axes...).Squeeze(0), nil // a scalar q: no q axis
+			r := f(a, method, []float64{real(q)}, axes...).Squeeze(0) // a scalar q: no q axis
+			if keep {
+				r = keptDims(r, a.Shape(), axes, 0)
+			}
+			return r, nil
 		})
 	}
-	quantile("quantile", (*darray.Array).Quantile)
-	quantile("percentile", (*darray.Array).Percentile)
+	quantile("quantile", (*darray.Array).QuantileBy)
+	quantile("percentile", (*darray.Array).PercentileBy)
 	def("cov", false, func(args []any, kw kwargs) (any, error) {
 		m, err := arrayArg(optional(args, 0, kw, "m"))
 		if err != nil {
@@ -165,17 +205,37 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, kwarg
 		return a.DiagonalAxes(k, ax1, ax2), nil
 	})
 	def("take", true, func(args []any, kw kwargs) (any, error) {
-		a, idx, err := twoArrays(args, kw, "a", "indices")
+		a, err := arrayArg(optional(args, 0, kw, "a"))
 		if err != nil {
 			return nil, err
 		}
+		idx, err := indexArrayArg(optional(args, 1, kw, "indices"))
+		if err != nil {
+			return nil, fmt.Errorf("indices: %w", err)
+		}
 		v := optional(args, 2, kw, "axis")
 		if v == nil { // NumPy: indices into the flattened array
-			return a.Ravel().TakeArray(idx, 0), nil
+			a = a.Ravel()
 		}
 		ax, err := intOr(v, 0)
 		if err != nil {
 			return nil, err
+		}
+		if ax < -a.NDim() || ax >= a.NDim() {
+			return nil, fmt.Errorf("axis %d is out of bounds for array of dimension %d", ax, a.NDim())
+		}
+		n := int64(a.Shape()[(ax+a.NDim())%a.NDim()])
+		switch mode := kw.get("mode"); mode {
+		case nil, "raise":
+		case "clip": // positions past either end take the end's element
+			idx = darray.Clip(idx, int64(0), max(n-1, 0))
+		case "wrap": // positions count around the axis
+			if n == 0 {
+				return nil, fmt.Errorf("cannot take from an empty axis with mode='wrap'")
+			}
+			idx = darray.Binary(nd.Mod, idx, n)
+		default:
+			return nil, fmt.Errorf("mode must be 'raise', 'clip' or 'wrap', not %s", describe(mode))
 		}
 		return a.TakeArray(idx, ax), nil
 	})
@@ -253,7 +313,14 @@ func linalgModule() module {
 			return nil, err
 		}
 		q, r := darray.QR(a)
-		return []any{q, r}, nil
+		switch mode := kw.get("mode"); mode {
+		case nil, "reduced":
+			return []any{q, r}, nil
+		case "r":
+			return r, nil
+		default:
+			return nil, fmt.Errorf("mode %s is not supported ('reduced' and 'r' are)", describe(mode))
+		}
 	}}
 	m["svd"] = &fn{"linalg.svd", func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 1, 1); err != nil {
@@ -267,6 +334,9 @@ func linalgModule() module {
 			return nil, fmt.Errorf("full_matrices=True is not supported: darray's svd is the reduced one")
 		}
 		u, s, vt := darray.SVD(a)
+		if uv, err := boolOr(kw.get("compute_uv"), true); err != nil || !uv {
+			return s, err // the singular values alone
+		}
 		return []any{u, s, vt}, nil
 	}}
 	m["lstsq"] = &fn{"linalg.lstsq", func(args []any, kw kwargs) (any, error) {
@@ -316,7 +386,11 @@ func linalgModule() module {
 				return nil, err
 			}
 		}
-		return darray.Norm(a, ord, axes...), nil
+		keep, err := boolOr(kw.get("keepdims"), false)
+		if err != nil || !keep {
+			return darray.Norm(a, ord, axes...), err
+		}
+		return keptDims(darray.Norm(a, ord, axes...), a.Shape(), axes, 0), nil
 	}}
 	return m
 }
@@ -488,4 +562,59 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// argGiven is argument i or keyword name, and whether the call gave it (None included).
+func argGiven(args []any, i int, kw kwargs, name string) (any, bool) {
+	if i < len(args) {
+		return args[i], true
+	}
+	return kw.lookup(name)
+}
+
+// sortKind accepts NumPy's kind= of sort and argsort: darray's sorts are stable, which
+// every kind is allowed to be.
+func sortKind(kw kwargs) error {
+	switch k := kw.get("kind"); k {
+	case nil, "quicksort", "mergesort", "heapsort", "stable":
+		return nil
+	default:
+		return fmt.Errorf("kind must be 'quicksort', 'mergesort', 'heapsort' or 'stable', not %s", describe(k))
+	}
+}
+
+// keptDims reshapes a reduction's result r as keepdims=True does: the reduced axes of
+// the input shape in (all when axes is empty) stay, with length one, after lead leading
+// axes of r (a quantile's q axis).
+func keptDims(r *darray.Array, in []int, axes []int, lead int) *darray.Array {
+	if r.Err() != nil {
+		return r
+	}
+	reduced := make([]bool, len(in))
+	for _, ax := range axes {
+		reduced[(ax%len(in)+len(in))%len(in)] = true
+	}
+	shape := append([]int{}, r.Shape()[:lead]...)
+	for d, n := range in {
+		if len(axes) == 0 || reduced[d] {
+			n = 1
+		}
+		shape = append(shape, n)
+	}
+	return r.Reshape(shape...)
+}
+
+// indexArrayArg is an array of positions: an array, a list of integers, or one integer.
+func indexArrayArg(v any) (*darray.Array, error) {
+	switch x := v.(type) {
+	case []any:
+		a, err := intArray(x)
+		if err != nil {
+			return nil, err
+		}
+		return darray.FromArray(a, darray.ChunkSpec{}), nil
+	case int64:
+		return darray.FromArray(nd.Scalar(x), darray.ChunkSpec{}), nil
+	}
+	return arrayArg(v)
 }

@@ -252,7 +252,7 @@ type computeFlags struct {
 }
 
 func (c *computeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.chunks, "chunks", "", "re-cut the inputs into chunks of this shape, such as 1000,1000 (default: the files' own)")
+	fs.StringVar(&c.chunks, "chunks", "", "re-cut the inputs into chunks of this shape, such as 1000,1000 (one length: every axis; lengths apply to arrays of as many axes; default: the files' own)")
 	fs.StringVar(&c.memoryLimit, "memory-limit", "", "bound the memory the computation holds, such as 1GB (default: half the machine's)")
 	fs.IntVar(&c.workers, "workers", 0, "goroutines running tasks (default: all cores)")
 	fs.BoolVar(&c.progress, "progress", false, "draw a progress bar on standard error")
@@ -278,6 +278,20 @@ func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
 		sizes = append(sizes, n)
 	}
 	return darray.ChunkSize(sizes...), nil
+}
+
+// chunkLengths are the block lengths --chunks gives (nil for none or "auto"); chunkSpec
+// has checked them.
+func (c *computeFlags) chunkLengths() []int {
+	if c.chunks == "" || c.chunks == "auto" {
+		return nil
+	}
+	var sizes []int
+	for _, p := range strings.Split(c.chunks, ",") {
+		n, _ := strconv.Atoi(strings.TrimSpace(p))
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
 
 func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.Stats) (_ []darray.ComputeOption, err error) {
@@ -375,6 +389,7 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lengths := cf.chunkLengths()
 	named := map[string]any{}
 	for _, in := range inputs {
 		name, path, ok := strings.Cut(in, "=")
@@ -388,9 +403,17 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 			named[name] = text
 			continue
 		}
-		a, err := openInput(path, chunks)
+		// Lengths for several axes apply to the inputs of that many axes only.
+		spec := chunks
+		if len(lengths) > 1 {
+			spec = darray.ChunkSpec{}
+		}
+		a, err := openInput(path, spec)
 		if err != nil {
 			return nil, err
+		}
+		if len(lengths) > 1 && a.NDim() == len(lengths) {
+			a = a.Rechunk(chunks)
 		}
 		named[name] = a
 	}
@@ -399,7 +422,7 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 		return nil, usageError{err}
 	}
 	e := newEvaluator(src, named)
-	e.chunks = chunks
+	e.chunks = lengths
 	v, err := e.run(stmts)
 	if err != nil {
 		var ee *EvalError

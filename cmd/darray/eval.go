@@ -55,6 +55,14 @@ func (k kwargs) lookup(name string) (any, bool) {
 
 func (k kwargs) set(name string, v any) { k.vals[name] = v }
 
+// take reads a keyword and removes it, for a function that handles it before passing
+// the rest on.
+func (k kwargs) take(name string) (any, bool) {
+	v, ok := k.lookup(name)
+	delete(k.vals, name)
+	return v, ok
+}
+
 // all hands every keyword to a function that checks them itself.
 func (k kwargs) all() map[string]any {
 	for name := range k.vals {
@@ -81,7 +89,7 @@ type module map[string]any
 type evaluator struct {
 	src    string
 	env    map[string]any
-	chunks darray.ChunkSpec // chunks for arrays the expression creates without saying
+	chunks []int // --chunks: block lengths for arrays created without saying, and inputs
 }
 
 func newEvaluator(src string, inputs map[string]any) *evaluator {
@@ -102,6 +110,15 @@ func newEvaluator(src string, inputs map[string]any) *evaluator {
 
 func (e *evaluator) errAt(n node, format string, args ...any) error {
 	return &EvalError{e.src, n.pos() + 1, fmt.Sprintf(format, args...)}
+}
+
+// chunksFor is --chunks for an array of ndim axes: one length applies to every axis;
+// lengths for another number of axes do not apply (the array keeps its own chunks).
+func (e *evaluator) chunksFor(ndim int) darray.ChunkSpec {
+	if len(e.chunks) == 1 || len(e.chunks) == ndim && ndim > 0 {
+		return darray.ChunkSize(e.chunks...)
+	}
+	return darray.ChunkSpec{}
 }
 
 // run evaluates every statement and returns the last value.
