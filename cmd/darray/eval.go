@@ -265,9 +265,14 @@ func (e *evaluator) unary(x *unaryExpr, v any) (any, error) {
 	}
 	switch x.op {
 	case "+":
+		if b, ok := v.(bool); ok { // Python: +True is 1
+			return boolInt(b), nil
+		}
 		return v, nil
 	case "-":
 		switch n := v.(type) {
+		case bool: // Python: -True is -1
+			return -boolInt(n), nil
 		case int64:
 			if n == math.MinInt64 {
 				return nil, e.errAt(x, "integer overflow: -(%d) does not fit in 64 bits", n)
@@ -386,6 +391,13 @@ func checkedMul(a, b int64) (int64, bool) {
 		return 0, false
 	}
 	return r, true
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // isBoolish reports whether v is a boolean array or a Python bool.
