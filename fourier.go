@@ -83,7 +83,15 @@ func transform(k fft.Kind, a *Array, axis int, o FFTOptions) *Array {
 	if k == fft.RealInverse {
 		dt = nd.Float64
 	}
-	return MapBlocks(fftFunc, []*Array{whole}, Params(fftParams{Kind: k, N: n, Axis: axis, Norm: o.Norm}), OutDType(dt), OutChunks(out...))
+	r := MapBlocks(fftFunc, []*Array{whole}, Params(fftParams{Kind: k, N: n, Axis: axis, Norm: o.Norm}), OutDType(dt), OutChunks(out...))
+	if a.DType() == nd.Float32 || a.DType() == nd.Complex64 {
+		// Single precision in, single precision out, as NumPy 2 (computed in double here).
+		if dt == nd.Float64 {
+			return r.AsType(nd.Float32)
+		}
+		return r.AsType(nd.Complex64)
+	}
+	return r
 }
 
 // FFT is numpy.fft.fft: the discrete Fourier transform along axis.
