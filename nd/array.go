@@ -242,6 +242,20 @@ func At[T Element](a *Array, index ...int) (T, error) {
 	return Values[T](v)[0], nil
 }
 
+// Float64 is the value of an array of one element (a reduction's result, such as a mean),
+// as float64, as NumPy's float(x) or x.item(): the way to get a number out of a result.
+// Complex values give their real part only when the imaginary part is zero.
+func (a *Array) Float64() (float64, error) {
+	if a.Size() != 1 {
+		return 0, newError("float64", ErrShape, "only an array of one element has one value, not shape %s", ShapeString(a.shape))
+	}
+	v := Values[complex128](a)
+	if imag(v[0]) != 0 {
+		return 0, newError("float64", ErrDType, "the value %v is complex", v[0])
+	}
+	return real(v[0]), nil
+}
+
 func (a *Array) elementOffset(op string, index []int) (int, error) {
 	if len(index) != len(a.shape) {
 		return 0, newError(op, ErrIndex, "%d indices for an array of %d dimensions", len(index), len(a.shape))

@@ -27,7 +27,31 @@ func format(a *Array) string {
 	if a.Size() == 0 { // NumPy prints every empty array so, whatever its shape
 		return "[]"
 	}
-	small, long := summarised(a)
+	return formatSummarised(summarised(a))
+}
+
+// FormatEdges prints, as NumPy prints a large array, the array of its edges alone: along
+// every axis marked long, edges holds the first three and the last three elements, and
+// "..." stands between them. A caller computes only those elements of a result too large
+// to compute whole for printing.
+func FormatEdges(edges *Array, long []bool) (string, error) {
+	if len(long) != edges.NDim() {
+		return "", fmt.Errorf("%d axes marked for an array of %d", len(long), edges.NDim())
+	}
+	for d, l := range long {
+		if l && edges.shape[d] != 2*edgeItems {
+			return "", fmt.Errorf("axis %d marked long holds %d elements, not %d", d, edges.shape[d], 2*edgeItems)
+		}
+	}
+	if edges.NDim() == 0 || edges.Size() == 0 {
+		return format(edges), nil
+	}
+	return formatSummarised(edges, long), nil
+}
+
+// formatSummarised prints small, the edges of the long axes of a larger array (or the
+// whole array when none is long).
+func formatSummarised(small *Array, long []bool) string {
 	strs := make([]string, small.Size())
 	width := 0
 	switch {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,7 +27,7 @@ import (
 	"github.com/darray-go/darray/store"
 )
 
-// printLimit is the largest result printed element by element; larger ones are summarised.
+// printLimit is NumPy's threshold: larger results are printed summarised, as NumPy does.
 const printLimit = 1000
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -366,7 +367,7 @@ func (c *computeFlags) release() {
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", "[flags] EXPR", "Evaluates NumPy-syntax statements over named inputs; the last one's value is the result.\nExample: darray eval -i x=data.npy -i y=store.zarr/y \"z = x - y; z[::2].std(axis=0)\"", stderr)
 	var inputs listFlag
-	fs.Var(&inputs, "i", "an input NAME=PATH (a .npy file, a Zarr store or store/array); repeatable")
+	fs.Var(&inputs, "i", "an input NAME=PATH: a .npy file, a Zarr store or store/array, FILE.h5:/dataset, FILE.nc:variable, or any of them at an s3:// or https:// URL; repeatable")
 	out := fs.String("o", "", "store the result: OUT.npy, OUT.zarr[/array] or OUT.h5:/dataset")
 	var cf computeFlags
 	cf.register(fs)
@@ -447,22 +448,46 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 		fmt.Fprintln(stdout, formatValue(v))
 		return nil
 	}
-	if out == "" && a.Size() > printLimit {
-		fmt.Fprintln(stdout, a)
-		fmt.Fprintf(stdout, "(%d elements: too many to print; store it with -o FILE.npy or FILE.zarr, or print a part with [...])\n", a.Size())
-		return nil
-	}
 	return cf.computing(ctx, stderr, func(opts []darray.ComputeOption) error {
 		if out != "" {
 			return writeArray(ctx, a, out, "zstd", 2, opts)
 		}
-		res, err := a.Compute(ctx, opts...)
+		edges, long := printed(a)
+		res, err := edges.Compute(ctx, opts...)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, res)
+		text, err := nd.FormatEdges(res, long)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, text)
 		return nil
 	})
+}
+
+// printed is the part of a that NumPy prints: all of it, or, past NumPy's threshold of
+// printLimit elements, the first and last three along every axis longer than six, the
+// rest elided with "..." (long marks those axes). Only that part is computed.
+func printed(a *darray.Array) (*darray.Array, []bool) {
+	long := make([]bool, a.NDim())
+	if a.Size() <= printLimit {
+		return a, long
+	}
+	for d, n := range a.Shape() {
+		if n <= 6 {
+			continue
+		}
+		long[d] = true
+		pos, _ := nd.FromSlice([]int64{0, 1, 2, int64(n - 3), int64(n - 2), int64(n - 1)})
+		idx := make([]nd.Index, d+1)
+		for k := range d {
+			idx[k] = nd.Whole()
+		}
+		idx[d] = nd.Take(pos)
+		a = a.IndexWith(idx...)
+	}
+	return a, long
 }
 
 // computing runs work with the compute options the flags give, then reports time, tasks
@@ -483,12 +508,11 @@ func isArray(v any) bool { _, ok := v.(*darray.Array); return ok }
 // dask.compute does) and prints the tuple.
 func emitTuple(ctx context.Context, items []any, cf *computeFlags, stdout, stderr io.Writer) error {
 	var arrays []*darray.Array
+	var longs [][]bool
 	for _, it := range items {
 		if a, ok := it.(*darray.Array); ok {
-			if a.Size() > printLimit {
-				return fmt.Errorf("an array of %d elements in the tuple: too many to print; print its parts one at a time", a.Size())
-			}
-			arrays = append(arrays, a)
+			edges, long := printed(a)
+			arrays, longs = append(arrays, edges), append(longs, long)
 		}
 	}
 	var res []*nd.Array
@@ -503,7 +527,9 @@ func emitTuple(ctx context.Context, items []any, cf *computeFlags, stdout, stder
 	next := 0
 	for i, it := range items {
 		if isArray(it) {
-			parts[i] = res[next].String()
+			if parts[i], err = nd.FormatEdges(res[next], longs[next]); err != nil {
+				return err
+			}
 			next++
 		} else {
 			parts[i] = formatValue(it)
@@ -568,6 +594,14 @@ func formatValue(v any) string {
 	case complex128:
 		return strings.Trim(strconv.FormatComplex(x, 'g', -1, 128), "()")
 	case float64:
+		switch { // as Python prints them
+		case math.IsNaN(x):
+			return "nan"
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		}
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	return fmt.Sprint(v)
