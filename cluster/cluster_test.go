@@ -24,6 +24,9 @@ import (
 // The test binary is also the workers' program: LocalCluster starts it again as a worker.
 func TestMain(m *testing.M) {
 	cluster.MaybeRunWorker()
+	if os.Getenv(interruptedProgram) != "" {
+		runInterruptedProgram()
+	}
 	os.Exit(m.Run())
 }
 

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -41,6 +42,8 @@ type taskState struct {
 }
 
 type run struct {
+	noWorkersSince time.Time // when the last worker went, while none has come since
+
 	c        *Client
 	g        *graph.Graph
 	comp     string
@@ -281,6 +284,8 @@ func (r *run) drive(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-r.c.stopBeat:
+			return errors.New("cluster: the client was closed during the computation")
 		case m := <-r.c.done:
 			if err := r.onDone(m); err != nil {
 				return err
@@ -303,11 +308,32 @@ func (r *run) drive(ctx context.Context) error {
 			if err := r.checkWorkers(); err != nil {
 				return err
 			}
+			if err := r.checkAnyWorker(); err != nil {
+				return err
+			}
 			r.checkPublished()
 			if err := r.reconcile(); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// checkAnyWorker fails the computation when no worker has been there for WorkerWait
+// (workers stopped by a Ctrl-C to their process group, say): waiting on would be waiting
+// forever.
+func (r *run) checkAnyWorker() error {
+	if len(r.live()) > 0 {
+		r.noWorkersSince = time.Time{}
+		return nil
+	}
+	if r.noWorkersSince.IsZero() {
+		r.noWorkersSince = time.Now()
+		return nil
+	}
+	if gone := time.Since(r.noWorkersSince); gone > r.c.o.WorkerWait {
+		return fmt.Errorf("cluster: no worker for %v, with %d results still to compute: the workers are gone", gone.Round(time.Second), r.outLeft)
 	}
 	return nil
 }

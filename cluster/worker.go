@@ -179,7 +179,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	// then it stops, to be started again (by its supervisor) as a new worker.
 	ctx, writeOff := context.WithCancelCause(ctx)
 	defer writeOff(nil)
-	var tasks sync.WaitGroup
+	var tasks taskGroup
 	cc, err := w.consume(ctx, cons, &tasks, func() { writeOff(errWrittenOff) })
 	if err != nil {
 		return fmt.Errorf("cluster: worker queue: %w", err)
@@ -198,7 +198,7 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 	<-ctx.Done()
 	w.leaving.Store(true)
 	cc.Stop()
-	tasks.Wait()
+	tasks.closeAndWait()
 	<-hbDone
 	w.beat() // the last word: leaving
 	nc.Flush()
@@ -206,6 +206,36 @@ func RunWorker(ctx context.Context, o WorkerOptions) error {
 		return errWrittenOff
 	}
 	return nil
+}
+
+// taskGroup counts running tasks. Unlike a bare WaitGroup it may see a task start while
+// the worker waits for the running ones to finish (a message the consumer was handing over
+// as it stopped): that task is refused, never added to a Wait in progress.
+type taskGroup struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// start counts a task in, unless the group is closed.
+func (g *taskGroup) start() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.wg.Add(1)
+	return true
+}
+
+func (g *taskGroup) done() { g.wg.Done() }
+
+// closeAndWait refuses further tasks and waits for the running ones.
+func (g *taskGroup) closeAndWait() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	g.wg.Wait()
 }
 
 // workerID names a worker: its host (reduced to the characters IDs may hold), process and
@@ -249,7 +279,7 @@ func (w *worker) serveData(serverTLS *tls.Config) (*http.Server, error) {
 
 // consume takes task messages from the worker's queue and runs each of their tasks on a
 // thread of its own as threads free up; writtenOff is called if the queue is deleted.
-func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *sync.WaitGroup, writtenOff func()) (jetstream.ConsumeContext, error) {
+func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *taskGroup, writtenOff func()) (jetstream.ConsumeContext, error) {
 	return cons.Consume(func(msg jetstream.Msg) {
 		batch, ok := w.openBatch(msg.Data())
 		if !ok {
@@ -261,9 +291,12 @@ func (w *worker) consume(ctx context.Context, cons jetstream.Consumer, tasks *sy
 			if !w.waitForRoom(ctx) {
 				return // leaving: the message goes to another worker once its lease ends
 			}
-			tasks.Add(1)
+			if !tasks.start() { // leaving: the consumer was stopped while this message came in
+				<-w.slots
+				return
+			}
 			go func() {
-				defer tasks.Done()
+				defer tasks.done()
 				defer func() { <-w.slots }()
 				w.run(ctx, tm)
 				l.done()

@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"bytes"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,5 +71,41 @@ func TestOtherResultsTravel(t *testing.T) {
 	v, err := readResult(&buf, 1<<20, nil)
 	if err != nil || v != any(int64(4096)) {
 		t.Errorf("read back %v (%T), %v", v, v, err)
+	}
+}
+
+// A task that comes in while the worker waits for its running tasks (the consumer hands
+// over a message as it stops) is refused, never added to the Wait in progress: that was a
+// "WaitGroup is reused before previous Wait has returned" panic.
+func TestTaskGroupRefusesTasksOnceClosing(t *testing.T) {
+	for range 200 {
+		var g taskGroup
+		var started atomic.Int32
+		stop := make(chan struct{})
+		var feeders sync.WaitGroup
+		for range 4 {
+			feeders.Add(1)
+			go func() {
+				defer feeders.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if g.start() {
+						started.Add(1)
+						go g.done()
+					}
+				}
+			}()
+		}
+		time.Sleep(100 * time.Microsecond)
+		g.closeAndWait()
+		if g.start() {
+			t.Fatal("a task started after closeAndWait")
+		}
+		close(stop)
+		feeders.Wait()
 	}
 }
