@@ -12,6 +12,11 @@ import (
 // fixed costs.
 const slabElements = 1 << 14
 
+// readSlabElements is the piece size when the expression reads a file: each piece is a
+// read (a system call, a buffer), whose fixed costs want pieces of megabytes, not of the
+// cache's kilobytes; the memory a task holds stays bounded all the same.
+const readSlabElements = 1 << 20
+
 // shapes returns the shape of every node's value.
 func (e *Expr) shapes(inputs []any) ([][]int, error) {
 	s := make([][]int, len(e.Nodes))
@@ -211,7 +216,14 @@ func reduceInSlabs(e *Expr, p *PartialTask, blockOrigin, whole []int, inputs []a
 	if ax < 0 {
 		return nil, false, nil
 	}
-	rows := max(1, slabElements/(size/shape[ax]))
+	pieceElements := slabElements
+	if readsFile(e) {
+		pieceElements = readSlabElements
+	}
+	if size < 2*pieceElements {
+		return nil, false, nil // one piece: the block itself
+	}
+	rows := max(1, pieceElements/(size/shape[ax]))
 	var acc *nd.Partial
 	var pieces []*nd.Partial
 	for lo := 0; lo < shape[ax]; lo += rows {
@@ -250,6 +262,16 @@ func reduceInSlabs(e *Expr, p *PartialTask, blockOrigin, whole []int, inputs []a
 // viewsOnly reports whether slabs would not pay: the expression only views its inputs (no
 // generator or program, so nothing to fuse), or it reads a chunked source, which would
 // decode its chunks once per slab.
+// readsFile reports whether the expression reads from a file source.
+func readsFile(e *Expr) bool {
+	for _, n := range e.Nodes {
+		if n.Kind == "read" {
+			return true
+		}
+	}
+	return false
+}
+
 func viewsOnly(e *Expr) bool {
 	for _, n := range e.Nodes {
 		if _, chunked := n.Src.(ChunkedSource); chunked {

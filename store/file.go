@@ -169,6 +169,35 @@ func emptyWindow(dt nd.DType, w graph.Window, err error) (*nd.Array, error) {
 	return nd.New(dt, w.Shape()...)
 }
 
+// contiguous reports whether the window is one run of the file's bytes in the window's
+// own order (every step 1, no axes permuted, whole along all axes but the first, C order,
+// no interleaved records), and where it starts.
+func (f *Flat) contiguous(w graph.Window) (int64, bool) {
+	n := len(f.Shape)
+	if f.Fortran || f.RecordStride != 0 || len(w.Perm) != n || n == 0 {
+		return 0, false
+	}
+	for d := range n {
+		if w.Perm[d] != d || (w.Step[d] != 1 && w.Count[d] > 1) || d > 0 && (w.Start[d] != 0 || w.Count[d] != f.Shape[d]) {
+			return 0, false
+		}
+	}
+	return f.Offset + int64(w.Start[0])*f.byteStrides()[0], true
+}
+
+// readRun reads a contiguous window with one ReadAt straight into the array's memory.
+func (f *Flat) readRun(file readerAtCloser, at int64, w graph.Window) (*nd.Array, error) {
+	return nd.FromReader(f.DType, f.BigEndian, w.Count, func(raw []byte) error {
+		if got, err := file.ReadAt(raw, at); got < len(raw) {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return fmt.Errorf("%s: reading %d bytes at offset %d: got %d: %w (the file is shorter than its header says)", f.Path, len(raw), at, got, err)
+		}
+		return nil
+	})
+}
+
 // Describe names the file.
 func (f *Flat) Describe() string { return f.Path }
 
@@ -211,9 +240,10 @@ const maxGap = 16
 // Read reads the window's elements: one ReadAt per run along the file's contiguous axis.
 func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 	shape := append([]int{}, w.Count...)
-	out, err := nd.New(f.DType, shape...)
-	if err != nil || out.Size() == 0 { // nothing to read: the window's own shape, permuted
-		return emptyWindow(f.DType, w, err)
+	for _, c := range shape {
+		if c == 0 { // nothing to read: the window's own shape, permuted
+			return emptyWindow(f.DType, w, nil)
+		}
 	}
 	for d := range shape {
 		if w.Start[d] < 0 || w.Start[d] >= f.Shape[d] || w.Start[d]+w.Step[d]*(w.Count[d]-1) < 0 || w.Start[d]+w.Step[d]*(w.Count[d]-1) >= f.Shape[d] {
@@ -225,6 +255,13 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 		return nil, err
 	}
 	defer file.Close()
+	if at, ok := f.contiguous(w); ok {
+		return f.readRun(file, at, w)
+	}
+	out, err := nd.New(f.DType, shape...)
+	if err != nil {
+		return nil, err
+	}
 	n := len(shape)
 	if n == 0 {
 		raw := make([]byte, f.DType.Size())
