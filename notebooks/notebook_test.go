@@ -33,7 +33,8 @@ func TestTutorialNotebook(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, jupyter, "nbconvert", "--to", "notebook", "--execute", "--output", out, "tutorial.ipynb")
-	cmd.Env = append(os.Environ(), "DARRAY_REPO="+repo)
+	tmp := t.TempDir() // the notebook's temporary files go here, and must not stay
+	cmd.Env = append(os.Environ(), "DARRAY_REPO="+repo, "TMPDIR="+tmp)
 	if log, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("nbconvert: %v\n%s", err, tail(string(log), 3000))
 	}
@@ -74,6 +75,49 @@ func TestTutorialNotebook(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "z has shape [5000]") {
 		t.Errorf("the result is not printed: %q", text.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "darray-tutorial-graph*")); len(left) > 0 {
+		t.Errorf("the notebook left %v behind", left)
+	}
+}
+
+// Without DARRAY_REPO the first cell (a shell command GoNB runs) stops and says what to
+// set, instead of "go get: exit status 1".
+func TestNotebookAsksForItsRepository(t *testing.T) {
+	raw, err := os.ReadFile("tutorial.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Source any `json:"source"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatal(err)
+	}
+	var command string
+	for _, c := range nb.Cells {
+		if src := joined(c.Source); strings.HasPrefix(src, "!*") {
+			command = strings.TrimPrefix(src, "!*")
+			break
+		}
+	}
+	if command == "" {
+		t.Fatal("no shell cell in the notebook")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module nb\n\ngo 1.26\n"), 0o644)
+	cmd := exec.Command("bash", "-c", command)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DARRAY_REPO=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "set DARRAY_REPO to the path of your darray checkout") {
+		t.Errorf("without DARRAY_REPO the first cell gave %v: %s", err, out)
 	}
 }
 
