@@ -610,10 +610,10 @@ func formatValue(v any) string {
 func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("graph", "[flags] -o FILE EXPR", "Draws the optimized task graph of an expression (one node per layer when it has many tasks).", stderr)
 	var inputs listFlag
-	fs.Var(&inputs, "i", "an input NAME=PATH; repeatable")
+	fs.Var(&inputs, "i", "an input NAME=PATH, as for eval; repeatable")
 	out := fs.String("o", "", "the picture: FILE.dot, FILE.svg or FILE.png (SVG and PNG need Graphviz)")
-	var cf computeFlags
-	cf.register(fs)
+	var cf computeFlags // drawing computes nothing: only --chunks applies
+	fs.StringVar(&cf.chunks, "chunks", "", "re-cut the inputs into chunks of this shape, such as 1000,1000")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err

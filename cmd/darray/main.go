@@ -48,10 +48,10 @@ var commands []command
 func init() {
 	commands = []command{
 		{"demo", "", "run the dask tutorial workflow (random 10000x10000, y = x + x.T, y[::2, 5000:].mean(axis=1)) with timings", runDemo},
-		{"info", "PATH", "show what is in a .npy file or a Zarr store: arrays and groups with shape, dtype, chunks, codecs and sizes", runInfo},
+		{"info", "PATH", "show what is in a .npy file, a Zarr store, an HDF5 or netCDF file (or at a URL): arrays and groups with shape, dtype, chunks, codecs, attributes and sizes", runInfo},
 		{"eval", "[flags] EXPR", "evaluate a NumPy-syntax expression or program over named inputs; print or store the result", runEval},
 		{"graph", "[flags] -o FILE EXPR", "draw the task graph of an expression (.dot always; .svg/.png with Graphviz)", runGraph},
-		{"convert", "[flags] SRC DST", "copy an array between formats (.npy, Zarr) with new chunks, in bounded memory", runConvert},
+		{"convert", "[flags] SRC DST", "copy an array between formats (.npy, Zarr, HDF5) with new chunks, in bounded memory", runConvert},
 		{"worker", "--nats URL [flags]", "join a cluster (coordinated through NATS JetStream) and run its tasks", runWorker},
 		{"credentials", "DIR", "make a new cluster's secrets: credentials for workers and clients, users for nats-server", runCredentials},
 	}
