@@ -11,22 +11,43 @@ import (
 	"github.com/darray-go/darray/graph"
 )
 
-// MaxPictureTasks is the largest task graph DOT draws task by task; larger graphs are
-// drawn one node per layer.
-const MaxPictureTasks = 500
+// MaxPictureTasks is the largest task graph DOT draws task by task, and MaxPictureWidth
+// the most tasks it draws side by side; larger or wider graphs (a reduction over a few
+// dozen blocks is already a strip thousands of pixels wide) are drawn one node per layer:
+// random, transpose, add, slice, mean.
+const (
+	MaxPictureTasks = 500
+	MaxPictureWidth = 16
+)
 
 // DOT returns the arrays' task graph (after optimization) in Graphviz's language, or the
-// layer graph when it has more than MaxPictureTasks tasks.
+// layer graph when the task graph would not be readable (see MaxPictureTasks).
 func DOT(arrays ...*Array) (string, error) {
 	g, err := Graph(arrays...)
 	if err != nil {
 		return "", err
 	}
-	if len(g.Tasks) <= MaxPictureTasks {
+	if len(g.Tasks) <= MaxPictureTasks && widestRank(g) <= MaxPictureWidth {
 		return g.DOT(), nil
 	}
 	layers, _ := layersOf("dot", arrays)
 	return graph.LayersDOT(layers...), nil
+}
+
+// widestRank is the most tasks at one depth (the longest path from a task without
+// dependencies), as Graphviz lays them out in a row.
+func widestRank(g *graph.Graph) int {
+	depth := make([]int, len(g.Tasks))
+	count := map[int]int{}
+	widest := 0
+	for i, t := range g.Tasks { // dependencies come before their tasks
+		for _, d := range t.Deps {
+			depth[i] = max(depth[i], depth[d]+1)
+		}
+		count[depth[i]]++
+		widest = max(widest, count[depth[i]])
+	}
+	return widest
 }
 
 // Visualize writes a picture of the arrays' task graph to path: DOT text for ".dot", and

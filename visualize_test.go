@@ -53,3 +53,27 @@ func TestVisualize(t *testing.T) {
 		t.Errorf("unknown format: error %v", err)
 	}
 }
+
+// The tutorial at 10000 x 10000 fuses into a few dozen tasks side by side, a strip no one
+// can read: it is drawn by layers, each saying what it does.
+func TestWideGraphsAreDrawnByLayers(t *testing.T) {
+	x := darray.NewRNG(42).Random([]int{10000, 10000}, darray.ChunkSize(1000, 1000))
+	z := x.Add(x.T()).Index("::2, 5000:").Mean(darray.Axis(1))
+	text, err := darray.DOT(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(text, "digraph layers") {
+		t.Fatalf("the tutorial is drawn task by task: %.300s", text)
+	}
+	for _, want := range []string{"random uniform", "transpose", "add", "slice", "mean over axes [1]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no layer says %q: %s", want, text)
+		}
+	}
+	// A narrow graph is still drawn task by task.
+	small := darray.NewRNG(1).Random([]int{40, 40}, darray.ChunkSize(20)).Sum()
+	if text, _ := darray.DOT(small); strings.HasPrefix(text, "digraph layers") {
+		t.Errorf("a four-task graph is drawn by layers")
+	}
+}

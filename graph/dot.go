@@ -48,7 +48,7 @@ func LayersStateDOT(targets []*Layer, progress map[*Layer]LayerProgress) string 
 	var b strings.Builder
 	b.WriteString("digraph layers {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#deebf7\", fontname=\"Helvetica\", fontsize=10];\n")
 	WalkLayers(targets, func(l *Layer) {
-		label := fmt.Sprintf("%s\nshape %v, %v\n%d blocks", l.Name, l.Shape, l.DType, l.Chunks.TotalBlocks())
+		label := fmt.Sprintf("%s\n%s\nshape %v, %v\n%d blocks", l.Name, layerDoes(l), l.Shape, l.DType, l.Chunks.TotalBlocks())
 		color := layerColor(l)
 		if p, ok := progress[l]; ok && p.Total > 0 {
 			label += fmt.Sprintf("\n%d/%d tasks done", p.Done, p.Total)
@@ -68,6 +68,33 @@ func LayersStateDOT(targets []*Layer, progress map[*Layer]LayerProgress) string 
 	})
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// layerDoes says in a few words what a layer does: "random uniform", "add", "mean over
+// axes [1]", "transpose"...
+func layerDoes(l *Layer) string {
+	switch op := l.Op.(type) {
+	case Gen:
+		if op.Spec.Kind == "uniform" || op.Spec.Kind == "normal" || op.Spec.Kind == "integers" {
+			return "random " + op.Spec.Kind
+		}
+		return op.Spec.Kind
+	case Elementwise:
+		var ops []string
+		for _, st := range op.Program.Steps {
+			if len(ops) == 3 {
+				ops = append(ops, "...")
+				break
+			}
+			ops = append(ops, st.Op)
+		}
+		return strings.Join(ops, ", ")
+	case Reduce:
+		return fmt.Sprintf("%v over axes %v", op.Op, op.Axes)
+	case Select:
+		return "slice"
+	}
+	return l.Op.Kind()
 }
 
 // layerColor groups layers by what they do: sources, element-wise work, views, data
