@@ -96,7 +96,7 @@ func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options,
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	}
-	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{w.Tmp}
+	g.Outputs, g.Writes = []graph.Output{{Layer: aligned.layer, Tasks: writes}}, []string{w.Tmp}
 	if _, err = executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
 	}

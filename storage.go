@@ -101,7 +101,8 @@ func ToNPY(ctx context.Context, a *Array, path string, opts ...ComputeOption) (e
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	})
-	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{tmp.Name()}
+	// (the layer names what is computed: a dashboard draws its graph)
+	g.Outputs, g.Writes = []graph.Output{{Layer: l, Tasks: writes}}, []string{tmp.Name()}
 	if _, err = executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to npy %s: %w", path, err)
 	}

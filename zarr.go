@@ -189,7 +189,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	}
-	g.Outputs, g.Writes = []graph.Output{{Tasks: writes}}, []string{staged.Staging}
+	g.Outputs, g.Writes = []graph.Output{{Layer: aligned.layer, Tasks: writes}}, []string{staged.Staging}
 	if _, err := executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to zarr %s: %w (the chunks written are kept in %s: the same write with Resume continues from them)",
 			path.Join(dir, arrayPath), err, staged.Staging)

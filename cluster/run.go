@@ -73,6 +73,12 @@ type run struct {
 	// lastReconcile is when reconcile last asked the workers.
 	lastReconcile time.Time
 	stats         *sched.Stats
+	// what the workers held together at most during the run (from their heartbeats),
+	// what they had spilled, and their memory limits summed
+	peakHeld, peakSpilled, limit int64
+	// the bytes of the results the workers hold now, by the completions' account
+	held        int64
+	resultBytes []int64
 }
 
 type fetchResult struct {
@@ -233,7 +239,8 @@ func (r *run) loop(ctx context.Context) ([][]any, error) {
 		return nil, err
 	}
 	if r.stats != nil {
-		*r.stats = sched.Stats{Tasks: r.finished, Limit: -1}
+		r.sampleMemory() // the last word of each worker
+		*r.stats = sched.Stats{Tasks: r.finished, PeakBytes: r.peakHeld, SpilledBytes: r.peakSpilled, Limit: r.limit}
 	}
 	out := make([][]any, len(r.g.Outputs))
 	for i, o := range r.g.Outputs {
@@ -248,9 +255,6 @@ func (r *run) loop(ctx context.Context) ([][]any, error) {
 // sampleMemory reports the memory the live workers hold, each and in all, from their
 // heartbeats.
 func (r *run) sampleMemory() {
-	if r.observer == nil {
-		return
-	}
 	m := sched.MemorySample{Computation: r.id, At: time.Now()}
 	for _, w := range r.c.Workers() {
 		if w.Alive {
@@ -260,7 +264,11 @@ func (r *run) sampleMemory() {
 			m.Workers = append(m.Workers, sched.WorkerMemory{Worker: w.ID, Held: w.Held, Spilled: w.Spilled, Limit: w.Limit})
 		}
 	}
-	r.observer.Memory(m)
+	// The run's figures for Stats: the most the workers held together, as they said.
+	r.peakHeld, r.peakSpilled, r.limit = max(r.peakHeld, m.Held), max(r.peakSpilled, m.Spilled), max(r.limit, m.Limit)
+	if r.observer != nil {
+		r.observer.Memory(m)
+	}
 }
 
 func (r *run) threads() int {
@@ -591,6 +599,12 @@ func (r *run) handleDone(d doneMsg) error {
 	}
 	ts.state, ts.holders, ts.worker = done, []string{d.Worker}, ""
 	r.finished++
+	if r.resultBytes == nil {
+		r.resultBytes = make([]int64, len(r.tasks))
+	}
+	r.resultBytes[d.T] = d.Bytes
+	r.held += d.Bytes
+	r.peakHeld = max(r.peakHeld, r.held)
 	task := &r.g.Tasks[d.T]
 	if r.progress != nil {
 		r.progress.TaskDone(task, time.Duration(d.End-d.Start))
@@ -663,6 +677,10 @@ func (r *run) drop(t int) {
 		r.release[h] = append(r.release[h], t)
 	}
 	ts.holders, ts.state = nil, released
+	if r.resultBytes != nil {
+		r.held -= r.resultBytes[t]
+		r.resultBytes[t] = 0
+	}
 }
 
 func (r *run) flushReleases() {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,34 @@ func TestGraphByState(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != want {
 			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
+
+// A result stored to a file (.npy, Zarr, HDF5) shows its layers in the Graph panel as a
+// printed one does: the write tasks' graph names what they compute.
+func TestGraphOfAStoredResult(t *testing.T) {
+	dir := t.TempDir()
+	x := darray.NewRNG(1).Random([]int{100, 100}, darray.ChunkSize(25))
+	y := x.Add(x.T())
+	for name, store := range map[string]func(d *dashboard.Dashboard) error{
+		"npy": func(d *dashboard.Dashboard) error {
+			return darray.ToNPY(context.Background(), y, filepath.Join(dir, "y.npy"), darray.WithObserver(d))
+		},
+		"zarr": func(d *dashboard.Dashboard) error {
+			return darray.ToZarr(context.Background(), y, filepath.Join(dir, "y.zarr"), "y", darray.ZarrOptions{}, darray.WithObserver(d))
+		},
+		"hdf5": func(d *dashboard.Dashboard) error {
+			return darray.ToHDF5(context.Background(), y, filepath.Join(dir, "y.h5"), "/y", darray.HDF5Options{}, darray.WithObserver(d))
+		},
+	} {
+		d := dashboard.New()
+		if err := store(d); err != nil {
+			t.Fatal(err)
+		}
+		text, ok := d.GraphDOT("latest")
+		if !ok || !strings.Contains(text, "random uniform") || !strings.Contains(text, "add") {
+			t.Errorf("%s: the graph of a stored result:\n%s", name, text)
 		}
 	}
 }

@@ -49,6 +49,7 @@ type clusterFlags struct {
 	threads      int
 	workerMemory string
 	security     securityFlags
+	dashboard    string // --dashboard, which a local cluster serves itself
 }
 
 func (c *clusterFlags) register(fs *flag.FlagSet) {
@@ -95,7 +96,7 @@ func (c *clusterFlags) executor(ctx context.Context, stderr io.Writer) (exec sch
 			return nil, nil, err
 		}
 		lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: c.local, ThreadsPerWorker: c.threads,
-			MemoryLimit: limit, Command: []string{self, "worker", "--from-env"}})
+			MemoryLimit: limit, Command: []string{self, "worker", "--from-env"}, Dashboard: c.dashboard})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -104,6 +104,18 @@ func TestLocalClusterFlag(t *testing.T) {
 	if !strings.Contains(errOut, "LocalCluster: 2 workers") || !strings.Contains(errOut, "dashboard: http://127.0.0.1:") {
 		t.Errorf("no cluster summary with its dashboard in %q", errOut)
 	}
+	// With --dashboard, the cluster serves its dashboard there: one address, not two; -v
+	// reports what the workers held.
+	_, errOut, code = runCLI(t, "demo", "-n", "2000", "-chunk", "500", "--local-cluster", "2", "--dashboard", "127.0.0.1:0", "-v")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(errOut, "dashboard: http://"); n != 1 {
+		t.Errorf("%d dashboard addresses printed: %q", n, errOut)
+	}
+	if !strings.Contains(errOut, "peak memory held in results on the workers") || strings.Contains(errOut, "workers 0 B") {
+		t.Errorf("-v on a cluster: %q", errOut)
+	}
 }
 
 // Interrupted in the middle of a computation, a command with a local cluster stops every

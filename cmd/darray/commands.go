@@ -302,6 +302,10 @@ func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.
 		}
 	}()
 	opts := []darray.ComputeOption{darray.WithStats(st)}
+	ownDashboard := c.dashboard
+	if c.cluster.local > 0 { // the local cluster's own dashboard, at the address asked for
+		c.cluster.dashboard, ownDashboard = c.dashboard, ""
+	}
 	exec, stop, err := c.cluster.executor(ctx, stderr)
 	if err != nil {
 		return nil, err
@@ -323,9 +327,9 @@ func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.
 	if c.workers > 0 {
 		opts = append(opts, darray.Workers(c.workers))
 	}
-	if c.dashboard != "" {
+	if ownDashboard != "" {
 		d := dashboard.New()
-		srv, err := d.Serve(c.dashboard)
+		srv, err := d.Serve(ownDashboard)
 		if err != nil {
 			return nil, usageError{err}
 		}
@@ -347,8 +351,12 @@ func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.
 func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats) {
 	c.release()
 	if c.verbose {
-		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held %s, spilled %s\n",
-			formatDuration(time.Since(start)), st.Tasks, darray.FormatBytes(st.PeakBytes), darray.FormatBytes(st.SpilledBytes))
+		where := ""
+		if c.cluster.local > 0 || c.cluster.url != "" {
+			where = " in results on the workers"
+		}
+		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held%s %s, spilled %s\n",
+			formatDuration(time.Since(start)), st.Tasks, where, darray.FormatBytes(st.PeakBytes), darray.FormatBytes(st.SpilledBytes))
 	}
 }
 
