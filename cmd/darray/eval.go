@@ -101,7 +101,7 @@ func newEvaluator(src string, inputs map[string]any) *evaluator {
 	for k, v := range e.env {
 		np[k] = v
 	}
-	e.env["np"], e.env["numpy"] = np, np
+	e.env["np"], e.env["numpy"], e.env["da"] = np, np, np // as pasted from NumPy or dask.array code
 	for name, a := range inputs {
 		e.env[name] = a
 	}
@@ -470,6 +470,20 @@ func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
 			return m.DType().String(), nil
 		case "nbytes":
 			return m.NBytes(), nil
+		case "real":
+			return m.Real(), nil
+		case "imag":
+			return m.Imag(), nil
+		case "chunks": // dask's form: per axis, the blocks' lengths
+			out := make([]any, m.NDim())
+			for d, c := range m.Chunks() {
+				lengths := make([]any, len(c))
+				for i, n := range c {
+					lengths[i] = int64(n)
+				}
+				out[d] = lengths
+			}
+			return out, nil
 		}
 		// Methods are the functions of the same name with the array first.
 		if f, ok := e.env[x.name].(*fn); ok && methodNames[x.name] {
@@ -477,7 +491,7 @@ func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
 				return f.call(append([]any{m}, args...), kw)
 			}}, nil
 		}
-		return nil, e.errAt(x, "array has no attribute %q%s", x.name, suggest(x.name, append(keysOf(methodNames), "T", "shape", "ndim", "size", "dtype", "nbytes")))
+		return nil, e.errAt(x, "array has no attribute %q%s", x.name, suggest(x.name, append(keysOf(methodNames), "T", "shape", "ndim", "size", "dtype", "nbytes", "real", "imag", "chunks")))
 	}
 	return nil, e.errAt(x, "%s has no attribute %q", describe(v), x.name)
 }

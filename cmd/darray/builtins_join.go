@@ -1,0 +1,289 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/nd"
+)
+
+// defineJoinAPI adds joining, rearranging and counting functions by NumPy's names:
+// concatenate, stack, flip, roll, tile, repeat, pad, tril, triu, unique, topk, histogram.
+func defineJoinAPI(env map[string]any, def func(string, bool, func([]any, kwargs) (any, error))) {
+	joiner := func(name string, join func([]*darray.Array, int) *darray.Array) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
+			if err := arity(args, 1, 2); err != nil {
+				return nil, err
+			}
+			arrays, err := arraysArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			ax, err := intOr(optional(args, 1, kw, "axis"), 0)
+			if err != nil {
+				return nil, err
+			}
+			return join(arrays, ax), nil
+		})
+	}
+	joiner("concatenate", darray.Concatenate)
+	joiner("stack", darray.Stack)
+	def("flip", false, func(args []any, kw kwargs) (any, error) {
+		a, axes, err := arrayAndAxes(args, kw, 1)
+		if err != nil {
+			return nil, err
+		}
+		return a.Flip(axes...), nil
+	})
+	def("roll", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "a"))
+		if err != nil {
+			return nil, err
+		}
+		shift, err := intOr(optional(args, 1, kw, "shift"), 0)
+		if err != nil {
+			return nil, fmt.Errorf("shift: %v", err)
+		}
+		if v := optional(args, 2, kw, "axis"); v != nil {
+			ax, err := intOr(v, 0)
+			if err != nil {
+				return nil, err
+			}
+			return a.Roll(shift, ax), nil
+		}
+		// NumPy: without an axis, along the flattened array, then back in shape
+		return a.Ravel().Roll(shift, 0).Reshape(a.Shape()...), nil
+	})
+	def("tile", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "A"))
+		if err != nil {
+			return nil, err
+		}
+		reps, err := shapeArg(optional(args, 1, kw, "reps"))
+		if err != nil {
+			return nil, fmt.Errorf("reps: %v", err)
+		}
+		return a.Tile(reps...), nil
+	})
+	def("repeat", true, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "a"))
+		if err != nil {
+			return nil, err
+		}
+		n, err := intOr(optional(args, 1, kw, "repeats"), 0)
+		if err != nil {
+			return nil, fmt.Errorf("repeats must be one integer: %v", err)
+		}
+		v := optional(args, 2, kw, "axis")
+		if v == nil { // NumPy: the flattened array
+			return a.Ravel().Repeat(n, 0), nil
+		}
+		ax, err := intOr(v, 0)
+		if err != nil {
+			return nil, err
+		}
+		return a.Repeat(n, ax), nil
+	})
+	def("pad", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "array"))
+		if err != nil {
+			return nil, err
+		}
+		widths, err := padWidths(optional(args, 1, kw, "pad_width"), a.NDim())
+		if err != nil {
+			return nil, fmt.Errorf("pad_width: %v", err)
+		}
+		mode := darray.PadConstant
+		if v := optional(args, 2, kw, "mode"); v != nil {
+			m, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("mode must be a string, not %s", describe(v))
+			}
+			mode = darray.PadMode(m)
+		}
+		var value complex128
+		if v := kw.get("constant_values"); v != nil {
+			if value, err = numberArg(v); err != nil {
+				return nil, fmt.Errorf("constant_values: %v", err)
+			}
+		}
+		return a.Pad(widths, mode, value), nil
+	})
+	triangle := func(name string, f func(a *darray.Array, k int) *darray.Array) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
+			a, err := arrayArg(optional(args, 0, kw, "m"))
+			if err != nil {
+				return nil, err
+			}
+			k, err := intOr(optional(args, 1, kw, "k"), 0)
+			if err != nil {
+				return nil, err
+			}
+			return f(a, k), nil
+		})
+	}
+	triangle("tril", (*darray.Array).Tril)
+	triangle("triu", (*darray.Array).Triu)
+	def("unique", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "ar"))
+		if err != nil {
+			return nil, err
+		}
+		counts, err := boolOr(kw.get("return_counts"), false)
+		if err != nil {
+			return nil, err
+		}
+		values, n, err := darray.Unique(bgctx, a)
+		if err != nil {
+			return nil, err
+		}
+		v := darray.FromArray(values, darray.ChunkSpec{})
+		if counts {
+			return []any{v, darray.FromArray(n, darray.ChunkSpec{})}, nil
+		}
+		return v, nil
+	})
+	def("topk", false, func(args []any, kw kwargs) (any, error) { // dask's topk(a, k, axis=-1)
+		a, err := arrayArg(optional(args, 0, kw, "a"))
+		if err != nil {
+			return nil, err
+		}
+		k, err := intOr(optional(args, 1, kw, "k"), 0)
+		if err != nil {
+			return nil, fmt.Errorf("k: %v", err)
+		}
+		ax, err := intOr(optional(args, 2, kw, "axis"), -1)
+		if err != nil {
+			return nil, err
+		}
+		return a.TopK(k, ax), nil
+	})
+	def("histogram", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "a"))
+		if err != nil {
+			return nil, err
+		}
+		weights, err := optionalArray(kw.get("weights"))
+		if err != nil {
+			return nil, fmt.Errorf("weights: %v", err)
+		}
+		density, err := boolOr(kw.get("density"), false)
+		if err != nil {
+			return nil, err
+		}
+		bins := optional(args, 1, kw, "bins")
+		if edges, ok := bins.([]any); ok { // the bin edges themselves
+			e, err := floatsArg(edges)
+			if err != nil {
+				return nil, fmt.Errorf("bins: %v", err)
+			}
+			return []any{darray.Histogram(a, weights, e, density), edgesArray(e)}, nil
+		}
+		n, err := intOr(bins, 10)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bins must be a positive integer or a list of edges")
+		}
+		lo, hi, err := histogramRange(a, kw.get("range"))
+		if err != nil {
+			return nil, err
+		}
+		h, e := darray.HistogramBins(a, weights, n, lo, hi, density)
+		return []any{h, edgesArray(e)}, nil
+	})
+}
+
+// arraysArg is a list of arrays (or values that make arrays).
+func arraysArg(v any) ([]*darray.Array, error) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("want a list of arrays, not %s", describe(v))
+	}
+	out := make([]*darray.Array, len(items))
+	for i, it := range items {
+		a, err := arrayArg(it)
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %v", i, err)
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// padWidths reads numpy.pad's pad_width: n, (before, after), or one pair per axis.
+func padWidths(v any, ndim int) ([][2]int, error) {
+	pair := func(v any) ([2]int, error) {
+		switch x := v.(type) {
+		case int64:
+			return [2]int{int(x), int(x)}, nil
+		case []any:
+			if len(x) == 1 {
+				return pair1(x[0])
+			}
+			if len(x) == 2 {
+				a, ok1 := x[0].(int64)
+				b, ok2 := x[1].(int64)
+				if ok1 && ok2 {
+					return [2]int{int(a), int(b)}, nil
+				}
+			}
+		}
+		return [2]int{}, fmt.Errorf("want an integer or a (before, after) pair, not %s", describe(v))
+	}
+	if items, ok := v.([]any); ok && len(items) > 0 {
+		if _, nested := items[0].([]any); nested {
+			if len(items) != ndim {
+				return nil, fmt.Errorf("%d pairs for %d axes", len(items), ndim)
+			}
+			out := make([][2]int, ndim)
+			for d, it := range items {
+				p, err := pair(it)
+				if err != nil {
+					return nil, err
+				}
+				out[d] = p
+			}
+			return out, nil
+		}
+	}
+	p, err := pair(v)
+	if err != nil {
+		return nil, err
+	}
+	return [][2]int{p}, nil
+}
+
+func pair1(v any) ([2]int, error) {
+	if n, ok := v.(int64); ok {
+		return [2]int{int(n), int(n)}, nil
+	}
+	return [2]int{}, fmt.Errorf("want an integer, not %s", describe(v))
+}
+
+// histogramRange is range=(lo, hi), or the data's minimum and maximum (computed, as
+// NumPy computes them).
+func histogramRange(a *darray.Array, v any) (float64, float64, error) {
+	if v != nil {
+		r, ok := v.([]any)
+		if !ok || len(r) != 2 {
+			return 0, 0, fmt.Errorf("range must be a (low, high) pair")
+		}
+		lo, err1 := numberArg(r[0])
+		hi, err2 := numberArg(r[1])
+		if err := firstErr(err1, err2); err != nil {
+			return 0, 0, fmt.Errorf("range: %v", err)
+		}
+		return real(lo), real(hi), nil
+	}
+	res, err := darray.Compute(bgctx, []*darray.Array{a.Min(), a.Max()})
+	if err != nil {
+		return 0, 0, err
+	}
+	lo, err1 := res[0].Float64()
+	hi, err2 := res[1].Float64()
+	return lo, hi, firstErr(err1, err2)
+}
+
+func edgesArray(e []float64) *darray.Array {
+	a, _ := nd.FromSlice(append([]float64{}, e...))
+	return darray.FromArray(a, darray.ChunkSpec{})
+}
