@@ -24,6 +24,13 @@ const (
 	Fmin    // ignores NaN
 	Arctan2
 	Hypot
+	Logaddexp  // log(exp(x) + exp(y)), without overflow
+	Logaddexp2 // log2(2**x + 2**y)
+	Copysign
+	Nextafter  // the next float after x toward y
+	Heaviside  // 0 below zero, 1 above, y at zero
+	Fmod       // remainder with the sign of the dividend, as C's fmod
+	FloatPower // power in float64 (complex128 for complex)
 	BitwiseAnd
 	BitwiseOr
 	BitwiseXor
@@ -44,7 +51,9 @@ const (
 var binaryNames = [...]string{
 	Add: "add", Subtract: "subtract", Multiply: "multiply", Divide: "divide", FloorDivide: "floor_divide",
 	Mod: "mod", Power: "power", Maximum: "maximum", Minimum: "minimum", Fmax: "fmax", Fmin: "fmin",
-	Arctan2: "arctan2", Hypot: "hypot", BitwiseAnd: "bitwise_and", BitwiseOr: "bitwise_or",
+	Arctan2: "arctan2", Hypot: "hypot", Logaddexp: "logaddexp", Logaddexp2: "logaddexp2",
+	Copysign: "copysign", Nextafter: "nextafter", Heaviside: "heaviside", Fmod: "fmod", FloatPower: "float_power",
+	BitwiseAnd: "bitwise_and", BitwiseOr: "bitwise_or",
 	BitwiseXor: "bitwise_xor", LeftShift: "left_shift", RightShift: "right_shift",
 	LogicalAnd: "logical_and", LogicalOr: "logical_or", LogicalXor: "logical_xor", Equal: "equal",
 	NotEqual: "not_equal", Less: "less", LessEqual: "less_equal", Greater: "greater", GreaterEqual: "greater_equal",
@@ -95,12 +104,25 @@ func BinaryResultType(op BinaryOp, a, b DType) (result, compute DType, err error
 			t = Float64
 		}
 		return t, t, nil
-	case Arctan2, Hypot:
+	case Arctan2, Hypot, Logaddexp, Logaddexp2, Copysign, Nextafter, Heaviside:
 		if t.IsComplex() {
 			return fail()
 		}
 		t = inexactFor(t)
 		return t, t, nil
+	case Fmod:
+		if t.IsComplex() {
+			return fail()
+		}
+		if t == Bool {
+			return Int8, Int8, nil
+		}
+		return t, t, nil
+	case FloatPower:
+		if t.IsComplex() {
+			return Complex128, Complex128, nil
+		}
+		return Float64, Float64, nil
 	case BitwiseAnd, BitwiseOr, BitwiseXor:
 		if t.IsInexact() {
 			return fail()
@@ -354,6 +376,14 @@ func intKernel[T integer](op BinaryOp, d, x, y []T) {
 		for i := range x {
 			d[i] = modInt(x[i], y[i])
 		}
+	case Fmod: // C's %: the dividend's sign; NumPy gives 0 for a zero divisor
+		for i := range x {
+			if y[i] != 0 {
+				d[i] = x[i] % y[i]
+			} else {
+				d[i] = 0
+			}
+		}
 	case Power:
 		for i := range x {
 			d[i] = powInt(x[i], y[i])
@@ -473,7 +503,63 @@ func floatKernel[T float](op BinaryOp, d, x, y []T) {
 		for i := range x {
 			d[i] = T(math.Hypot(float64(x[i]), float64(y[i])))
 		}
+	case Logaddexp, Logaddexp2:
+		for i := range x {
+			d[i] = T(logAddExp(float64(x[i]), float64(y[i]), op == Logaddexp2))
+		}
+	case Copysign:
+		for i := range x {
+			d[i] = T(math.Copysign(float64(x[i]), float64(y[i])))
+		}
+	case Nextafter: // in the array's own precision
+		for i := range x {
+			if sizeOf[T]() == 4 {
+				d[i] = T(math.Nextafter32(float32(x[i]), float32(y[i])))
+			} else {
+				d[i] = T(math.Nextafter(float64(x[i]), float64(y[i])))
+			}
+		}
+	case Heaviside:
+		for i := range x {
+			switch v := x[i]; {
+			case v < 0:
+				d[i] = 0
+			case v > 0:
+				d[i] = 1
+			case v == 0:
+				d[i] = y[i]
+			default:
+				d[i] = v // NaN
+			}
+		}
+	case Fmod:
+		for i := range x {
+			d[i] = T(math.Mod(float64(x[i]), float64(y[i])))
+		}
+	case FloatPower:
+		for i := range x {
+			d[i] = T(math.Pow(float64(x[i]), float64(y[i])))
+		}
 	}
+}
+
+// logAddExp is log(exp(x) + exp(y)) (base 2 with two), computed from the larger so that
+// neither exponential overflows, as NumPy's npy_logaddexp.
+func logAddExp(x, y float64, two bool) float64 {
+	if x == y { // also both infinite of one sign
+		if two {
+			return x + 1
+		}
+		return x + math.Ln2
+	}
+	hi, lo := max(x, y), min(x, y)
+	if math.IsNaN(x) || math.IsNaN(y) {
+		return math.NaN()
+	}
+	if two {
+		return hi + math.Log1p(math.Exp2(lo-hi))/math.Ln2
+	}
+	return hi + math.Log1p(math.Exp(lo-hi))
 }
 
 func fmaxOf[T float](x, y T) T {
@@ -536,7 +622,7 @@ func complexKernel[T complexNumber](op BinaryOp, d, x, y []T) {
 		for i := range x {
 			d[i] = x[i] / y[i]
 		}
-	case Power:
+	case Power, FloatPower:
 		for i := range x {
 			d[i] = T(complexPow(complex128(x[i]), complex128(y[i])))
 		}

@@ -31,6 +31,13 @@ const (
 	Sinh
 	Cosh
 	Tanh
+	Arcsinh
+	Arccosh
+	Arctanh
+	Exp2
+	Cbrt    // real only
+	Deg2rad // real only; also np.radians
+	Rad2deg // real only; also np.degrees
 	Floor
 	Ceil
 	Trunc
@@ -50,7 +57,8 @@ var unaryNames = [...]string{
 	Negative: "negative", Positive: "positive", Absolute: "absolute", Sign: "sign", Square: "square",
 	Sqrt: "sqrt", Exp: "exp", Expm1: "expm1", Log: "log", Log1p: "log1p", Log2: "log2", Log10: "log10",
 	Sin: "sin", Cos: "cos", Tan: "tan", Arcsin: "arcsin", Arccos: "arccos", Arctan: "arctan",
-	Sinh: "sinh", Cosh: "cosh", Tanh: "tanh", Floor: "floor", Ceil: "ceil", Trunc: "trunc", Rint: "rint",
+	Sinh: "sinh", Cosh: "cosh", Tanh: "tanh", Arcsinh: "arcsinh", Arccosh: "arccosh", Arctanh: "arctanh",
+	Exp2: "exp2", Cbrt: "cbrt", Deg2rad: "deg2rad", Rad2deg: "rad2deg", Floor: "floor", Ceil: "ceil", Trunc: "trunc", Rint: "rint",
 	IsNaN: "isnan", IsInf: "isinf", IsFinite: "isfinite", LogicalNot: "logical_not", Invert: "invert",
 	Conjugate: "conjugate", Real: "real", Imag: "imag",
 }
@@ -96,7 +104,7 @@ func UnaryResultType(op UnaryOp, t DType) (result, compute DType, err error) {
 		}
 		return Float64, t, nil
 	case op.isMath():
-		if (op == Floor || op == Ceil || op == Trunc) && t.IsComplex() {
+		if (op == Floor || op == Ceil || op == Trunc || op == Cbrt || op == Deg2rad || op == Rad2deg) && t.IsComplex() {
 			return fail()
 		}
 		c := inexactFor(t)
@@ -334,6 +342,20 @@ func mathFunc(op UnaryOp) func(float64) float64 {
 		return math.Cosh
 	case Tanh:
 		return math.Tanh
+	case Arcsinh:
+		return math.Asinh
+	case Arccosh:
+		return math.Acosh
+	case Arctanh:
+		return math.Atanh
+	case Exp2:
+		return math.Exp2
+	case Cbrt:
+		return math.Cbrt
+	case Deg2rad:
+		return func(v float64) float64 { return v * (math.Pi / 180) }
+	case Rad2deg:
+		return func(v float64) float64 { return v * (180 / math.Pi) }
 	case Floor:
 		return math.Floor
 	case Ceil:
@@ -397,6 +419,14 @@ func complexUnary[T complexNumber](op UnaryOp, d, x []T) {
 		f = cmplx.Cosh
 	case Tanh:
 		f = cmplx.Tanh
+	case Arcsinh:
+		f = cmplx.Asinh
+	case Arccosh:
+		f = cmplx.Acosh
+	case Arctanh:
+		f = cmplx.Atanh
+	case Exp2:
+		f = func(v complex128) complex128 { return cmplx.Pow(2, v) }
 	case Rint:
 		f = func(v complex128) complex128 { return complex(math.RoundToEven(real(v)), math.RoundToEven(imag(v))) }
 	default:

@@ -33,6 +33,8 @@ func builtins(e *evaluator) map[string]any {
 		})
 	}
 	env["abs"], env["conj"] = env["absolute"], env["conjugate"]
+	env["radians"], env["degrees"], env["asinh"] = env["deg2rad"], env["rad2deg"], env["arcsinh"]
+	env["acosh"], env["atanh"] = env["arccosh"], env["arctanh"]
 	// round(a, decimals) as NumPy: integers stay integers (rounded to tens, hundreds... for
 	// negative decimals), floats are scaled, rounded half to even and scaled back.
 	def("round", true, func(args []any, kw kwargs) (any, error) {
