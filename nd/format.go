@@ -234,6 +234,12 @@ func formatFloats(vals []float64, dt DType) []string {
 				digits = max(digits, min(len(m)-dot-1, precision))
 			}
 		}
+		expWidth := 2 // NumPy widens every exponent to three digits when one needs them
+		for _, v := range vals {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) && v != 0 && math.Abs(math.Log10(math.Abs(v))) >= 99.5 {
+				expWidth = 3
+			}
+		}
 		for i, v := range vals {
 			out[i] = formatFloat(v, bits)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -244,7 +250,7 @@ func formatFloats(vals []float64, dt DType) []string {
 				m += "."
 			}
 			exp, _ := strconv.Atoi(e)
-			out[i] = m + fmt.Sprintf("e%+03d", exp)
+			out[i] = m + fmt.Sprintf("e%+0*d", expWidth+1, exp)
 		}
 		return out
 	}

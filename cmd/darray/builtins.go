@@ -436,6 +436,7 @@ func builtins(e *evaluator) map[string]any {
 	env["random"] = randomModule(e)
 	defineArrayAPI(env, def)
 	defineJoinAPI(env, def)
+	defineUfuncCompositions(def)
 	// dtype names, so that astype(x, np.float32) and dtype=float work as in NumPy.
 	for _, d := range nd.DTypes {
 		env[d.String()] = d.String()

@@ -287,3 +287,90 @@ func edgesArray(e []float64) *darray.Array {
 	a, _ := nd.FromSlice(append([]float64{}, e...))
 	return darray.FromArray(a, darray.ChunkSpec{})
 }
+
+// defineUfuncCompositions adds NumPy's functions built from ufuncs: isclose, allclose,
+// nan_to_num, reciprocal, signbit, angle.
+func defineUfuncCompositions(def func(string, bool, func([]any, kwargs) (any, error))) {
+	closeness := func(name string, f func(a, b any, rtol, atol float64, equalNaN bool) *darray.Array) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
+			a, b := optional(args, 0, kw, "a"), optional(args, 1, kw, "b")
+			if a == nil || b == nil {
+				return nil, fmt.Errorf("takes two arrays")
+			}
+			rtol, atol := 1e-5, 1e-8
+			for _, p := range []struct {
+				name string
+				at   int
+				v    *float64
+			}{{"rtol", 2, &rtol}, {"atol", 3, &atol}} {
+				if v := optional(args, p.at, kw, p.name); v != nil {
+					c, err := numberArg(v)
+					if err != nil {
+						return nil, fmt.Errorf("%s: %v", p.name, err)
+					}
+					*p.v = real(c)
+				}
+			}
+			equalNaN, err := boolOr(optional(args, 4, kw, "equal_nan"), false)
+			if err != nil {
+				return nil, err
+			}
+			return f(toOperand(a), toOperand(b), rtol, atol, equalNaN), nil
+		})
+	}
+	closeness("isclose", darray.IsClose)
+	closeness("allclose", darray.AllClose)
+	def("nan_to_num", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "x"))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := boolOr(kw.get("copy"), true); err != nil { // darray never writes in place
+			return nil, err
+		}
+		nan := 0.0
+		var limits [2]*float64
+		for i, name := range []string{"nan", "posinf", "neginf"} {
+			v := kw.get(name)
+			if v == nil {
+				continue
+			}
+			c, err := numberArg(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", name, err)
+			}
+			if i == 0 {
+				nan = real(c)
+			} else {
+				x := real(c)
+				limits[i-1] = &x
+			}
+		}
+		return darray.NanToNum(a, nan, limits[0], limits[1]), nil
+	})
+	unary := func(name string, f func(*darray.Array) *darray.Array) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
+			if err := arity(args, 1, 1); err != nil {
+				return nil, err
+			}
+			a, err := arrayArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			return f(a), nil
+		})
+	}
+	unary("reciprocal", darray.Reciprocal)
+	unary("signbit", darray.Signbit)
+	def("angle", false, func(args []any, kw kwargs) (any, error) {
+		a, err := arrayArg(optional(args, 0, kw, "z"))
+		if err != nil {
+			return nil, err
+		}
+		deg, err := boolOr(optional(args, 1, kw, "deg"), false)
+		if err != nil {
+			return nil, err
+		}
+		return darray.Angle(a, deg), nil
+	})
+}
