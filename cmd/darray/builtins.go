@@ -87,6 +87,13 @@ func builtins(e *evaluator) map[string]any {
 			if len(args) == 2 {
 				kw.set("axis", args[1])
 			}
+			if v, _ := kw.take("dtype"); v != nil { // the accumulator's and the result's dtype
+				dt, err := dtypeArg(v)
+				if err != nil {
+					return nil, err
+				}
+				a = a.AsType(dt)
+			}
 			initial, hasInitial := kw.take("initial")
 			opts, err := reduceOptions(kw)
 			if err != nil || !hasInitial {

@@ -131,6 +131,9 @@ exprs = {
     "angle(array([1 + 1j, -1 + 0j, -1j, 0j, 3 - 4j]))": "np.angle(np.array([1 + 1j, -1 + 0j, -1j, 0j, 3 - 4j]))",
     "angle(array([1 + 1j, -1j]), deg=True)": "np.angle(np.array([1 + 1j, -1j]), deg=True)",
     "array([1e-120, 5.0])": "np.array([1e-120, 5.0])",
+    "x.sum(dtype='float32')": "x.sum(dtype='float32')",
+    "mean(y, dtype='float32')": "np.mean(y, dtype='float32')",
+    "y.prod(dtype='int8', axis=0)": "y.prod(dtype='int8', axis=0)",
     # results past NumPy's print threshold, summarised with ... (only the edges computed)
     "arange(2000).reshape(40, 50) * 0.5": "np.arange(2000).reshape(40, 50) * 0.5",
     "arange(5000)": "np.arange(5000)",
