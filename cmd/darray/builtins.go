@@ -188,16 +188,7 @@ func builtins(e *evaluator) map[string]any {
 		}
 		return a.Reshape(shape...), nil
 	})
-	def("ravel", true, func(args []any, kw kwargs) (any, error) {
-		if err := arity(args, 1, 1); err != nil {
-			return nil, err
-		}
-		a, err := arrayArg(args[0])
-		if err != nil {
-			return nil, err
-		}
-		return a.Reshape(-1), nil
-	})
+	def("ravel", true, ofOneArray(func(a *darray.Array) *darray.Array { return a.Reshape(-1) }))
 	def("moveaxis", false, func(args []any, kw kwargs) (any, error) {
 		if err := arity(args, 3, 3); err != nil {
 			return nil, err
@@ -663,6 +654,20 @@ func intsArg(args []any, kwv any) ([]int, error) {
 		out[i] = int(n)
 	}
 	return out, nil
+}
+
+// ofOneArray is a builtin of one array argument and no keywords.
+func ofOneArray(f func(*darray.Array) *darray.Array) func([]any, kwargs) (any, error) {
+	return func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return f(a), nil
+	}
 }
 
 // withInitial is a reduction with NumPy's initial=: the value the reduction starts from,

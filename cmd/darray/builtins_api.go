@@ -291,16 +291,7 @@ func defineArrayAPI(env map[string]any, def func(string, bool, func([]any, kwarg
 func linalgModule() module {
 	m := module{}
 	one := func(name string, f func(a *darray.Array) *darray.Array) {
-		m[name] = &fn{"linalg." + name, func(args []any, kw kwargs) (any, error) {
-			if err := arity(args, 1, 1); err != nil {
-				return nil, err
-			}
-			a, err := arrayArg(args[0])
-			if err != nil {
-				return nil, err
-			}
-			return f(a), nil
-		}}
+		m[name] = &fn{"linalg." + name, ofOneArray(f)}
 	}
 	one("inv", darray.Inv)
 	one("cholesky", darray.Cholesky)

@@ -348,20 +348,8 @@ func defineUfuncCompositions(def func(string, bool, func([]any, kwargs) (any, er
 		}
 		return darray.NanToNum(a, nan, limits[0], limits[1]), nil
 	})
-	unary := func(name string, f func(*darray.Array) *darray.Array) {
-		def(name, false, func(args []any, kw kwargs) (any, error) {
-			if err := arity(args, 1, 1); err != nil {
-				return nil, err
-			}
-			a, err := arrayArg(args[0])
-			if err != nil {
-				return nil, err
-			}
-			return f(a), nil
-		})
-	}
-	unary("reciprocal", darray.Reciprocal)
-	unary("signbit", darray.Signbit)
+	def("reciprocal", false, ofOneArray(darray.Reciprocal))
+	def("signbit", false, ofOneArray(darray.Signbit))
 	def("angle", false, func(args []any, kw kwargs) (any, error) {
 		a, err := arrayArg(optional(args, 0, kw, "z"))
 		if err != nil {

@@ -264,35 +264,30 @@ func (c *computeFlags) register(fs *flag.FlagSet) {
 }
 
 func (c *computeFlags) chunkSpec() (darray.ChunkSpec, error) {
-	if c.chunks == "" {
-		return darray.ChunkSpec{}, nil
-	}
 	if c.chunks == "auto" {
 		return darray.AutoChunks(0), nil
+	}
+	sizes, err := c.chunkLengths()
+	if err != nil || sizes == nil {
+		return darray.ChunkSpec{}, err
+	}
+	return darray.ChunkSize(sizes...), nil
+}
+
+// chunkLengths are the block lengths --chunks gives (nil for none or "auto").
+func (c *computeFlags) chunkLengths() ([]int, error) {
+	if c.chunks == "" || c.chunks == "auto" {
+		return nil, nil
 	}
 	var sizes []int
 	for _, p := range strings.Split(c.chunks, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || n == 0 || n < -1 {
-			return darray.ChunkSpec{}, usagef("--chunks %q: want lengths such as 1000,1000 (-1 for a whole axis)", c.chunks)
+			return nil, usagef("--chunks %q: want lengths such as 1000,1000 (-1 for a whole axis)", c.chunks)
 		}
 		sizes = append(sizes, n)
 	}
-	return darray.ChunkSize(sizes...), nil
-}
-
-// chunkLengths are the block lengths --chunks gives (nil for none or "auto"); chunkSpec
-// has checked them.
-func (c *computeFlags) chunkLengths() []int {
-	if c.chunks == "" || c.chunks == "auto" {
-		return nil
-	}
-	var sizes []int
-	for _, p := range strings.Split(c.chunks, ",") {
-		n, _ := strconv.Atoi(strings.TrimSpace(p))
-		sizes = append(sizes, n)
-	}
-	return sizes
+	return sizes, nil
 }
 
 func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.Stats) (_ []darray.ComputeOption, err error) {
@@ -398,7 +393,7 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	lengths := cf.chunkLengths()
+	lengths, _ := cf.chunkLengths() // (checked by chunkSpec)
 	named := map[string]any{}
 	for _, in := range inputs {
 		name, path, ok := strings.Cut(in, "=")

@@ -118,21 +118,11 @@ func (t *textArray) String() string {
 // index selects as NumPy's basic and integer-array indexing do, by indexing the elements'
 // positions; a selection of one element is that string.
 func (t *textArray) index(idx []nd.Index) (any, error) {
-	pos, err := nd.Arange(nd.Int64, 0, float64(t.size()), 1)
-	if err == nil {
-		pos, err = pos.Reshape(t.shape...)
-	}
-	if err == nil {
-		pos, err = pos.Index(idx...)
-	}
+	pos, err := t.positions().Index(idx...)
 	if err != nil {
 		return nil, err
 	}
-	picked := nd.Values[int64](pos)
-	out := &textArray{shape: pos.Shape(), values: make([]string, len(picked))}
-	for i, p := range picked {
-		out.values[i] = t.values[p]
-	}
+	out := t.at(pos)
 	if len(out.shape) == 0 {
 		return out.values[0], nil
 	}
@@ -140,10 +130,18 @@ func (t *textArray) index(idx []nd.Index) (any, error) {
 }
 
 // transposed reverses the axes, as NumPy's .T.
-func (t *textArray) transposed() *textArray {
+func (t *textArray) transposed() *textArray { return t.at(t.positions().T()) }
+
+// positions is the array of the elements' positions in values, in t's shape: views and
+// selections of it say which strings a view or selection of t holds.
+func (t *textArray) positions() *nd.Array {
 	pos, _ := nd.Arange(nd.Int64, 0, float64(t.size()), 1)
-	pos, _ = pos.Reshape(t.shape...)
-	pos = pos.T()
+	pos, _ = pos.Reshape(t.shape...) // (t.size() elements: always fits)
+	return pos
+}
+
+// at is the text whose elements are the strings at pos.
+func (t *textArray) at(pos *nd.Array) *textArray {
 	picked := nd.Values[int64](pos)
 	out := &textArray{shape: pos.Shape(), values: make([]string, len(picked))}
 	for i, p := range picked {
