@@ -3,6 +3,7 @@ package darray
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
@@ -43,21 +44,26 @@ type HDF5Options struct {
 	Chunks  []int // chunk shape; nil: the array's own largest block
 	Gzip    int   // deflate level 1-9; 0 for none
 	Shuffle bool  // byte-shuffle before deflating (compresses numbers better)
-	// Overwrite replaces a file already at the path. Without it ToHDF5 refuses to touch an
-	// existing file: it writes whole files, so replacing one loses every other object in it.
+	// MaxShape lets the dataset grow (AppendHDF5) up to this shape, -1 on an axis for no
+	// limit, as h5py's maxshape with None. nil: the shape is fixed.
+	MaxShape []int
+	// Overwrite replaces a file already at the path, losing every other object in it.
+	// Without it ToHDF5 adds the dataset to an existing file.
 	Overwrite bool
 }
 
-// ToHDF5 computes a and writes it as a chunked dataset of a new HDF5 file, in pure Go; an
-// existing file is an error unless ho.Overwrite. The array is re-cut to the dataset's
-// chunks so that each task compresses and appends exactly one chunk, in parallel; the file
-// appears at path only when complete. h5py and every HDF5 library read it.
+// ToHDF5 computes a and writes it as a chunked dataset of an HDF5 file, in pure Go. The
+// array is re-cut to the dataset's chunks so that each task compresses and appends exactly
+// one chunk, in parallel. A new file appears at path only when complete. An existing file
+// gains the dataset (an error if it has one of that name), as dask's to_hdf5 adds to a
+// file: nothing in the file is rewritten or moved, and an interrupted write leaves the
+// file as it was (see store's HDF5 editing). h5py and every HDF5 library read the result.
 func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options, opts ...ComputeOption) (err error) {
 	if a == nil || a.err != nil {
 		return a.Err()
 	}
 	l := a.layer
-	chunks := ho.Chunks
+	chunks := slices.Clone(ho.Chunks)
 	if chunks == nil {
 		chunks = a.chunkSize()
 	}
@@ -65,43 +71,103 @@ func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options,
 		chunks[d] = max(chunks[d], 1)
 	}
 	w, err := store.NewHDF5Writer(path, dataset, l.Shape, chunks, l.DType,
-		store.HDF5WriteOptions{Gzip: ho.Gzip, Shuffle: ho.Shuffle, Overwrite: ho.Overwrite})
+		store.HDF5WriteOptions{Gzip: ho.Gzip, Shuffle: ho.Shuffle, Overwrite: ho.Overwrite, MaxShape: ho.MaxShape})
 	if err != nil {
 		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
 	}
+	aligned := a.Rechunk(ChunkSize(chunks...))
+	if err := writeHDF5(ctx, aligned, w, func(b []int) []int { return b }, opts); err != nil {
+		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
+	}
+	return nil
+}
+
+// AppendHDF5 grows an HDF5 dataset along axis by a's values, as h5py's resize followed by
+// an assignment to the new part (dask has no equivalent). The dataset must be chunked with
+// room to grow (h5py's maxshape, ToHDF5's MaxShape), a must match its shape on the other
+// axes, and a's dtype must convert to the dataset's without loss. Only the chunks from the
+// old end on are written (the one the old end cuts through is read and rewritten
+// whole), in parallel; the file changes at once when everything is on disk, so that an
+// interrupted append leaves the dataset as it was.
+func AppendHDF5(ctx context.Context, a *Array, path, dataset string, axis int, opts ...ComputeOption) (err error) {
+	if a == nil || a.err != nil {
+		return a.Err()
+	}
+	w, err := store.NewHDF5Appender(path, dataset, axis, a.Shape())
+	if err != nil {
+		return fmt.Errorf("darray: append to hdf5 %s: %w", path, err)
+	}
+	if axis < 0 {
+		axis += a.NDim()
+	}
+	if got := nd.ResultType(a.DType(), w.DType); got != w.DType {
+		w.Abort()
+		return fmt.Errorf("darray: append to hdf5 %s: values of %v do not fit dataset %s of %v without loss; convert them with AsType first", path, a.DType(), dataset, w.DType)
+	}
+	// Blocks that fill the dataset's chunks from the old end on: along axis the first
+	// block reaches the next chunk boundary, the rest are chunk long.
+	from := w.Shape[axis] - a.Shape()[axis]
+	lengths := make([][]int, a.NDim())
+	for d, n := range a.Shape() {
+		c, at := w.Chunks[d], 0
+		if d == axis {
+			at = from
+		}
+		for pos := 0; pos < n; {
+			step := min(c-(at+pos)%c, n-pos)
+			lengths[d] = append(lengths[d], step)
+			pos += step
+		}
+		if n == 0 {
+			lengths[d] = []int{0}
+		}
+	}
+	aligned := a.AsType(w.DType).Rechunk(ChunkSizes(lengths...))
+	first := from / w.Chunks[axis]
+	err = writeHDF5(ctx, aligned, w, func(b []int) []int {
+		c := slices.Clone(b)
+		c[axis] += first
+		return c
+	}, opts)
+	if err != nil {
+		return fmt.Errorf("darray: append to hdf5 %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeHDF5 computes aligned, each of its blocks the part of one chunk of w's dataset
+// (chunkOf tells which), has each task write its chunk, and finishes the file.
+func writeHDF5(ctx context.Context, aligned *Array, w *store.HDF5Writer, chunkOf func([]int) []int, opts []ComputeOption) (err error) {
 	defer func() {
 		if err != nil {
 			w.Abort()
 		}
 	}()
-	aligned := a.Rechunk(ChunkSize(chunks...))
 	if aligned.err != nil {
 		return aligned.err
 	}
 	var blocks [][]int
-	if a.Size() > 0 {
+	if aligned.Size() > 0 {
 		graph.ForEachBlock(aligned.layer.Chunks.NumBlocks(), func(b []int) { blocks = append(blocks, append([]int{}, b...)) })
 	}
 	g, err := graph.LowerBlocks(aligned.layer, blocks)
 	if err != nil {
-		return fmt.Errorf("darray: to hdf5: %w", err)
+		return err
 	}
 	var writes []int
 	for i, b := range blocks {
+		c := chunkOf(b)
 		g.Tasks = append(g.Tasks, graph.Task{
-			Key:    fmt.Sprintf("write %s:%s chunk %v", path, dataset, b),
+			Key:    fmt.Sprintf("write %s:%s chunk %v", w.Path, w.Dataset, c),
 			Op:     store.HDF5WriteOp,
-			Params: &store.HDF5ChunkWrite{Tmp: w.Tmp, Chunk: b},
+			Params: &store.HDF5ChunkWrite{Tmp: w.Tmp, Chunk: c},
 			Deps:   []int{g.Outputs[0].Tasks[i]},
 		})
 		writes = append(writes, len(g.Tasks)-1)
 	}
 	g.Outputs, g.Writes = []graph.Output{{Layer: aligned.layer, Tasks: writes}}, []string{w.Tmp}
 	if _, err = executeGraph(ctx, g, opts); err != nil {
-		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
+		return err
 	}
-	if err = w.Finish(); err != nil {
-		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
-	}
-	return nil
+	return w.Finish()
 }

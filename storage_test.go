@@ -1,11 +1,8 @@
 package darray_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -233,32 +230,25 @@ for path, name in zip(sys.argv[1::2], sys.argv[2::2]):
 	}
 }
 
-// TestToHDF5KeepsExistingFiles: writing to a path that holds a file is refused, the file
-// left byte for byte, unless Overwrite says to replace it.
-func TestToHDF5KeepsExistingFiles(t *testing.T) {
+// TestToHDF5OverwriteReplacesTheFile: without Overwrite a write adds its dataset to the
+// file there (see hdf5_edit_test.go); with it the whole file is replaced.
+func TestToHDF5OverwriteReplacesTheFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "data.h5")
 	first := darray.Arange(0, 12, 1, nd.Float64, darray.ChunkSize(4))
 	if err := darray.ToHDF5(ctx, first, path, "/first", darray.HDF5Options{}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	second := darray.Arange(0, 5, 1, nd.Int32, darray.ChunkSize(2))
-	err = darray.ToHDF5(ctx, second, path, "/second", darray.HDF5Options{})
-	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "data.h5") {
-		t.Fatalf("got %v, want an error naming the existing file", err)
-	}
-	after, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(before, after) {
-		t.Fatalf("the existing file changed (%v)", err)
-	}
-	if err := darray.ToHDF5(ctx, second, path, "/second", darray.HDF5Options{Overwrite: true}); err != nil {
+	if err := darray.ToHDF5(ctx, second, path, "/second", darray.HDF5Options{}); err != nil {
 		t.Fatal(err)
 	}
-	got := compute(t, darray.FromHDF5(path, "/second", darray.ChunkSpec{}))
+	sameArray(t, "kept", compute(t, darray.FromHDF5(path, "/first", darray.ChunkSpec{})), compute(t, first), 0)
+	sameArray(t, "added", compute(t, darray.FromHDF5(path, "/second", darray.ChunkSpec{})), compute(t, second), 0)
+	if err := darray.ToHDF5(ctx, second, path, "/third", darray.HDF5Options{Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := compute(t, darray.FromHDF5(path, "/third", darray.ChunkSpec{}))
 	sameArray(t, "overwritten", got, compute(t, second), 0)
 	if darray.FromHDF5(path, "/first", darray.ChunkSpec{}).Err() == nil {
 		t.Error("the replaced file still holds /first")

@@ -354,37 +354,12 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 			return err
 		}
 		node := HDF5Node{Path: path, Attrs: map[string]any{}}
-		var links []link
-		isGroup := false
+		links, isGroup, err := h.groupLinks("/"+path, msgs)
+		if err != nil {
+			return err
+		}
 		for _, m := range msgs {
 			switch m.kind {
-			case 0x11: // symbol table
-				isGroup = true
-				r := reader{b: m.data, off: h.offsetSz, len: h.lengthSz}
-				bt, heap := r.addr(), r.addr()
-				l, err := h.symbolTable(bt, heap)
-				if err != nil {
-					return err
-				}
-				links = append(links, l...)
-			case 0x06: // link
-				isGroup = true
-				if l, ok := h.linkMessage(m.data); ok {
-					links = append(links, l)
-				}
-			case 0x02: // link info: a group in the new style, its links dense when it has a heap
-				isGroup = true
-				if heap, names := h.denseInfo(m.data, 8); heap != undefAddr {
-					msgs, err := h.denseMessages(heap, names, fmt.Sprintf("links of group %q", "/"+path))
-					if err != nil {
-						return err
-					}
-					for _, data := range msgs {
-						if l, ok := h.linkMessage(data); ok {
-							links = append(links, l)
-						}
-					}
-				}
 			case 0x0C:
 				name, v, err := h.attribute(m.data)
 				if err == nil {
@@ -443,6 +418,43 @@ func (h *HDF5File) Walk() ([]HDF5Node, error) {
 	return h.resolveLinks(out, pending), nil
 }
 
+// groupLinks reads the links of a group from its header's messages, and whether the
+// messages are a group's at all.
+func (h *HDF5File) groupLinks(path string, msgs []message) (links []link, isGroup bool, err error) {
+	for _, m := range msgs {
+		switch m.kind {
+		case 0x11: // symbol table
+			isGroup = true
+			r := reader{b: m.data, off: h.offsetSz, len: h.lengthSz}
+			bt, heap := r.addr(), r.addr()
+			l, err := h.symbolTable(bt, heap)
+			if err != nil {
+				return nil, true, err
+			}
+			links = append(links, l...)
+		case 0x06: // link
+			isGroup = true
+			if l, ok := h.linkMessage(m.data); ok {
+				links = append(links, l)
+			}
+		case 0x02: // link info: a group in the new style, its links dense when it has a heap
+			isGroup = true
+			if heap, names := h.denseInfo(m.data, 8); heap != undefAddr {
+				msgs, err := h.denseMessages(heap, names, fmt.Sprintf("links of group %q", path))
+				if err != nil {
+					return nil, true, err
+				}
+				for _, data := range msgs {
+					if l, ok := h.linkMessage(data); ok {
+						links = append(links, l)
+					}
+				}
+			}
+		}
+	}
+	return links, isGroup, nil
+}
+
 // Dataset finds a dataset by its path ("group/name"; a leading slash is allowed).
 func (h *HDF5File) Dataset(path string) (*HDF5Dataset, error) {
 	want := strings.Trim(path, "/")
@@ -473,6 +485,10 @@ type link struct {
 	addr uint64
 	soft string // the path a soft link names
 	file string // the file an external link names (its path is in soft)
+
+	raw     []byte // the link message, for groups in the new style (an edit copies it)
+	order   uint64 // its creation order, when ordered
+	ordered bool
 }
 
 func (l link) hard() bool { return l.soft == "" && l.file == "" }
@@ -587,8 +603,9 @@ func (h *HDF5File) linkMessage(data []byte) (link, bool) {
 	if flags&0x08 != 0 {
 		ltype = r.u8()
 	}
+	var order uint64
 	if flags&0x04 != 0 {
-		r.u64()
+		order = r.u64()
 	}
 	if flags&0x10 != 0 {
 		r.u8()
@@ -601,10 +618,10 @@ func (h *HDF5File) linkMessage(data []byte) (link, bool) {
 	switch ltype {
 	case 0:
 		addr := r.addr()
-		return link{name: name, addr: addr}, !r.bad
+		return link{name: name, addr: addr, raw: data, order: order, ordered: flags&0x04 != 0}, !r.bad
 	case 1: // soft: a path
 		target := string(r.take(int(r.u16())))
-		return link{name: name, soft: target}, !r.bad && target != ""
+		return link{name: name, soft: target, raw: data}, !r.bad && target != ""
 	case 64: // external: flags, then the file's name and the object's path, each NUL-ended
 		value := r.take(int(r.u16()))
 		if r.bad || len(value) < 1 {
@@ -615,9 +632,9 @@ func (h *HDF5File) linkMessage(data []byte) (link, bool) {
 		if !ok || !ok2 || len(file) == 0 || len(path) == 0 {
 			return link{}, false
 		}
-		return link{name: name, file: string(file), soft: string(path)}, true
+		return link{name: name, file: string(file), soft: string(path), raw: data}, true
 	}
-	return link{name: name, file: fmt.Sprintf("(link type %d)", ltype)}, true // listed as unreadable
+	return link{name: name, file: fmt.Sprintf("(link type %d)", ltype), raw: data}, true // listed as unreadable
 }
 
 func (h *HDF5File) dataspace(data []byte) ([]int, error) {
@@ -819,6 +836,9 @@ type HDF5Dataset struct {
 	eaParams   [5]uint8 // extensible array creation parameters (index type 4)
 	singleSize uint64
 	singleMask uint32
+	// edgeUnfiltered: partial edge chunks are stored without the filters (a version 4
+	// layout option h5py does not use).
+	edgeUnfiltered bool
 	offSz      int
 	lenSz      int
 	elem       dtypeInfo  // how elements are stored
@@ -1065,6 +1085,7 @@ func (h *HDF5File) chunkDims(ds *HDF5Dataset, r *reader, rank, width int) error 
 // extensible arrays and version 2 B-trees (datasets that can grow) are not.
 func (h *HDF5File) chunkedV4(ds *HDF5Dataset, r *reader) error {
 	flags := r.u8()
+	ds.edgeUnfiltered = flags&0x01 != 0
 	rank := int(r.u8())
 	encLen := int(r.u8())
 	if err := h.chunkDims(ds, r, rank, encLen); err != nil {

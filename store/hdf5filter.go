@@ -97,6 +97,39 @@ func undoFilter(f Filter, raw []byte, size, elem int) ([]byte, error) {
 	return nil, fmt.Errorf("filter %d (%s) is not supported", f.ID, f.String())
 }
 
+// encodable are the filters applyFilters applies: those a dataset written elsewhere may have
+// for darray to grow it.
+var encodable = map[uint16]bool{1: true, 2: true, 3: true}
+
+// applyFilters runs a chunk's bytes through a pipeline, in order, as the HDF5 library does
+// when it writes the chunk.
+func applyFilters(filters []Filter, raw []byte, elem int) ([]byte, error) {
+	for _, f := range filters {
+		switch f.ID {
+		case 1:
+			level := 6 // the HDF5 library's default when the filter gives none
+			if len(f.Params) > 0 {
+				level = min(int(f.Params[0]), 9)
+			}
+			var err error
+			if raw, err = (zlibCodec{level}).Encode(raw); err != nil {
+				return nil, err
+			}
+		case 2:
+			if typesize := shuffleTypesize(f, elem); typesize > 1 {
+				shuffled := make([]byte, len(raw))
+				shuffleBytes(shuffled, raw, typesize)
+				raw = shuffled
+			}
+		case 3:
+			raw = binary.LittleEndian.AppendUint32(raw, fletcher32(raw))
+		default:
+			return nil, fmt.Errorf("filter %d (%s) is not one darray writes", f.ID, f)
+		}
+	}
+	return raw, nil
+}
+
 // stageSizes gives, for each filter of a pipeline, the size of the data it was given when
 // the chunk was written (and so must give back when undone): the chunk's size, plus four
 // bytes for each Fletcher-32 checksum added before it (netCDF puts the checksum first).

@@ -45,6 +45,21 @@ func (t dtypeInfo) fromBytes(raw []byte, shape ...int) (*nd.Array, error) {
 	return halfToFloat32(a)
 }
 
+// describe says how elements are stored, for errors.
+func (t dtypeInfo) describe() string {
+	order := "little-endian"
+	if t.bigEndian {
+		order = "big-endian"
+	}
+	switch {
+	case t.stored != t.dt:
+		return fmt.Sprintf("%s %d-byte %v (read as %v)", order, t.size, t.stored, t.dt)
+	case t.precision != 0:
+		return fmt.Sprintf("%s %d-bit integers in %d bytes", order, t.precision, t.size)
+	}
+	return fmt.Sprintf("%s %v", order, t.dt)
+}
+
 // plain reports whether the stored elements are the values as they are.
 func (t dtypeInfo) plain() bool { return t.stored == t.dt && t.precision == 0 }
 

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -20,82 +22,273 @@ import (
 
 // Writing HDF5: a new file in the classic layout every HDF5 reader accepts (superblock 0,
 // version 1 object headers, symbol-table groups, chunked datasets with a version 1 B-tree
-// index, optional shuffle and deflate). Chunks are compressed by the tasks that compute
-// them, in parallel, and appended to the file as they come; the index, the groups and the
-// superblock are written last, and the file is renamed into place only when complete.
+// index, optional shuffle and deflate), or a dataset added to or grown in an existing file
+// (see hdf5edit.go). Chunks are compressed by the tasks that compute them, in parallel,
+// and appended to the file as they come; the index, the groups and the superblock are
+// written last. A new file is renamed into place only when complete; an existing file
+// changes with its superblock, the last write.
 
-// HDF5Writer builds one file holding one dataset.
+// HDF5Writer writes one dataset, chunk by chunk, from tasks that may run in parallel.
 type HDF5Writer struct {
 	Path    string // the file's final path
-	Tmp     string // where it is written
+	Tmp     string // where the chunk tasks write: a temporary file, or Path for an edit
 	Dataset string // "/name" or "/group/name"
-	Shape   []int
+	Shape   []int  // the dataset's shape once written
 	Chunks  []int
 	DType   nd.DType
-	Gzip    int  // deflate level 1-9, 0 for none
-	Shuffle bool // byte shuffle before deflate
-	// Overwrite lets Finish replace a file already at Path. Without it Finish refuses:
-	// the writer makes whole files, so replacing one would lose whatever else it held.
+	// Overwrite lets Finish replace a file already at Path (which is otherwise edited:
+	// the dataset is added to it).
 	Overwrite bool
+
+	maxShape []uint64 // per axis, undefinedAddr for unlimited; nil when the shape is fixed
+	filters  []Filter // the pipeline each chunk goes through, in order
+	base     uint64   // the file offset of address 0 (after a user block)
+	edit     *hdf5Editor
+	at       editPath
+	grow     *growth
 
 	mu     sync.Mutex
 	next   uint64 // where the next chunk goes
 	chunks map[string]writtenChunk
 }
 
+// growth is what growing a dataset needs of it as it was.
+type growth struct {
+	ds   *HDF5Dataset
+	axis int
+	from int       // its length along axis before: where the new values start
+	keep []message // its header's messages besides the shape and layout, copied as they are
+}
+
 type writtenChunk struct {
 	coords []int // element offsets
 	addr   uint64
 	size   uint32
+	mask   uint32 // filters skipped (chunks of the dataset as it was may have some)
 }
 
-// hdf5DataStart leaves room at the start of the file for the superblock, written last.
+// hdf5DataStart leaves room at the start of a new file for the superblock, written last.
 const hdf5DataStart = 2048
 
 var writers sync.Map // Tmp path -> *HDF5Writer, for the chunk tasks of a running write
 
-// NewHDF5Writer creates the temporary file beside path and registers the writer for the
-// chunk tasks (HDF5ChunkWrite) to find.
 // HDF5WriteOptions are the choices of an HDF5Writer.
 type HDF5WriteOptions struct {
 	Gzip      int  // deflate level 1-9, 0 for none
 	Shuffle   bool // byte shuffle before deflate
-	Overwrite bool // replace a file already at the path
+	Overwrite bool // replace a file already at the path instead of adding to it
+	// MaxShape is the largest shape the dataset may grow to (AppendHDF5), -1 for an axis
+	// without limit, as h5py's maxshape with None; nil: the shape is fixed.
+	MaxShape []int
 }
 
+// NewHDF5Writer prepares a dataset's write: into a new temporary file beside path, or,
+// when a file is at path and opts.Overwrite is not set, into that file, adding the dataset
+// (which must not exist). It registers the writer for the chunk tasks (HDF5ChunkWrite).
 func NewHDF5Writer(path, dataset string, shape, chunks []int, dt nd.DType, opts HDF5WriteOptions) (*HDF5Writer, error) {
-	gzip := opts.Gzip
+	w, err := newDatasetWriter(path, dataset, shape, chunks, dt, opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err == nil && !opts.Overwrite {
+		if w.edit, err = openHDF5Editor(path); err != nil {
+			return nil, err
+		}
+		if w.at, err = w.edit.pathTo(w.Dataset); err != nil {
+			w.edit.close()
+			return nil, err
+		}
+		if w.at.current != nil {
+			w.edit.close()
+			return nil, fmt.Errorf("%s already holds %s: AppendHDF5 grows a dataset, and Overwrite replaces the whole file: %w", path, w.Dataset, fs.ErrExist)
+		}
+		w.Tmp, w.base, w.next = path, w.edit.h.base, w.edit.end
+	} else {
+		f, err := outfile.CreateTemp(dirOf(path), "."+baseOf(path)+".tmp-")
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+		w.Tmp, w.next = f.Name(), hdf5DataStart
+	}
+	writers.Store(w.Tmp, w)
+	return w, nil
+}
+
+// newDatasetWriter checks a new dataset's description.
+func newDatasetWriter(path, dataset string, shape, chunks []int, dt nd.DType, opts HDF5WriteOptions) (*HDF5Writer, error) {
 	if len(chunks) != len(shape) {
 		return nil, fmt.Errorf("chunks %v do not match shape %v", chunks, shape)
 	}
+	var maxShape []uint64
+	if opts.MaxShape != nil {
+		if len(opts.MaxShape) != len(shape) || len(shape) == 0 {
+			return nil, fmt.Errorf("maximum shape %v does not match shape %v", opts.MaxShape, shape)
+		}
+		for d, m := range opts.MaxShape {
+			switch {
+			case m == -1:
+				maxShape = append(maxShape, undefinedAddr)
+			case m >= shape[d]:
+				maxShape = append(maxShape, uint64(m))
+			default:
+				return nil, fmt.Errorf("maximum shape %v is smaller than shape %v", opts.MaxShape, shape)
+			}
+		}
+	}
 	for d, c := range chunks {
-		if c <= 0 || c > max(shape[d], 1) {
+		// Chunks may be larger than a dataset that can grow, not than one that cannot.
+		fixed := maxShape == nil || maxShape[d] == uint64(shape[d])
+		if c <= 0 || fixed && c > max(shape[d], 1) {
 			return nil, fmt.Errorf("chunk shape %v does not fit shape %v", chunks, shape)
 		}
 	}
-	if gzip < 0 || gzip > 9 {
-		return nil, fmt.Errorf("gzip level %d is not in 0-9", gzip)
+	if n, ok := byteSize(dt.Size(), chunks); !ok || n >= 1<<32 {
+		return nil, fmt.Errorf("chunks %v of %v hold 4 GiB or more, which HDF5 does not allow", chunks, dt)
 	}
-	shuffle := opts.Shuffle
-	if len(shape) == 0 { // a scalar is stored contiguous, where HDF5 allows no filters
-		gzip, shuffle = 0, false
+	if opts.Gzip < 0 || opts.Gzip > 9 {
+		return nil, fmt.Errorf("gzip level %d is not in 0-9", opts.Gzip)
+	}
+	var filters []Filter
+	if len(shape) > 0 { // a scalar is stored contiguous, where HDF5 allows no filters
+		if opts.Shuffle {
+			filters = append(filters, Filter{ID: 2, Params: []uint32{uint32(dt.Size())}})
+		}
+		if opts.Gzip > 0 {
+			filters = append(filters, Filter{ID: 1, Params: []uint32{uint32(opts.Gzip)}})
+		}
 	}
 	name := strings.Trim(dataset, "/")
 	if name == "" {
 		return nil, fmt.Errorf("dataset name %q is empty", dataset)
 	}
-	if _, err := os.Stat(path); err == nil && !opts.Overwrite {
-		return nil, errFileExists(path)
-	}
-	f, err := outfile.CreateTemp(dirOf(path), "."+baseOf(path)+".tmp-")
+	return &HDF5Writer{Path: path, Dataset: "/" + name, Shape: shape, Chunks: chunks, DType: dt,
+		Overwrite: opts.Overwrite, maxShape: maxShape, filters: filters, chunks: map[string]writtenChunk{}}, nil
+}
+
+// NewHDF5Appender prepares growing dataset in the HDF5 file at path along axis by values of
+// the given shape, as h5py's resize followed by an assignment to the new part: the
+// dataset must be chunked, with a maximum shape that leaves room. The chunk tasks write
+// the dataset's chunks from its old length on (the first of them merging the old values
+// of a chunk the old end cuts through); the file changes when Finish commits.
+func NewHDF5Appender(path, dataset string, axis int, shape []int) (*HDF5Writer, error) {
+	e, err := openHDF5Editor(path)
 	if err != nil {
 		return nil, err
 	}
-	f.Close()
-	w := &HDF5Writer{Path: path, Tmp: f.Name(), Dataset: "/" + name, Shape: shape, Chunks: chunks, DType: dt,
-		Gzip: gzip, Shuffle: shuffle, Overwrite: opts.Overwrite, next: hdf5DataStart, chunks: map[string]writtenChunk{}}
+	w, err := e.appender(dataset, axis, shape)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
 	writers.Store(w.Tmp, w)
 	return w, nil
+}
+
+func (e *hdf5Editor) appender(dataset string, axis int, shape []int) (*HDF5Writer, error) {
+	at, err := e.pathTo(dataset)
+	if err != nil {
+		return nil, err
+	}
+	if at.current == nil || len(at.missing) > 0 {
+		return nil, h5err(e.path, "no dataset %s to append to", dataset)
+	}
+	if !at.current.hard() {
+		return nil, h5err(e.path, "%s is a soft or external link; append to the dataset it names", dataset)
+	}
+	msgs, err := e.h.messages(at.current.addr)
+	if err != nil {
+		return nil, err
+	}
+	if _, isGroup, _ := e.h.groupLinks(dataset, msgs); isGroup {
+		return nil, h5err(e.path, "%s is a group; append to a dataset", dataset)
+	}
+	name := strings.Trim(dataset, "/")
+	ds, err := e.h.dataset(name, msgs)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.singlyLinked(at.current.addr, msgs, ds.Name); err != nil {
+		return nil, err
+	}
+	if err := ds.growable(axis, shape); err != nil {
+		return nil, h5err(e.path, "appending to %s: %v", ds.Name, err)
+	}
+	if axis < 0 {
+		axis += len(ds.Shape)
+	}
+	ds.once.Do(ds.loadIndex)
+	if ds.err != nil {
+		return nil, ds.err
+	}
+	w := &HDF5Writer{Path: e.path, Tmp: e.path, Dataset: ds.Name, Shape: slices.Clone(ds.Shape), Chunks: ds.Chunks,
+		DType: ds.DType, maxShape: ds.maxShape, filters: ds.Filters, base: e.h.base, edit: e, at: at,
+		next: e.end, chunks: map[string]writtenChunk{}}
+	w.Shape[axis] += shape[axis]
+	for key, ref := range ds.index {
+		coords := parseChunkKey(key)
+		for d := range coords {
+			coords[d] *= ds.Chunks[d]
+		}
+		w.chunks[key] = writtenChunk{coords, ref.addr, ref.size, ref.mask}
+	}
+	g := &growth{ds: ds, axis: axis, from: ds.Shape[axis]}
+	for _, m := range msgs {
+		switch m.kind {
+		case 0x00, 0x01, 0x08, 0x10, 0x16: // nil, dataspace, layout, continuation, reference count
+		default:
+			g.keep = append(g.keep, m)
+		}
+	}
+	w.grow = g
+	return w, nil
+}
+
+// growable checks that the dataset can take values of shape appended along axis.
+func (d *HDF5Dataset) growable(axis int, shape []int) error {
+	rank := len(d.Shape)
+	if axis < -rank || axis >= rank {
+		return fmt.Errorf("axis %d is out of range for %d dimensions", axis, rank)
+	}
+	if axis < 0 {
+		axis += rank
+	}
+	if len(shape) != rank {
+		return fmt.Errorf("values of shape %s do not match the dataset's shape %s", nd.ShapeString(shape), nd.ShapeString(d.Shape))
+	}
+	for k := range shape {
+		if k != axis && shape[k] != d.Shape[k] {
+			return fmt.Errorf("values of shape %s do not match the dataset's shape %s outside axis %d", nd.ShapeString(shape), nd.ShapeString(d.Shape), axis)
+		}
+	}
+	switch {
+	case d.Layout != "chunked":
+		return fmt.Errorf("it is %s; only chunked datasets can grow (h5py: chunks= or maxshape=)", d.Layout)
+	case d.edgeUnfiltered:
+		return errors.New("it stores partial edge chunks unfiltered, which darray does not write")
+	case !d.elem.plain() || d.BigEndian:
+		return fmt.Errorf("its elements are stored as %s; darray appends to little-endian datasets of whole-byte numbers", d.elem.describe())
+	case d.maxShape == nil:
+		return errors.New("its maximum shape is its shape; it was not made to grow (h5py: maxshape=)")
+	}
+	if limit := d.maxShape[axis]; limit != undefinedAddr && uint64(d.Shape[axis])+uint64(shape[axis]) > limit {
+		return fmt.Errorf("%d more along axis %d would pass its maximum shape %v", shape[axis], axis, d.maxShape)
+	}
+	for _, f := range d.Filters {
+		if !encodable[f.ID] {
+			return fmt.Errorf("its filter %s is one darray reads but does not write (gzip, shuffle and fletcher32 it writes)", f)
+		}
+	}
+	return nil
+}
+
+func parseChunkKey(key string) []int {
+	var out []int
+	for part := range strings.SplitSeq(strings.TrimSuffix(key, ","), ",") {
+		v, _ := strconv.Atoi(part)
+		out = append(out, v)
+	}
+	return out
 }
 
 func dirOf(p string) string {
@@ -137,22 +330,16 @@ func init() {
 	})
 }
 
-// WriteChunk encodes a block and appends it to the file.
+// WriteChunk encodes a block, the part of chunk c (a grid index) this write gives, and
+// appends it to the file.
 func (w *HDF5Writer) WriteChunk(c []int, block *nd.Array) error {
-	full, err := padChunk(block, w.Chunks, w.DType, 0)
+	full, err := w.chunkOf(c, block)
 	if err != nil {
 		return fmt.Errorf("chunk %v: %w", c, err)
 	}
-	raw := full.Bytes(false)
-	if w.Shuffle && w.DType.Size() > 1 {
-		shuffled := make([]byte, len(raw))
-		shuffleBytes(shuffled, raw, w.DType.Size())
-		raw = shuffled
-	}
-	if w.Gzip > 0 {
-		if raw, err = (zlibCodec{w.Gzip}).Encode(raw); err != nil {
-			return err
-		}
+	raw, err := applyFilters(w.filters, full.Bytes(false), w.DType.Size())
+	if err != nil {
+		return fmt.Errorf("chunk %v: %w", c, err)
 	}
 	coords := make([]int, len(c))
 	for d := range c {
@@ -160,52 +347,100 @@ func (w *HDF5Writer) WriteChunk(c []int, block *nd.Array) error {
 	}
 	w.mu.Lock()
 	addr := w.next
-	w.next += uint64(len(raw))
-	w.chunks[chunkKey(c)] = writtenChunk{coords, addr, uint32(len(raw))}
+	w.next += uint64(len(raw)+7) / 8 * 8
+	w.chunks[chunkKey(c)] = writtenChunk{coords, addr, uint32(len(raw)), 0}
 	w.mu.Unlock()
 	f, err := os.OpenFile(w.Tmp, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if _, err := f.WriteAt(raw, int64(addr)); err != nil {
+	if _, err := f.WriteAt(raw, int64(w.base+addr)); err != nil {
 		return fmt.Errorf("writing %s: %w", w.Path, err)
 	}
-	return nil
+	return f.Close()
 }
 
-// Abort removes the temporary file.
+// chunkOf is chunk c whole: the block padded, or, for the chunk a growing dataset's old
+// end cuts through, its old values with the block pasted after them.
+func (w *HDF5Writer) chunkOf(c []int, block *nd.Array) (*nd.Array, error) {
+	if block.DType() != w.DType {
+		return nil, fmt.Errorf("block of %v for a dataset of %v", block.DType(), w.DType)
+	}
+	g := w.grow
+	if g == nil || c[g.axis]*w.Chunks[g.axis] >= g.from {
+		return padChunk(block, w.Chunks, w.DType, 0)
+	}
+	old, err := g.ds.readChunk(w.edit.file, c)
+	if err != nil {
+		return nil, err
+	}
+	old, err = old.AsType(w.DType) // a copy: readChunk may share its result
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]nd.Index, len(c))
+	for d := range idx {
+		idx[d] = nd.Slice(0, block.Shape()[d], 1)
+	}
+	start := g.from - c[g.axis]*w.Chunks[g.axis]
+	idx[g.axis] = nd.Slice(start, start+block.Shape()[g.axis], 1)
+	region, err := old.Index(idx...)
+	if err != nil {
+		return nil, err
+	}
+	if err := region.Assign(block); err != nil {
+		return nil, fmt.Errorf("block of shape %s does not fit chunk %v from %d: %w", nd.ShapeString(block.Shape()), c, start, err)
+	}
+	return old, nil
+}
+
+// Abort gives up the write: a new file's temporary is removed, an edited file cut back to
+// its old length (nothing in it points past that until Finish commits).
 func (w *HDF5Writer) Abort() {
 	writers.Delete(w.Tmp)
+	if w.edit != nil {
+		w.edit.abort()
+		return
+	}
 	os.Remove(w.Tmp)
 }
 
-// Finish writes the chunk index, the dataset's header, the groups and the superblock,
-// syncs the file and renames it over Path.
+// Finish writes the chunk index, the dataset's header, the groups and the superblock. A
+// new file is synced and renamed over Path; an edited one commits with its superblock.
 func (w *HDF5Writer) Finish() error {
 	writers.Delete(w.Tmp)
 	e := &h5enc{buf: &bytes.Buffer{}, base: w.next}
-	dset, err := w.datasetHeader(e)
+	if w.edit != nil {
+		defer w.edit.close()
+		dset, err := w.datasetHeader(e, w.edit.sb.chunkK)
+		if err != nil {
+			w.edit.abort()
+			return err
+		}
+		if err := w.edit.commit(e, w.at, dset); err != nil {
+			if !w.edit.done {
+				w.edit.file.Truncate(w.edit.size)
+			}
+			return err
+		}
+		return nil
+	}
+	dset, err := w.datasetHeader(e, defaultChunkK)
 	if err != nil {
 		return err
 	}
 	// Groups from the dataset up: each group holds one link, to the level below.
 	parts := strings.Split(strings.Trim(w.Dataset, "/"), "/")
 	child := dset
-	var rootBTree, rootHeap uint64
+	var table []uint64
 	for i := len(parts) - 1; i >= 0; i-- {
-		btree, heap := e.symbolTable(parts[i], child)
-		if i == 0 {
-			rootBTree, rootHeap = btree, heap
-			child = e.groupHeader(btree, heap)
-			break
+		btree, heap, err := e.symbolTable([]link{{name: parts[i], addr: child}}, defaultLeafK, defaultInternalK)
+		if err != nil {
+			return err
 		}
-		child = e.groupHeader(btree, heap)
+		child, table = e.groupHeader(btree, heap, nil), []uint64{btree, heap}
 	}
-	if len(parts) == 0 {
-		return fmt.Errorf("empty dataset path")
-	}
-	rootHeader := child
 	f, err := os.OpenFile(w.Tmp, os.O_WRONLY, 0)
 	if err != nil {
 		return err
@@ -215,7 +450,7 @@ func (w *HDF5Writer) Finish() error {
 		return err
 	}
 	eof := e.base + uint64(e.buf.Len())
-	if _, err := f.WriteAt(superblock(eof, rootHeader, rootBTree, rootHeap), 0); err != nil {
+	if _, err := f.WriteAt(superblock(eof, child, table[0], table[1]), 0); err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {
@@ -242,9 +477,10 @@ func (w *HDF5Writer) publish() error {
 	return os.Remove(w.Tmp)
 }
 
-// errFileExists is the error for a whole-file write refused because a file is in the way.
+// errFileExists is the error for a new file refused because one appeared at its path while
+// it was written.
 func errFileExists(path string) error {
-	return fmt.Errorf("%s already exists and darray writes HDF5 files whole: writing would replace it and lose what it holds (overwrite it explicitly, or write to a new file): %w", path, fs.ErrExist)
+	return fmt.Errorf("%s appeared while darray wrote a new file there; it is left as it is (write again to add to it): %w", path, fs.ErrExist)
 }
 
 // h5enc lays out metadata blocks after the chunks; addresses are absolute.
@@ -305,7 +541,7 @@ func (e *h5enc) objectHeader(msgs []message) uint64 {
 		body.u16(m.kind)
 		size := (len(m.data) + 7) / 8 * 8
 		body.u16(uint16(size))
-		body.u8(0)
+		body.u8(m.flags)
 		body.Write([]byte{0, 0, 0})
 		body.Write(m.data)
 		for range size - len(m.data) {
@@ -323,22 +559,51 @@ func (e *h5enc) objectHeader(msgs []message) uint64 {
 	return e.alloc(h.Bytes())
 }
 
-func (e *h5enc) groupHeader(btree, heap uint64) uint64 {
+// groupHeader writes a group's object header: its symbol table and any other messages
+// (attributes) it keeps.
+func (e *h5enc) groupHeader(btree, heap uint64, others []message) uint64 {
 	var st h5buf
 	st.u64(btree)
 	st.u64(heap)
-	return e.objectHeader([]message{{kind: 0x11, data: st.Bytes()}})
+	return e.objectHeader(append([]message{{kind: 0x11, data: st.Bytes()}}, others...))
 }
 
-// symbolTable writes a group holding one link: its local heap, symbol table node and B-tree.
-func (e *h5enc) symbolTable(name string, target uint64) (btree, heap uint64) {
+// The HDF5 library's default B-tree parameters: symbol table nodes hold up to 2*leafK
+// links, group B-tree nodes up to 2*internalK children, chunk B-tree nodes 2*chunkK.
+const (
+	defaultLeafK     = 4
+	defaultInternalK = 16
+	defaultChunkK    = 32
+)
+
+// symbolTable writes a group's links in the classic style: a local heap of their names
+// (and soft links' paths), symbol table nodes of up to 2*leafK links in name order, and a
+// group B-tree over the nodes. Every node is written at the full size the file's K values
+// give, as the HDF5 library reads and later fills them.
+func (e *h5enc) symbolTable(links []link, leafK, internalK int) (btree, heap uint64, err error) {
+	links = slices.Clone(links)
+	slices.SortFunc(links, func(a, b link) int { return strings.Compare(a.name, b.name) })
 	var names h5buf
-	names.WriteByte(0) // offset 0: the empty name
+	names.WriteByte(0) // offset 0: the empty name, the B-tree's first key
 	names.pad8()
-	nameOff := uint64(names.Len())
-	names.WriteString(name)
-	names.WriteByte(0)
-	names.pad8()
+	put := func(s string) uint64 {
+		off := uint64(names.Len())
+		names.WriteString(s)
+		names.WriteByte(0)
+		names.pad8()
+		return off
+	}
+	nameOffs := make([]uint64, len(links))
+	valueOffs := make([]uint64, len(links))
+	for i, l := range links {
+		if l.file != "" {
+			return 0, 0, fmt.Errorf("external link %q cannot be kept in a group of the classic style", l.name)
+		}
+		nameOffs[i] = put(l.name)
+		if l.soft != "" {
+			valueOffs[i] = put(l.soft)
+		}
+	}
 	dataAddr := e.alloc(names.Bytes())
 	var hp h5buf
 	hp.WriteString("HEAP")
@@ -347,46 +612,109 @@ func (e *h5enc) symbolTable(name string, target uint64) (btree, heap uint64) {
 	hp.u64(1) // no free block: HDF5 marks the end of the free list with offset 1
 	hp.u64(dataAddr)
 	heap = e.alloc(hp.Bytes())
-	// A symbol table node with room for 2 x leaf K = 8 entries, one used.
-	var sn h5buf
-	sn.WriteString("SNOD")
-	sn.Write([]byte{1, 0})
-	sn.u16(1)
-	sn.u64(nameOff)
-	sn.u64(target)
-	sn.u32(0)
-	sn.u32(0)
-	sn.Write(make([]byte, 16))
-	sn.Write(make([]byte, 7*40))
-	snod := e.alloc(sn.Bytes())
-	// The group B-tree: one leaf pointing at the node, keys "" and the name. Node size
-	// is that of 2 x internal K = 32 entries.
-	var bt h5buf
-	bt.WriteString("TREE")
-	bt.u8(0)
-	bt.u8(0)
-	bt.u16(1)
-	bt.u64(undefinedAddr)
-	bt.u64(undefinedAddr)
-	bt.u64(0)
-	bt.u64(snod)
-	bt.u64(nameOff)
-	bt.Write(make([]byte, 31*16))
-	btree = e.alloc(bt.Bytes())
-	return btree, heap
+	per := 2 * leafK
+	var nodes []btreeEntry
+	for i := 0; i < len(links); i += per {
+		part := links[i:min(i+per, len(links))]
+		var sn h5buf
+		sn.WriteString("SNOD")
+		sn.Write([]byte{1, 0})
+		sn.u16(uint16(len(part)))
+		for k, l := range part {
+			sn.u64(nameOffs[i+k])
+			if l.soft != "" { // cache type 2: the link's path is in the heap
+				sn.u64(undefinedAddr)
+				sn.u32(2)
+				sn.u32(0)
+				sn.u32(uint32(valueOffs[i+k]))
+				sn.Write(make([]byte, 12))
+				continue
+			}
+			sn.u64(l.addr)
+			sn.u32(0)
+			sn.u32(0)
+			sn.Write(make([]byte, 16))
+		}
+		sn.Write(make([]byte, (per-len(part))*40))
+		left := uint64(0) // the node holds names after the previous node's last
+		if len(nodes) > 0 {
+			left = binary.LittleEndian.Uint64(nodes[len(nodes)-1].right)
+		}
+		nodes = append(nodes, btreeEntry{u64Key(left), u64Key(nameOffs[i+len(part)-1]), e.alloc(sn.Bytes())})
+	}
+	if len(nodes) == 0 { // an empty group still has a (leaf) B-tree node
+		return e.emptyBTree(0, internalK, 8), heap, nil
+	}
+	return e.btree(0, internalK, 8, nodes), heap, nil
 }
 
-// chunkBTreeK is HDF5's default K for chunk B-trees: nodes hold up to 64 children, and are
-// always stored at that full size.
-const chunkBTreeK = 32
+func u64Key(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
 
-func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
-	rank := len(w.Shape)
-	// Chunk B-tree, built bottom-up from the chunks in order of their coordinates.
-	type entry struct {
-		key  []byte
-		addr uint64
+// btreeEntry is a child of a version 1 B-tree node with the keys on either side of it: a
+// chunk's coordinates and those of the next, or the last name of the previous group node
+// and its own last name.
+type btreeEntry struct {
+	left, right []byte
+	addr        uint64
+}
+
+// btree writes a version 1 B-tree (kind 0 for groups, 1 for chunks) over children in
+// order, bottom-up, nodes of up to 2*k children each, with their sibling addresses (which
+// older HDF5 libraries follow when they iterate) and returns the root's address.
+func (e *h5enc) btree(kind uint8, k, keySize int, level []btreeEntry) uint64 {
+	nodeSize := 24 + (2*k+1)*keySize + 2*k*8
+	for depth := 0; ; depth++ {
+		count := (len(level) + 2*k - 1) / (2 * k)
+		first := e.base + uint64(e.buf.Len()) // nodeSize is a multiple of 8: nodes lie back to back
+		var up []btreeEntry
+		for j := range count {
+			group := level[j*2*k : min((j+1)*2*k, len(level))]
+			var n h5buf
+			n.WriteString("TREE")
+			n.u8(kind)
+			n.u8(uint8(depth))
+			n.u16(uint16(len(group)))
+			sibling := func(i int) uint64 {
+				if i < 0 || i >= count {
+					return undefinedAddr
+				}
+				return first + uint64(i*nodeSize)
+			}
+			n.u64(sibling(j - 1))
+			n.u64(sibling(j + 1))
+			for _, g := range group {
+				n.Write(g.left)
+				n.u64(g.addr)
+			}
+			n.Write(group[len(group)-1].right)
+			n.Write(make([]byte, nodeSize-n.Len()))
+			up = append(up, btreeEntry{group[0].left, group[len(group)-1].right, e.alloc(n.Bytes())})
+		}
+		if len(up) == 1 {
+			return up[0].addr
+		}
+		level = up
 	}
+}
+
+// emptyBTree writes a B-tree leaf with no children.
+func (e *h5enc) emptyBTree(kind uint8, k, keySize int) uint64 {
+	var n h5buf
+	n.WriteString("TREE")
+	n.u8(kind)
+	n.u8(0)
+	n.u16(0)
+	n.u64(undefinedAddr)
+	n.u64(undefinedAddr)
+	n.Write(make([]byte, (2*k+1)*keySize+2*k*8))
+	return e.alloc(n.Bytes())
+}
+
+// datasetHeader writes the chunk index and the dataset's object header. A grown dataset
+// keeps its old header's other messages (type, fill value, filters, attributes) as they
+// were.
+func (w *HDF5Writer) datasetHeader(e *h5enc, chunkK int) (uint64, error) {
+	rank := len(w.Shape)
 	keyOf := func(size, mask uint32, coords []int) []byte {
 		var k h5buf
 		k.u32(size)
@@ -397,80 +725,47 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 		k.u64(0)
 		return k.Bytes()
 	}
-	var level []entry
 	all := make([]writtenChunk, 0, len(w.chunks))
 	for _, c := range w.chunks {
 		all = append(all, c)
 	}
 	sort.Slice(all, func(i, j int) bool { return lessCoords(all[i].coords, all[j].coords) })
-	for _, c := range all {
-		if rank > 0 { // a scalar's one element is contiguous data, not a chunk
-			level = append(level, entry{keyOf(c.size, 0, c.coords), c.addr})
-		}
-	}
 	// The key after the last child: past every chunk.
 	end := make([]int, rank)
 	for d := range end {
 		end[d] = (w.Shape[d] + w.Chunks[d] - 1) / w.Chunks[d] * w.Chunks[d]
 	}
-	lastKey := keyOf(0, 0, end)
-	keySize := 8 + 8*(rank+1)
-	nodeSize := 8 + 16 + (2*chunkBTreeK+1)*keySize + 2*chunkBTreeK*8
+	var level []btreeEntry
+	if rank > 0 { // a scalar's one element is contiguous data, not a chunk
+		for i, c := range all {
+			right := keyOf(0, 0, end)
+			if i+1 < len(all) {
+				right = keyOf(all[i+1].size, all[i+1].mask, all[i+1].coords)
+			}
+			level = append(level, btreeEntry{keyOf(c.size, c.mask, c.coords), right, c.addr})
+		}
+	}
 	var root uint64 = undefinedAddr
-	for depth := 0; len(level) > 0; depth++ {
-		var up []entry
-		for i := 0; i < len(level); i += 2 * chunkBTreeK {
-			group := level[i:min(i+2*chunkBTreeK, len(level))]
-			var n h5buf
-			n.WriteString("TREE")
-			n.u8(1)
-			n.u8(uint8(depth))
-			n.u16(uint16(len(group)))
-			n.u64(undefinedAddr)
-			n.u64(undefinedAddr)
-			for _, g := range group {
-				n.Write(g.key)
-				n.u64(g.addr)
-			}
-			if i+len(group) < len(level) {
-				n.Write(level[i+len(group)].key)
-			} else {
-				n.Write(lastKey)
-			}
-			n.Write(make([]byte, nodeSize-n.Len()))
-			up = append(up, entry{group[0].key, e.alloc(n.Bytes())})
+	if len(level) > 0 {
+		root = e.btree(1, chunkK, 8*(rank+2), level)
+	}
+	msgs := []message{{kind: 0x01, data: w.dataspace()}}
+	if w.grow == nil {
+		dtype, err := h5datatype(w.DType)
+		if err != nil {
+			return 0, err
 		}
-		if len(up) == 1 {
-			root = up[0].addr
-			break
-		}
-		level = up
+		msgs = append(msgs, message{kind: 0x03, data: dtype})
+		// Fill value (version 2): allocated incrementally, written if set, value 0.
+		var fv h5buf
+		fv.u8(2) // version
+		fv.u8(3) // space allocated incrementally
+		fv.u8(2) // fill value written if set
+		fv.u8(1) // defined
+		fv.u32(uint32(w.DType.Size()))
+		fv.Write(make([]byte, w.DType.Size()))
+		msgs = append(msgs, message{kind: 0x05, data: fv.Bytes()})
 	}
-	var msgs []message
-	// Dataspace (version 1).
-	var sp h5buf
-	sp.u8(1)
-	sp.u8(uint8(rank))
-	sp.u8(0)
-	sp.Write(make([]byte, 5))
-	for _, s := range w.Shape {
-		sp.u64(uint64(s))
-	}
-	msgs = append(msgs, message{kind: 0x01, data: sp.Bytes()})
-	dtype, err := h5datatype(w.DType)
-	if err != nil {
-		return 0, err
-	}
-	msgs = append(msgs, message{kind: 0x03, data: dtype})
-	// Fill value (version 2): allocated incrementally, written if set, value 0.
-	var fv h5buf
-	fv.u8(2) // version
-	fv.u8(3) // space allocated incrementally
-	fv.u8(2) // fill value written if set
-	fv.u8(1) // defined
-	fv.u32(uint32(w.DType.Size()))
-	fv.Write(make([]byte, w.DType.Size()))
-	msgs = append(msgs, message{kind: 0x05, data: fv.Bytes()})
 	var lay h5buf
 	lay.u8(3)
 	if rank == 0 {
@@ -493,35 +788,56 @@ func (w *HDF5Writer) datasetHeader(e *h5enc) (uint64, error) {
 		lay.u32(uint32(w.DType.Size()))
 	}
 	msgs = append(msgs, message{kind: 0x08, data: lay.Bytes()})
-	if w.Shuffle || w.Gzip > 0 {
-		var fp h5buf
-		n := 0
-		var filters h5buf
-		if w.Shuffle {
-			n++
-			filters.u16(2)
-			filters.u16(0)
-			filters.u16(1) // optional
-			filters.u16(1)
-			filters.u32(uint32(w.DType.Size()))
-			filters.u32(0) // pad to an even count of values
-		}
-		if w.Gzip > 0 {
-			n++
-			filters.u16(1)
-			filters.u16(0)
-			filters.u16(1)
-			filters.u16(1)
-			filters.u32(uint32(w.Gzip))
-			filters.u32(0)
-		}
-		fp.u8(1)
-		fp.u8(uint8(n))
-		fp.Write(make([]byte, 6))
-		fp.Write(filters.Bytes())
-		msgs = append(msgs, message{kind: 0x0B, data: fp.Bytes()})
+	if w.grow != nil {
+		return e.objectHeader(append(msgs, w.grow.keep...)), nil
+	}
+	if len(w.filters) > 0 {
+		msgs = append(msgs, message{kind: 0x0B, data: filterPipeline(w.filters)})
 	}
 	return e.objectHeader(msgs), nil
+}
+
+// dataspace is the dataset's dataspace message (version 1), with its maximum shape when it
+// can grow.
+func (w *HDF5Writer) dataspace() []byte {
+	var sp h5buf
+	sp.u8(1)
+	sp.u8(uint8(len(w.Shape)))
+	flags := uint8(0)
+	if w.maxShape != nil {
+		flags = 1
+	}
+	sp.u8(flags)
+	sp.Write(make([]byte, 5))
+	for _, s := range w.Shape {
+		sp.u64(uint64(s))
+	}
+	for _, m := range w.maxShape {
+		sp.u64(m)
+	}
+	return sp.Bytes()
+}
+
+// filterPipeline encodes a filter pipeline message (version 1), each filter optional as
+// h5py marks them.
+func filterPipeline(filters []Filter) []byte {
+	var fp h5buf
+	fp.u8(1)
+	fp.u8(uint8(len(filters)))
+	fp.Write(make([]byte, 6))
+	for _, f := range filters {
+		fp.u16(f.ID)
+		fp.u16(0) // no name
+		fp.u16(1) // optional
+		fp.u16(uint16(len(f.Params)))
+		for _, p := range f.Params {
+			fp.u32(p)
+		}
+		if len(f.Params)%2 == 1 {
+			fp.u32(0) // pad to an even count of values
+		}
+	}
+	return fp.Bytes()
 }
 
 // paddedName is a name, null-terminated, padded with zeros to a multiple of 8 bytes.
