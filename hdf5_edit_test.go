@@ -251,7 +251,9 @@ func TestAppendHDF5Refusals(t *testing.T) {
 	for _, name := range []string{"grow.h5", "grow_latest.h5"} {
 		path := copyTestFile(t, dir, name)
 		held, _ := os.ReadFile(path)
-		ones := func(dt nd.DType, shape ...int) *darray.Array { return darray.Ones(shape, dt, darray.ChunkSize(shape...)) }
+		ones := func(dt nd.DType, shape ...int) *darray.Array {
+			return darray.Ones(shape, dt, darray.ChunkSize(shape...))
+		}
 		cases := []struct {
 			values  *darray.Array
 			dataset string

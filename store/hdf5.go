@@ -839,13 +839,13 @@ type HDF5Dataset struct {
 	// edgeUnfiltered: partial edge chunks are stored without the filters (a version 4
 	// layout option h5py does not use).
 	edgeUnfiltered bool
-	offSz      int
-	lenSz      int
-	elem       dtypeInfo  // how elements are stored
-	fill       *nd.Array  // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
-	base       uint64     // where the file's addresses start (after a user block)
-	external   []Segment  // contiguous data kept in other files
-	text       *dtypeInfo // for a dataset of strings: their type (Shape and Chunks then end in each element's bytes)
+	offSz          int
+	lenSz          int
+	elem           dtypeInfo  // how elements are stored
+	fill           *nd.Array  // the fill value exactly (a complex128 cannot hold every int64 and uint64), or nil for zero
+	base           uint64     // where the file's addresses start (after a user block)
+	external       []Segment  // contiguous data kept in other files
+	text           *dtypeInfo // for a dataset of strings: their type (Shape and Chunks then end in each element's bytes)
 
 	once  *sync.Once // shared by copies: see UnmarshalBinary
 	index map[string]chunkRef

@@ -27,13 +27,13 @@ import (
 
 // hdf5Editor holds an existing file open for an edit.
 type hdf5Editor struct {
-	path string
-	file *os.File // read and write, locked against other writers while the edit lasts
-	h    *HDF5File
-	sb   editSuperblock
-	size int64  // the file's size before the edit: what Abort truncates back to
-	end  uint64 // the address where new bytes go: past everything the file holds
-	done   bool // the superblock was rewritten: the edit is in the file
+	path   string
+	file   *os.File // read and write, locked against other writers while the edit lasts
+	h      *HDF5File
+	sb     editSuperblock
+	size   int64  // the file's size before the edit: what Abort truncates back to
+	end    uint64 // the address where new bytes go: past everything the file holds
+	done   bool   // the superblock was rewritten: the edit is in the file
 	closed bool
 }
 
@@ -166,10 +166,10 @@ func (h *HDF5File) extensionKs(addr uint64, sb *editSuperblock) error {
 
 // groupOnPath is a group on the path from the root to the object an edit adds or changes.
 type groupOnPath struct {
-	name  string // its name in its parent; "" for the root
-	path  string // for errors
-	msgs  []message
-	links []link
+	name     string // its name in its parent; "" for the root
+	path     string // for errors
+	msgs     []message
+	links    []link
 	linkInfo []byte // the link info message of a group in the new style; nil for a symbol table
 }
 
