@@ -25,6 +25,14 @@ import (
 // them). An object with more than one hard link to it is not copied: the copy would leave
 // the other links seeing the old object.
 
+// crashAt, set by tests, stops an edit at a step ("chunks": the chunks are written;
+// "metadata": the new headers and groups too; "superblock": the superblock too, not yet
+// synced) as if the process died there: nothing after it is written, nothing cleaned up.
+var crashAt func(step string) bool
+
+// errCrashed is the error of an edit crashAt stopped.
+var errCrashed = errors.New("edit stopped as if the process died (test)")
+
 // hdf5Editor holds an existing file open for an edit.
 type hdf5Editor struct {
 	path   string
@@ -296,10 +304,16 @@ func (e *hdf5Editor) commit(enc *h5enc, p editPath, obj uint64) error {
 		}
 		name = p.groups[i].name
 	}
+	if crashAt != nil && crashAt("chunks") {
+		return errCrashed
+	}
 	meta := enc.buf.Bytes()
 	end := enc.base + uint64(len(meta))
 	if _, err := e.file.WriteAt(meta, int64(e.h.base+enc.base)); err != nil {
 		return fmt.Errorf("writing %s: %w", e.path, err)
+	}
+	if crashAt != nil && crashAt("metadata") {
+		return errCrashed
 	}
 	if err := e.file.Sync(); err != nil {
 		return fmt.Errorf("syncing %s: %w", e.path, err)
@@ -309,6 +323,9 @@ func (e *hdf5Editor) commit(enc *h5enc, p editPath, obj uint64) error {
 		return fmt.Errorf("writing %s's superblock: %w", e.path, err)
 	}
 	e.done = true
+	if crashAt != nil && crashAt("superblock") {
+		return errCrashed
+	}
 	if err := e.file.Sync(); err != nil {
 		return fmt.Errorf("syncing %s: %w", e.path, err)
 	}

@@ -419,7 +419,7 @@ func (w *HDF5Writer) Finish() error {
 			return err
 		}
 		if err := w.edit.commit(e, w.at, dset); err != nil {
-			if !w.edit.done {
+			if !w.edit.done && !errors.Is(err, errCrashed) {
 				w.edit.file.Truncate(w.edit.size)
 			}
 			return err

@@ -371,7 +371,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("eval", "[flags] EXPR", "Evaluates NumPy-syntax statements over named inputs; the last one's value is the result.\nExample: darray eval -i x=data.npy -i y=store.zarr/y \"z = x - y; z[::2].std(axis=0)\"", stderr)
 	var inputs listFlag
 	fs.Var(&inputs, "i", "an input NAME=PATH: a .npy file, a Zarr store or store/array, FILE.h5:/dataset, FILE.nc:variable, or any of them at an s3:// or https:// URL; repeatable")
-	out := fs.String("o", "", "store the result: OUT.npy, OUT.zarr[/array] or OUT.h5:/dataset")
+	out := fs.String("o", "", "store the result: OUT.npy, OUT.zarr[/array] or OUT.h5:/dataset (added to an existing file)")
+	var hf hdf5Flags
+	hf.register(fs)
 	var cf computeFlags
 	cf.register(fs)
 	rest, err := parseFlags(fs, args)
@@ -385,7 +387,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return emit(ctx, result, *out, &cf, stdout, stderr)
+	return emit(ctx, result, *out, output{compressor: "zstd", zarrVersion: 2, hdf5: hf}, &cf, stdout, stderr)
 }
 
 func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
@@ -439,7 +441,7 @@ func evaluate(src string, inputs []string, cf *computeFlags) (any, error) {
 }
 
 // emit prints the result or stores it.
-func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stderr io.Writer) error {
+func emit(ctx context.Context, v any, out string, o output, cf *computeFlags, stdout, stderr io.Writer) error {
 	if items, ok := v.([]any); ok && out == "" && slices.ContainsFunc(items, isArray) {
 		return emitTuple(ctx, items, cf, stdout, stderr)
 	}
@@ -453,7 +455,7 @@ func emit(ctx context.Context, v any, out string, cf *computeFlags, stdout, stde
 	}
 	return cf.computing(ctx, stderr, func(opts []darray.ComputeOption) error {
 		if out != "" {
-			return writeArray(ctx, a, out, "zstd", 2, opts)
+			return writeArray(ctx, a, out, o, opts)
 		}
 		edges, long := printed(a)
 		res, err := edges.Compute(ctx, opts...)
@@ -546,8 +548,30 @@ func emitTuple(ctx context.Context, items []any, cf *computeFlags, stdout, stder
 	return nil
 }
 
+// output says how to store a result.
+type output struct {
+	compressor  string // Zarr
+	zarrVersion int
+	hdf5        hdf5Flags
+}
+
+// hdf5Flags are the choices of an HDF5 output: a dataset that can grow, or growing one.
+type hdf5Flags struct {
+	growable bool
+	append   string // an axis, or "" for a new dataset
+}
+
+func (h *hdf5Flags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&h.growable, "growable", false, "HDF5 output: make the dataset able to grow along every axis (h5py's maxshape=None), for --append")
+	fs.StringVar(&h.append, "append", "", "HDF5 output: grow the existing dataset along `AXIS` by the result (h5py's resize), instead of adding a new one")
+}
+
 // writeArray stores a at dst: FILE.npy, FILE.h5:/dataset or STORE.zarr[/array].
-func writeArray(ctx context.Context, a *darray.Array, dst, compressor string, zarrVersion int, opts []darray.ComputeOption) error {
+func writeArray(ctx context.Context, a *darray.Array, dst string, o output, opts []darray.ComputeOption) error {
+	compressor, zarrVersion := o.compressor, o.zarrVersion
+	if o.hdf5 != (hdf5Flags{}) && !isHDF5(dst) {
+		return usagef("%s: --append and --growable are for HDF5 outputs (FILE.h5:/dataset)", dst)
+	}
 	root, inner := splitStore(dst)
 	switch {
 	case store.IsURL(dst):
@@ -562,7 +586,18 @@ func writeArray(ctx context.Context, a *darray.Array, dst, compressor string, za
 		if !ok || dataset == "" {
 			return usagef("%s: name the dataset as FILE.h5:/path/to/dataset", dst)
 		}
-		return darray.ToHDF5(ctx, a, file, dataset, darray.HDF5Options{Gzip: 4, Shuffle: true}, opts...)
+		if o.hdf5.append != "" {
+			axis, err := strconv.Atoi(o.hdf5.append)
+			if err != nil {
+				return usagef("--append %q: want an axis number", o.hdf5.append)
+			}
+			return darray.AppendHDF5(ctx, a, file, dataset, axis, opts...)
+		}
+		ho := darray.HDF5Options{Gzip: 4, Shuffle: true}
+		if o.hdf5.growable {
+			ho.MaxShape = slices.Repeat([]int{-1}, a.NDim())
+		}
+		return darray.ToHDF5(ctx, a, file, dataset, ho, opts...)
 	}
 	if !strings.HasSuffix(strings.ToLower(root), ".zarr") {
 		return usagef("%s: want a .npy file, a .zarr store or FILE.h5:/dataset", dst)
@@ -643,6 +678,8 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("convert", "[flags] SRC DST", "Copies an array between formats (.npy, Zarr, HDF5 as FILE.h5:/dataset), re-cut into --chunks, in bounded memory.", stderr)
 	compressor := fs.String("compressor", "zstd", "Zarr output: blosc, zstd, zlib, gzip, lz4 or none")
 	version := fs.Int("zarr-version", 2, "Zarr output: format version 2 or 3")
+	var hf hdf5Flags
+	hf.register(fs)
 	var cf computeFlags
 	cf.register(fs)
 	rest, err := parseFlags(fs, args)
@@ -665,7 +702,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	dst := rest[1]
 	err = cf.computing(ctx, stderr, func(opts []darray.ComputeOption) error {
-		return writeArray(ctx, src, dst, *compressor, *version, opts)
+		return writeArray(ctx, src, dst, output{compressor: *compressor, zarrVersion: *version, hdf5: hf}, opts)
 	})
 	if err != nil {
 		return err
