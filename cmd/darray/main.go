@@ -27,7 +27,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/darray-go/darray/store/s3" // s3:// URLs for inputs and outputs
+	_ "github.com/darray-go/darray/store/azure" // az:// URLs (Azure Blob Storage)
+	_ "github.com/darray-go/darray/store/s3"    // s3:// URLs for inputs and outputs
 )
 
 // usageError marks errors that exit with status 2.
