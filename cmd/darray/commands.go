@@ -370,7 +370,7 @@ func (c *computeFlags) release() {
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", "[flags] EXPR", "Evaluates NumPy-syntax statements over named inputs; the last one's value is the result.\nExample: darray eval -i x=data.npy -i y=store.zarr/y \"z = x - y; z[::2].std(axis=0)\"", stderr)
 	var inputs listFlag
-	fs.Var(&inputs, "i", "an input NAME=PATH: a .npy file, a Zarr store or store/array, FILE.h5:/dataset, FILE.nc:variable, or any of them at an s3:// or https:// URL; repeatable")
+	fs.Var(&inputs, "i", "an input NAME=PATH: a .npy file, a Zarr store or store/array, FILE.h5:/dataset, FILE.nc:variable, or any of them at an s3://, gs://, az:// or https:// URL; repeatable")
 	out := fs.String("o", "", "store the result: OUT.npy, OUT.zarr[/array] or OUT.h5:/dataset (added to an existing file)")
 	var hf hdf5Flags
 	hf.register(fs)

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	_ "github.com/darray-go/darray/store/azure" // az:// URLs (Azure Blob Storage)
+	_ "github.com/darray-go/darray/store/gcs"   // gs:// URLs (Google Cloud Storage)
 	_ "github.com/darray-go/darray/store/s3"    // s3:// URLs for inputs and outputs
 )
 

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/darray-go/darray/internal/aztest"
+	"github.com/darray-go/darray/internal/gcstest"
 	"github.com/darray-go/darray/internal/s3test"
 	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/azure"
+	"github.com/darray-go/darray/store/gcs"
 	"github.com/darray-go/darray/store/s3"
 )
 
@@ -60,5 +66,42 @@ func TestObjectStorageInputsAndOutputs(t *testing.T) {
 	_, e, code = runCLI(t, "eval", "-i", "x=s3://data/absent.h5:/x", "x")
 	if code == 0 || !strings.Contains(e, "s3://data/absent.h5") {
 		t.Errorf("an absent object: exit %d, %q", code, e)
+	}
+}
+
+// TestAzureAndGCSURLs: the command reads and writes az:// and gs:// URLs (Azurite and
+// fake-gcs-server on loopback): a Zarr array written and read back, an HDF5 dataset read
+// by ranges.
+func TestAzureAndGCSURLs(t *testing.T) {
+	aztest.Start(t)
+	gcstest.Start(t)
+	if err := azure.CreateContainer("data"); err != nil {
+		t.Fatal(err)
+	}
+	if err := gcs.CreateBucket("test", "data"); err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := fixture(t)
+	h5, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hdf5", "latest.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, _, _ := runCLI(t, "eval", "-i", "t="+filepath.Join("..", "..", "testdata", "hdf5", "latest.h5")+":/bt2", "t.sum()")
+	for _, kv := range []store.KV{azure.Store{Container: "data"}, gcs.Store{Bucket: "data"}} {
+		root := fmt.Sprint(kv)
+		if err := kv.Set("latest.h5", h5); err != nil {
+			t.Fatal(err)
+		}
+		if _, e, code := runCLI(t, "eval", "-i", "x="+filepath.Join(dir, "x.npy"), "-o", root+"/out.zarr/y", "x * 2"); code != 0 {
+			t.Fatalf("eval -o %s/out.zarr/y: exit %d, %q", root, code, e)
+		}
+		out, e, code := runCLI(t, "eval", "-i", "y="+root+"/out.zarr/y", "y.sum()")
+		if code != 0 || out != "276.0\n" {
+			t.Errorf("the array written to %s sums to %q (%q), want 276.0", root, out, e)
+		}
+		remote, e, code := runCLI(t, "eval", "-i", "t="+root+"/latest.h5:/bt2", "t.sum()")
+		if code != 0 || remote != local || local == "" {
+			t.Errorf("an HDF5 dataset in %s sums to %q (%q), the local file to %q", root, remote, e, local)
+		}
 	}
 }
