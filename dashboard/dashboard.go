@@ -5,10 +5,12 @@
 // computation (darray.WithObserver) and serve it (Serve, or Handler in a server of your
 // own). The page updates live from server-sent events; its files are embedded, so it
 // works offline; /api/status gives the same data as JSON. It is read-only, and Serve binds
-// to loopback unless given another address.
+// to loopback unless given another address, answering there only to loopback host names
+// (so that other web pages cannot reach it through DNS rebinding).
 package dashboard
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -339,7 +341,18 @@ func (d *Dashboard) Handler() http.Handler {
 			http.Error(w, "Graphviz's dot is not installed: see /api/graph.dot", http.StatusNotImplemented)
 			return
 		}
-		cmd := exec.CommandContext(r.Context(), dot, "-Tsvg")
+		// One render at a time, each for at most renderTimeout: a page reloaded in a loop
+		// (or a hostile one) cannot start a Graphviz process per request.
+		ctx, cancel := context.WithTimeout(r.Context(), renderTimeout)
+		defer cancel()
+		select {
+		case rendering <- struct{}{}:
+			defer func() { <-rendering }()
+		case <-ctx.Done():
+			http.Error(w, "another graph picture is being drawn; try again", http.StatusServiceUnavailable)
+			return
+		}
+		cmd := exec.CommandContext(ctx, dot, "-Tsvg")
 		cmd.Stdin = strings.NewReader(text)
 		svg, err := cmd.Output()
 		if err != nil {
@@ -351,6 +364,12 @@ func (d *Dashboard) Handler() http.Handler {
 	})
 	return mux
 }
+
+// rendering holds a token while Graphviz draws a picture, for all dashboards of the process.
+var rendering = make(chan struct{}, 1)
+
+// renderTimeout bounds one Graphviz run (and the wait for the one before it).
+const renderTimeout = 30 * time.Second
 
 // GraphDOT is the layer graph of computation id ("" or "latest": the newest), coloured by
 // each layer's progress.
@@ -434,9 +453,33 @@ func (d *Dashboard) Serve(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String() + "/", srv: &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 5 * time.Second}}
+	h := d.Handler()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		h = loopbackHostsOnly(h, ln.Addr().String())
+	}
+	s := &Server{URL: "http://" + ln.Addr().String() + "/", srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}}
 	go s.srv.Serve(ln) // returns http.ErrServerClosed once closed
 	return s, nil
+}
+
+// loopbackHostsOnly refuses requests whose Host header is not a loopback name: a web page
+// elsewhere that points a name of its own at 127.0.0.1 (DNS rebinding) can make the
+// browser send it requests, but only with that name as their Host. A dashboard bound to
+// another address is meant to be reached by other names and is not checked.
+func loopbackHostsOnly(next http.Handler, addr string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.Trim(host, "[]")
+		ip := net.ParseIP(host)
+		if !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, fmt.Sprintf("this dashboard answers at %s, localhost and 127.0.0.1, not as %q", addr, r.Host), http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Close stops serving and closes open connections (event streams included).

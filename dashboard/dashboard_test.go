@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,5 +199,83 @@ func TestGraphOfAStoredResult(t *testing.T) {
 		if !ok || !strings.Contains(text, "random uniform") || !strings.Contains(text, "add") {
 			t.Errorf("%s: the graph of a stored result:\n%s", name, text)
 		}
+	}
+}
+
+// TestServeAnswersLoopbackNamesOnly: served on loopback, the dashboard answers requests
+// for 127.0.0.1, localhost and [::1] and refuses any other Host header, as a page that
+// rebound its own name to 127.0.0.1 would send (DNS rebinding).
+func TestServeAnswersLoopbackNamesOnly(t *testing.T) {
+	srv, err := dashboard.New().Serve("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1 : len(srv.URL)-1]
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port: 200, "localhost:" + port: 200, "LOCALHOST": 200, "[::1]:" + port: 200, "127.0.0.2": 200,
+		"evil.example:" + port: 403, "evil.example": 403, "127.0.0.1.evil.example": 403, "10.0.0.1:" + port: 403,
+	} {
+		req, _ := http.NewRequest("GET", srv.URL+"api/status", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: %d %s, want %d", host, resp.StatusCode, body, want)
+		}
+	}
+}
+
+// TestGraphPicturesOneAtATime: many requests for the picture at once start Graphviz one
+// after another; each is answered (a picture, or 503 when the wait is too long), none
+// runs beside another. The test counts the concurrent runs with a dot of its own.
+func TestGraphPicturesOneAtATime(t *testing.T) {
+	dir := t.TempDir()
+	script := `#!/bin/sh
+mkdir "` + dir + `/running" 2>/dev/null || { echo overlap >> "` + dir + `/log"; }
+sleep 0.1
+cat >/dev/null
+echo '<svg/>'
+rmdir "` + dir + `/running"
+`
+	if err := os.WriteFile(filepath.Join(dir, "dot"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	d := dashboard.New()
+	x := darray.NewRNG(1).Random([]int{40, 40}, darray.ChunkSize(20))
+	if _, err := x.Sum().Compute(context.Background(), darray.WithObserver(d)); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(d.Handler())
+	defer srv.Close()
+	var wg sync.WaitGroup
+	codes := make(chan int, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(srv.URL + "/api/graph.svg")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		if c != 200 {
+			t.Errorf("status %d", c)
+		}
+	}
+	if log, err := os.ReadFile(filepath.Join(dir, "log")); err == nil {
+		t.Errorf("Graphviz ran beside itself: %s", log)
 	}
 }

@@ -106,7 +106,7 @@ func TestLocalClusterFlag(t *testing.T) {
 	}
 	// With --dashboard, the cluster serves its dashboard there: one address, not two; -v
 	// reports what the workers held.
-	_, errOut, code = runCLI(t, "demo", "-n", "2000", "-chunk", "500", "--local-cluster", "2", "--dashboard", "127.0.0.1:0", "-v")
+	_, errOut, code = lingering(t, func(string) {}, "demo", "-n", "2000", "-chunk", "500", "--local-cluster", "2", "--dashboard", "127.0.0.1:0", "-v")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -39,6 +39,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	defer cf.linger(ctx, stderr)
 	start := time.Now()
 	x := darray.NewRNG(42).Random([]int{*n, *n}, darray.ChunkSize(*chunk, *chunk))
 	y := x.Add(x.T())
@@ -247,6 +248,7 @@ type computeFlags struct {
 	noProgress  bool
 	verbose     bool
 	dashboard   string
+	dash        *dashboard.Dashboard
 	server      *dashboard.Server
 	cluster     clusterFlags
 	stopCluster func()
@@ -259,7 +261,7 @@ func (c *computeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.progress, "progress", false, "draw a progress bar on standard error")
 	fs.BoolVar(&c.noProgress, "no-progress", false, "never draw a progress bar (default: draw one when standard error is a terminal)")
 	fs.BoolVar(&c.verbose, "v", false, "print the elapsed time, task count and peak memory at the end")
-	fs.StringVar(&c.dashboard, "dashboard", "", "serve a live dashboard of the computation at this address, such as 127.0.0.1:8787 (loopback unless told otherwise)")
+	fs.StringVar(&c.dashboard, "dashboard", "", "serve a live dashboard of the computation at this address, such as 127.0.0.1:8787 (loopback unless told otherwise); it stays up after the result until Ctrl-C")
 	c.cluster.register(fs)
 }
 
@@ -323,14 +325,16 @@ func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.
 		opts = append(opts, darray.Workers(c.workers))
 	}
 	if ownDashboard != "" {
-		d := dashboard.New()
-		srv, err := d.Serve(ownDashboard)
-		if err != nil {
-			return nil, usageError{err}
+		if c.server == nil { // one dashboard for all the command's computations
+			c.dash = dashboard.New()
+			srv, err := c.dash.Serve(ownDashboard)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			c.server = srv
+			fmt.Fprintf(stderr, "dashboard: %s\n", srv.URL)
 		}
-		c.server = srv
-		fmt.Fprintf(stderr, "dashboard: %s\n", srv.URL)
-		opts = append(opts, darray.WithObserver(d))
+		opts = append(opts, darray.WithObserver(c.dash))
 	}
 	switch {
 	case c.progress:
@@ -344,7 +348,9 @@ func (c *computeFlags) options(ctx context.Context, stderr io.Writer, st *sched.
 }
 
 func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats) {
-	c.release()
+	if c.dashboard == "" { // a dashboard lingers (see linger)
+		c.release()
+	}
 	if c.verbose {
 		where := ""
 		if c.cluster.local > 0 || c.cluster.url != "" {
@@ -353,6 +359,19 @@ func (c *computeFlags) report(stderr io.Writer, start time.Time, st *sched.Stats
 		fmt.Fprintf(stderr, "elapsed %s, %d tasks, peak memory held%s %s, spilled %s\n",
 			formatDuration(time.Since(start)), st.Tasks, where, darray.FormatBytes(st.PeakBytes), darray.FormatBytes(st.SpilledBytes))
 	}
+}
+
+// linger keeps the dashboard --dashboard asked for up once the command's work is done,
+// until Ctrl-C or SIGTERM: as dask's lives as long as its client, whoever opens the
+// printed address then finds the finished computation. Then it stops the dashboard and
+// the cluster serving it. Commands defer it.
+func (c *computeFlags) linger(ctx context.Context, stderr io.Writer) {
+	started := c.server != nil || c.cluster.local > 0 && c.stopCluster != nil
+	if c.dashboard != "" && started && ctx.Err() == nil {
+		fmt.Fprintln(stderr, "dashboard: still up, showing the finished computation; press Ctrl-C to stop")
+		<-ctx.Done()
+	}
+	c.release()
 }
 
 // release stops the dashboard and the cluster the options started, once.
@@ -380,6 +399,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	defer cf.linger(ctx, stderr)
 	if len(rest) != 1 {
 		return usagef("want one expression (quote it), got %d arguments", len(rest))
 	}
@@ -686,6 +706,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	defer cf.linger(ctx, stderr)
 	if len(rest) != 2 {
 		return usagef("want SRC and DST")
 	}
