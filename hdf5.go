@@ -7,14 +7,14 @@ import (
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
-	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/hdf5"
 )
 
 // FromHDF5 opens a dataset of an HDF5 file lazily (pure Go; no HDF5 library needed). With
 // the zero ChunkSpec the blocks are the dataset's chunks (or automatic for contiguous
 // data), so every task reads and decompresses its own chunks, on every core at once.
 func FromHDF5(path, dataset string, chunks ChunkSpec) *Array {
-	f, err := store.OpenHDF5(path)
+	f, err := hdf5.Open(path)
 	if err != nil {
 		return failed("from hdf5", err)
 	}
@@ -34,7 +34,7 @@ func FromHDF5(path, dataset string, chunks ChunkSpec) *Array {
 
 // contiguous shows an unchunked dataset as a plain graph.Source (not a chunked one), so
 // that reductions over it read cache-sized slabs like any flat file.
-type contiguous struct{ DS *store.HDF5Dataset }
+type contiguous struct{ DS *hdf5.Dataset }
 
 func (c contiguous) Read(w graph.Window) (*nd.Array, error) { return c.DS.Read(w) }
 func (c contiguous) Describe() string                       { return c.DS.Describe() }
@@ -70,8 +70,8 @@ func ToHDF5(ctx context.Context, a *Array, path, dataset string, ho HDF5Options,
 	for d := range chunks { // HDF5 has no zero-length chunks
 		chunks[d] = max(chunks[d], 1)
 	}
-	w, err := store.NewHDF5Writer(path, dataset, l.Shape, chunks, l.DType,
-		store.HDF5WriteOptions{Gzip: ho.Gzip, Shuffle: ho.Shuffle, Overwrite: ho.Overwrite, MaxShape: ho.MaxShape})
+	w, err := hdf5.NewWriter(path, dataset, l.Shape, chunks, l.DType,
+		hdf5.WriteOptions{Gzip: ho.Gzip, Shuffle: ho.Shuffle, Overwrite: ho.Overwrite, MaxShape: ho.MaxShape})
 	if err != nil {
 		return fmt.Errorf("darray: to hdf5 %s: %w", path, err)
 	}
@@ -93,7 +93,7 @@ func AppendHDF5(ctx context.Context, a *Array, path, dataset string, axis int, o
 	if a == nil || a.err != nil {
 		return a.Err()
 	}
-	w, err := store.NewHDF5Appender(path, dataset, axis, a.Shape())
+	w, err := hdf5.NewAppender(path, dataset, axis, a.Shape())
 	if err != nil {
 		return fmt.Errorf("darray: append to hdf5 %s: %w", path, err)
 	}
@@ -137,7 +137,7 @@ func AppendHDF5(ctx context.Context, a *Array, path, dataset string, axis int, o
 
 // writeHDF5 computes aligned, each of its blocks the part of one chunk of w's dataset
 // (chunkOf tells which), has each task write its chunk, and finishes the file.
-func writeHDF5(ctx context.Context, aligned *Array, w *store.HDF5Writer, chunkOf func([]int) []int, opts []ComputeOption) (err error) {
+func writeHDF5(ctx context.Context, aligned *Array, w *hdf5.Writer, chunkOf func([]int) []int, opts []ComputeOption) (err error) {
 	defer func() {
 		if err != nil {
 			w.Abort()
@@ -159,8 +159,8 @@ func writeHDF5(ctx context.Context, aligned *Array, w *store.HDF5Writer, chunkOf
 		c := chunkOf(b)
 		g.Tasks = append(g.Tasks, graph.Task{
 			Key:    fmt.Sprintf("write %s:%s chunk %v", w.Path, w.Dataset, c),
-			Op:     store.HDF5WriteOp,
-			Params: &store.HDF5ChunkWrite{Tmp: w.Tmp, Chunk: c},
+			Op:     hdf5.WriteOp,
+			Params: &hdf5.ChunkWrite{Tmp: w.Tmp, Chunk: c},
 			Deps:   []int{g.Outputs[0].Tasks[i]},
 		})
 		writes = append(writes, len(g.Tasks)-1)

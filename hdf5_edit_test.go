@@ -16,7 +16,7 @@ import (
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
-	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/hdf5"
 )
 
 // editedFiles are HDF5 files of every style the tests add datasets to: h5py's two formats
@@ -41,7 +41,7 @@ func copyTestFile(t *testing.T, dir, name string) string {
 // readAllHDF5 reads every dataset of a file darray reads as an array.
 func readAllHDF5(t *testing.T, path string) map[string]*nd.Array {
 	t.Helper()
-	f, err := store.OpenHDF5(path)
+	f, err := hdf5.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"github.com/darray-go/darray/nd"
-	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/hdf5"
+	"github.com/darray-go/darray/store/netcdf3"
 )
 
 // NetCDFOption changes how FromNetCDF reads a variable.
@@ -33,8 +34,8 @@ func FromNetCDF(path, variable string, chunks ChunkSpec, opts ...NetCDFOption) *
 	var a *Array
 	var attrs map[string]any
 	switch {
-	case store.IsNetCDF3(path):
-		nc, err := store.OpenNetCDF3(path)
+	case netcdf3.Is(path):
+		nc, err := netcdf3.Open(path)
 		if err != nil {
 			return failed("from netcdf", err)
 		}
@@ -47,7 +48,7 @@ func FromNetCDF(path, variable string, chunks ChunkSpec, opts ...NetCDFOption) *
 			return failed("from netcdf", err)
 		}
 		a, attrs = fromSource("from netcdf", src, src.Shape, src.DType, chunks), v.Attrs
-	case store.IsHDF5(path):
+	case hdf5.Is(path):
 		a = FromHDF5(path, "/"+strings.TrimPrefix(variable, "/"), chunks)
 		if a.err != nil || !o.decodeCF {
 			return a
@@ -66,7 +67,7 @@ func FromNetCDF(path, variable string, chunks ChunkSpec, opts ...NetCDFOption) *
 }
 
 func hdf5Attrs(path, variable string) (map[string]any, error) {
-	f, err := store.OpenHDF5(path)
+	f, err := hdf5.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/internal/s3test"
 	"github.com/darray-go/darray/npy"
-	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/netcdf3"
 	"github.com/darray-go/darray/store/s3"
 )
 
@@ -200,7 +200,7 @@ func TestFilesInObjectStorage(t *testing.T) {
 	for _, file := range []string{"classic.nc", "cdf5.nc"} {
 		local := filepath.Join("testdata", "netcdf", file)
 		upload(t, local, "data", "files/"+file)
-		nc, err := store.OpenNetCDF3(local)
+		nc, err := netcdf3.Open(local)
 		if err != nil {
 			t.Fatal(err)
 		}

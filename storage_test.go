@@ -16,7 +16,7 @@ import (
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
-	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/hdf5"
 )
 
 // TestFromNPYReadsAnyWindow reads NumPy's files (every dtype, both byte orders, C and
@@ -300,7 +300,7 @@ func TestToHDF5Scalars(t *testing.T) {
 		if err := darray.ToHDF5(ctx, darray.FromArray(v, darray.ChunkSpec{}), path, "/v", opts); err != nil {
 			t.Fatal(err)
 		}
-		f, err := store.OpenHDF5(path)
+		f, err := hdf5.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}

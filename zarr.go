@@ -8,6 +8,7 @@ import (
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/zarr"
 )
 
 // FromZarr opens the Zarr array (v3, or v2) at arrayPath ("" for the root) of the store at
@@ -21,7 +22,7 @@ func FromZarr(location, arrayPath string, chunks ChunkSpec) *Array {
 	if err != nil {
 		return failed("from zarr", err)
 	}
-	z, err := store.OpenAnyZarr(kv, arrayPath)
+	z, err := zarr.Open(kv, arrayPath)
 	if err != nil {
 		return failed("from zarr", err)
 	}
@@ -90,7 +91,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if len(names) != l.NDim() {
 		return fmt.Errorf("darray: to zarr: %d dimension names for %d axes", len(names), l.NDim())
 	}
-	meta := store.ZarrMeta{Shape: l.Shape, Chunks: chunks, DType: store.ZarrDTypeCode(l.DType), Order: zo.Order, FillValue: 0}
+	meta := zarr.Meta{Shape: l.Shape, Chunks: chunks, DType: zarr.DTypeCode(l.DType), Order: zo.Order, FillValue: 0}
 	switch {
 	case l.DType.IsFloat():
 		meta.FillValue = "NaN"
@@ -124,7 +125,7 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		}
 		stored = zo.Shards
 	}
-	var m3 store.Zarr3Meta
+	var m3 zarr.Meta3
 	var marker []byte
 	switch zo.Version {
 	case 3:
@@ -132,8 +133,8 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 		if zo.Shards != nil {
 			inner = chunks
 		}
-		m3 = store.Zarr3Meta{Shape: l.Shape, DataType: l.DType.String(), FillValue: meta.FillValue,
-			ChunkGrid: store.RegularGrid(stored), Codecs: store.Zarr3Config(zo.Compressor, zo.Level, inner)}
+		m3 = zarr.Meta3{Shape: l.Shape, DataType: l.DType.String(), FillValue: meta.FillValue,
+			ChunkGrid: zarr.RegularGrid(stored), Codecs: zarr.Config3(zo.Compressor, zo.Level, inner)}
 		m3.DimensionNames, _ = json.Marshal(names)
 		marker, _ = json.Marshal(m3)
 	case 0, 2:
@@ -151,11 +152,11 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if err != nil {
 		return fmt.Errorf("darray: to zarr: %w", err)
 	}
-	var z store.ZarrArray
+	var z zarr.Array
 	if zo.Version == 3 {
-		z, err = store.CreateZarr3(skv, "", m3)
+		z, err = zarr.CreateV3(skv, "", m3)
 	} else {
-		z, err = store.CreateZarr(skv, "", meta)
+		z, err = zarr.CreateV2(skv, "", meta)
 		if err == nil { // xarray finds the axes' names here
 			attrs, _ := json.MarshalIndent(map[string]any{"_ARRAY_DIMENSIONS": names}, "", "    ")
 			err = skv.Set(".zattrs", attrs)
@@ -183,8 +184,8 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	for i, b := range blocks {
 		g.Tasks = append(g.Tasks, graph.Task{
 			Key:    "write " + path.Join(arrayPath, z.ChunkKey(b)),
-			Op:     store.ZarrWriteOp,
-			Params: &store.ZarrChunkWrite{Root: staged.Staging, Chunk: b},
+			Op:     zarr.WriteOp,
+			Params: &zarr.ChunkWrite{Root: staged.Staging, Chunk: b},
 			Deps:   []int{g.Outputs[0].Tasks[i]},
 		})
 		writes = append(writes, len(g.Tasks)-1)

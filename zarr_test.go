@@ -17,6 +17,7 @@ import (
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/zarr"
 )
 
 var zarrCases = func() []string {
@@ -277,7 +278,7 @@ type cancelAfterWrites struct {
 func (c *cancelAfterWrites) Start(int, int64) {}
 func (c *cancelAfterWrites) Finish(error)     {}
 func (c *cancelAfterWrites) TaskDone(t *graph.Task, _ time.Duration) {
-	if t.Op != store.ZarrWriteOp {
+	if t.Op != zarr.WriteOp {
 		return
 	}
 	if c.writes++; c.writes == c.n && c.cancel != nil {

@@ -30,7 +30,7 @@ type Flat struct {
 	// (netCDF-3 record variables, whose records interleave with other variables').
 	RecordStride int64
 
-	segments []Segment // when set, the elements' bytes are these runs of other files, in order
+	Segments []Segment // when set, the elements' bytes are these runs of other files, in order
 }
 
 // Segment is a run of an array's bytes in a file: HDF5's external storage keeps a
@@ -98,8 +98,8 @@ type readerAtCloser interface {
 }
 
 func (f *Flat) open() (readerAtCloser, error) {
-	if f.segments != nil {
-		return openSegments(f.segments)
+	if f.Segments != nil {
+		return openSegments(f.Segments)
 	}
 	return OpenFile(f.Path)
 }
@@ -114,7 +114,7 @@ func Raw(path string, dt nd.DType, shape []int, offset int64, bigEndian bool) (*
 	if offset < 0 {
 		return nil, fmt.Errorf("%s: negative offset %d", path, offset)
 	}
-	return f, f.checkSize()
+	return f, f.CheckSize()
 }
 
 // NPY opens the header of a .npy file and describes its data.
@@ -129,7 +129,7 @@ func NPY(path string) (*Flat, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	f := &Flat{Path: path, Offset: h.DataOffset, DType: h.DType, Shape: h.Shape, BigEndian: h.BigEndian, Fortran: h.FortranOrder}
-	return f, f.checkSize()
+	return f, f.CheckSize()
 }
 
 // size is the extent of the data in the file: from the first element's first byte to the
@@ -147,7 +147,7 @@ func (f *Flat) size() int64 {
 	return n
 }
 
-func (f *Flat) checkSize() error {
+func (f *Flat) CheckSize() error {
 	file, err := OpenFile(f.Path)
 	if err != nil {
 		return err
@@ -160,9 +160,9 @@ func (f *Flat) checkSize() error {
 	return nil
 }
 
-// emptyWindow is the result of reading a window with no elements: shaped as the window's
+// EmptyWindow is the result of reading a window with no elements: shaped as the window's
 // output (its axes permuted, integer-indexed ones dropped), not as the region it reads.
-func emptyWindow(dt nd.DType, w graph.Window, err error) (*nd.Array, error) {
+func EmptyWindow(dt nd.DType, w graph.Window, err error) (*nd.Array, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (f *Flat) Read(w graph.Window) (*nd.Array, error) {
 	shape := append([]int{}, w.Count...)
 	for _, c := range shape {
 		if c == 0 { // nothing to read: the window's own shape, permuted
-			return emptyWindow(f.DType, w, nil)
+			return EmptyWindow(f.DType, w, nil)
 		}
 	}
 	for d := range shape {

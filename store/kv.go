@@ -214,3 +214,11 @@ func (d Dir) Delete(key string) error {
 	}
 	return nil
 }
+
+// JoinKey is the key of name under path ("" for the store's root).
+func JoinKey(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return strings.TrimSuffix(path, "/") + "/" + name
+}

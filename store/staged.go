@@ -205,7 +205,7 @@ func EnsureGroups(kv KV, arrayPath string, version int) error {
 	}
 	parts := strings.Split(strings.Trim(arrayPath, "/"), "/")
 	for i := range parts { // the root, then each parent group of the array
-		groupKey := joinKey(strings.Join(parts[:i], "/"), key)
+		groupKey := JoinKey(strings.Join(parts[:i], "/"), key)
 		if _, err := kv.Get(groupKey); !errors.Is(err, ErrNotFound) {
 			if err != nil {
 				return err

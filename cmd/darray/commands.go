@@ -25,6 +25,9 @@ import (
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/sched"
 	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/hdf5"
+	"github.com/darray-go/darray/store/netcdf3"
+	"github.com/darray-go/darray/store/zarr"
 )
 
 // printLimit is NumPy's threshold: larger results are printed summarised, as NumPy does.
@@ -102,7 +105,7 @@ func openInput(spec string, chunks darray.ChunkSpec) (*darray.Array, error) {
 		return a, a.Err()
 	case isZarr(path):
 		if inner == "" { // the store's only array, if it has one
-			arrays, err := store.ZarrArrays(store.Dir{Root: path})
+			arrays, err := zarr.Arrays(store.Dir{Root: path})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", path, err)
 			}
@@ -150,9 +153,9 @@ func openRemoteFile(spec string, chunks darray.ChunkSpec) (a *darray.Array, ok b
 	switch {
 	case inner == "" && strings.HasSuffix(strings.ToLower(file), ".npy"):
 		a = darray.FromNPY(file, chunks)
-	case inner != "" && store.IsNetCDF3(file):
+	case inner != "" && netcdf3.Is(file):
 		a = darray.FromNetCDF(file, inner, chunks)
-	case inner != "" && store.IsHDF5(file):
+	case inner != "" && hdf5.Is(file):
 		a = darray.FromHDF5(file, inner, chunks)
 	case inner != "":
 		if _, err := store.OpenFile(file); err != nil {
@@ -185,10 +188,10 @@ func remoteArrays(root string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.OpenAnyZarr(kv, ""); err == nil {
+	if _, err := zarr.Open(kv, ""); err == nil {
 		return []string{""}, nil
 	}
-	arrays, err := store.ZarrArrays(kv)
+	arrays, err := zarr.Arrays(kv)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", root, err)
 	}
@@ -216,7 +219,7 @@ func splitStore(spec string) (string, string) {
 // isNetCDF3 reports whether spec (FILE or FILE:VARIABLE) names a netCDF-3 file.
 func isNetCDF3(spec string) bool {
 	file, _, _ := strings.Cut(spec, ":")
-	return store.IsNetCDF3(file)
+	return netcdf3.Is(file)
 }
 
 // isHDF5 reports whether spec (FILE or FILE:/dataset) names an HDF5 file: one that exists
@@ -224,7 +227,7 @@ func isNetCDF3(spec string) bool {
 // ending in .h5, .hdf5 or .he5.
 func isHDF5(spec string) bool {
 	file, _, _ := strings.Cut(spec, ":")
-	if store.IsHDF5(file) {
+	if hdf5.Is(file) {
 		return true
 	}
 	l := strings.ToLower(file)
@@ -757,9 +760,9 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		switch {
 		case strings.HasSuffix(strings.ToLower(path), ".npy"):
 			return infoNPY(path, stdout)
-		case store.IsNetCDF3(path):
+		case netcdf3.Is(path):
 			return infoNetCDF3(path, stdout)
-		case store.IsHDF5(path):
+		case hdf5.Is(path):
 			return infoHDF5(path, stdout)
 		}
 		return infoZarr(path, stdout)
@@ -821,7 +824,7 @@ func infoZarr(path string, w io.Writer) error {
 	if _, err := kv.Get("zarr.json"); err == nil {
 		return infoZarr3(path, kv, w)
 	}
-	nodes, err := store.ListZarr(kv)
+	nodes, err := zarr.List(kv)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -870,7 +873,7 @@ func infoZarr3(path string, kv store.KV, w io.Writer) error {
 			continue
 		}
 		arrPath := strings.TrimSuffix(strings.TrimSuffix(k, "zarr.json"), "/")
-		z, err := store.OpenZarr3(kv, arrPath)
+		z, err := zarr.OpenV3(kv, arrPath)
 		if err != nil {
 			continue // a group
 		}
@@ -944,7 +947,7 @@ func diskSize(dir string) int64 {
 }
 
 func infoHDF5(path string, w io.Writer) error {
-	f, err := store.OpenHDF5(path)
+	f, err := hdf5.Open(path)
 	if err != nil {
 		return err
 	}
@@ -1023,7 +1026,7 @@ func infoHDF5(path string, w io.Writer) error {
 
 // infoNetCDF3 lists a netCDF-3 file's dimensions, attributes and variables.
 func infoNetCDF3(path string, w io.Writer) error {
-	nc, err := store.OpenNetCDF3(path)
+	nc, err := netcdf3.Open(path)
 	if err != nil {
 		return err
 	}
@@ -1057,7 +1060,7 @@ func infoNetCDF3(path string, w io.Writer) error {
 
 // netcdf4Dims names the dimensions of a netCDF-4 file's variables: dimension scales carry
 // _Netcdf4Dimid, variables _Netcdf4Coordinates (their dimensions' ids).
-func netcdf4Dims(nodes []store.HDF5Node) map[string][]string {
+func netcdf4Dims(nodes []hdf5.Node) map[string][]string {
 	byID := map[int]string{}
 	for _, n := range nodes {
 		if id, ok := n.Attrs["_Netcdf4Dimid"]; ok {
@@ -1106,7 +1109,7 @@ func attrInts(v any) []int {
 var netcdfInternal = map[string]bool{"_Netcdf4Coordinates": true, "_Netcdf4Dimid": true, "CLASS": true, "NAME": true,
 	"DIMENSION_LIST": true, "REFERENCE_LIST": true, "_NCProperties": true}
 
-func datasetLen(n store.HDF5Node) int {
+func datasetLen(n hdf5.Node) int {
 	if n.Dataset != nil && len(n.Dataset.Shape) == 1 {
 		return n.Dataset.Shape[0]
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/store"
+	"github.com/darray-go/darray/store/hdf5"
+	"github.com/darray-go/darray/store/netcdf3"
 )
 
 // textArray is an input of strings (HDF5 and netCDF-4 string datasets, netCDF-3 character
@@ -27,8 +29,8 @@ func openText(spec string) (t *textArray, ok bool, err error) {
 	}
 	var text *store.Text
 	switch {
-	case store.IsNetCDF3(file):
-		nc, err := store.OpenNetCDF3(file)
+	case netcdf3.Is(file):
+		nc, err := netcdf3.Open(file)
 		if err != nil {
 			return nil, false, err
 		}
@@ -40,8 +42,8 @@ func openText(spec string) (t *textArray, ok bool, err error) {
 				}
 			}
 		}
-	case store.IsHDF5(file):
-		h, err := store.OpenHDF5(file)
+	case hdf5.Is(file):
+		h, err := hdf5.Open(file)
 		if err != nil {
 			return nil, false, err
 		}
