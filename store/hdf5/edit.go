@@ -103,7 +103,7 @@ func startEdit(path string, f *os.File) (_ *editor, err error) {
 	}
 	eof := binary.LittleEndian.Uint64(sb.raw[sb.eofAt:])
 	end := uint64(st.Size()) - h.base
-	if eof != undefinedAddr && eof > h.base {
+	if eof != undefAddr && eof > h.base {
 		end = max(end, eof-h.base)
 	}
 	end = (end + 7) / 8 * 8
@@ -145,7 +145,7 @@ func (h *File) editSuperblock() (editSuperblock, error) {
 		if flags := sb.raw[11]; sb.version == 3 && flags&0x05 != 0 {
 			return sb, h5err(h.Path, "the superblock says a program has the file open for writing (flags %#x); if none has, `h5clear -s` clears the mark", flags)
 		}
-		if ext := binary.LittleEndian.Uint64(sb.raw[20:]); ext != undefinedAddr {
+		if ext := binary.LittleEndian.Uint64(sb.raw[20:]); ext != undefAddr {
 			if err := h.extensionKs(ext, &sb); err != nil {
 				return sb, err
 			}
@@ -420,10 +420,10 @@ func compactLinkInfo(old []byte) ([]byte, *uint64, error) {
 		next = &n
 		b.u64(n)
 	}
-	b.u64(undefinedAddr) // fractal heap
-	b.u64(undefinedAddr) // name index
+	b.u64(undefAddr) // fractal heap
+	b.u64(undefAddr) // name index
 	if flags&2 != 0 {
-		b.u64(undefinedAddr) // creation order index
+		b.u64(undefAddr) // creation order index
 	}
 	return b.Bytes(), next, nil
 }

@@ -376,3 +376,46 @@ func scaledFloat(v, minval uint64, d int32, elem int) uint64 {
 	x := float64(int64(v))/math.Pow(10, float64(d)) + math.Float64frombits(minval)
 	return math.Float64bits(x)
 }
+
+// Filter is one filter of a dataset's pipeline.
+type Filter struct {
+	ID     uint16
+	Name   string
+	Params []uint32
+}
+
+func (h *File) filters(data []byte) ([]Filter, error) {
+	r := reader{b: data, off: h.offsetSz, len: h.lengthSz}
+	version := r.u8()
+	n := int(r.u8())
+	if version == 1 {
+		r.take(6)
+	}
+	var out []Filter
+	for range n {
+		f := Filter{ID: r.u16()}
+		nameLen := 0
+		if version == 1 || f.ID >= 256 {
+			nameLen = int(r.u16())
+		}
+		r.u16() // flags
+		nvals := int(r.u16())
+		if nameLen > 0 {
+			if version == 1 {
+				nameLen = (nameLen + 7) / 8 * 8
+			}
+			f.Name = string(bytes.TrimRight(r.take(nameLen), "\x00"))
+		}
+		for range nvals {
+			f.Params = append(f.Params, r.u32())
+		}
+		if version == 1 && nvals%2 == 1 {
+			r.u32()
+		}
+		if r.bad {
+			return nil, errors.New("truncated filter pipeline")
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
