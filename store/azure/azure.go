@@ -12,8 +12,10 @@
 // credentials come from the environment variables the Azure CLI and adlfs read, in this
 // order: AZURE_STORAGE_CONNECTION_STRING (which may name another endpoint, as Azurite's
 // does); AZURE_STORAGE_ACCOUNT (or AZURE_STORAGE_ACCOUNT_NAME) with AZURE_STORAGE_KEY (or
-// AZURE_STORAGE_ACCOUNT_KEY), or with AZURE_STORAGE_SAS_TOKEN; or the account alone for
-// public containers. Microsoft Entra ID (az login) tokens are not used. Nothing of the
+// AZURE_STORAGE_ACCOUNT_KEY), or with AZURE_STORAGE_SAS_TOKEN; or the account alone, with
+// Microsoft Entra ID tokens where the machine has credentials for them (a service principal
+// or workload identity in AZURE_CLIENT_ID and the like, a managed identity, or `az login`),
+// or unauthenticated for public containers. Nothing of the
 // credentials goes into a task graph: a store is its container and prefix, and every
 // process that runs tasks reads its own environment.
 //
@@ -27,6 +29,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -34,6 +37,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
@@ -128,7 +132,37 @@ func newClient() (*azblob.Client, error) {
 	if sas := os.Getenv("AZURE_STORAGE_SAS_TOKEN"); sas != "" {
 		return azblob.NewClientWithNoCredential(endpoint+"?"+strings.TrimPrefix(sas, "?"), opts)
 	}
+	if entraID() {
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("azure: Microsoft Entra ID credentials: %w", err)
+		}
+		return azblob.NewClient(endpoint, cred, opts)
+	}
 	return azblob.NewClientWithNoCredential(endpoint, opts)
+}
+
+// entraID reports whether the machine has Microsoft Entra ID credentials for an account
+// given without a key or SAS token: a service principal or workload identity in the
+// environment (AZURE_CLIENT_ID...), a managed identity's endpoint, or the Azure CLI signed
+// in (~/.azure). They are then used as azidentity's DefaultAzureCredential uses them;
+// without any, requests go unauthenticated, which public containers answer.
+func entraID() bool {
+	for _, name := range []string{"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"} {
+		if os.Getenv(name) != "" {
+			return true
+		}
+	}
+	dir := os.Getenv("AZURE_CONFIG_DIR")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return false
+		}
+		dir = filepath.Join(home, ".azure")
+	}
+	_, err := os.Stat(filepath.Join(dir, "azureProfile.json"))
+	return err == nil
 }
 
 func (s Store) blob(key string) (string, error) {

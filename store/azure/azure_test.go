@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -248,5 +249,38 @@ func TestArraysInAzure(t *testing.T) {
 	}
 	if _, err := darray.FromHDF5("az://arrays/files/none.h5", "/x", darray.ChunkSpec{}).Compute(ctx); err == nil || !strings.Contains(err.Error(), "az://arrays/files/none.h5") {
 		t.Errorf("a missing file: %v", err)
+	}
+}
+
+// TestEntraIDWhereTheMachineHasIt: an account without a key or SAS token uses Microsoft
+// Entra ID when a service principal, workload or managed identity is in the environment
+// or the Azure CLI is signed in, and goes unauthenticated otherwise.
+func TestEntraIDWhereTheMachineHasIt(t *testing.T) {
+	for _, name := range []string{"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"} {
+		t.Setenv(name, "")
+	}
+	dir := t.TempDir()
+	t.Setenv("AZURE_CONFIG_DIR", dir)
+	if entraID() {
+		t.Fatal("Entra ID chosen with no credentials anywhere")
+	}
+	t.Setenv("AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000000")
+	if !entraID() {
+		t.Fatal("a service principal in the environment is not used")
+	}
+	t.Setenv("AZURE_CLIENT_ID", "")
+	if err := os.WriteFile(filepath.Join(dir, "azureProfile.json"), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !entraID() {
+		t.Fatal("a signed-in Azure CLI is not used")
+	}
+	// The client is then a token client: it asks for a token before anything else.
+	t.Setenv("AZURE_STORAGE_CONNECTION_STRING", "")
+	t.Setenv("AZURE_STORAGE_ACCOUNT", "nosuchaccount")
+	t.Setenv("AZURE_STORAGE_KEY", "")
+	t.Setenv("AZURE_STORAGE_SAS_TOKEN", "")
+	if _, err := newClient(); err != nil {
+		t.Fatalf("a client with Entra ID credentials: %v", err)
 	}
 }
