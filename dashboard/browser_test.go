@@ -2,7 +2,6 @@ package dashboard_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,5 +106,5 @@ func TestInHeadlessChromium(t *testing.T) {
 	if info, err := os.Stat(shot); err != nil || info.Size() < 1000 {
 		t.Errorf("screenshot %s: %v", shot, err)
 	}
-	t.Log(fmt.Sprintf("screenshot: %s", shot))
+	t.Logf("screenshot: %s", shot)
 }

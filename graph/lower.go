@@ -243,13 +243,6 @@ type depRef struct {
 	flat  int
 }
 
-// walkFused calls boundary, in a fixed depth-first order, for every task-boundary block
-// that block b of l reads through fusable layers. node visits the same blocks in the same
-// order: the two must change together.
-func walkFused(l *Layer, b []int, boundary func(l *Layer, b []int) error) error {
-	return visitFused(l, b, boundary, nil)
-}
-
 // visitFused is walkFused that also shows leaf each generator, data and file layer met.
 func visitFused(l *Layer, b []int, boundary func(l *Layer, b []int) error, leaf func(*Layer)) error {
 	switch op := l.Op.(type) {

@@ -443,6 +443,7 @@ func complexMoments[T complexNumber, R float](withM2, skipNaN bool, x []T, m int
 		if skipNaN && hasNaN(run) {
 			scratch = scratch[:0]
 			for _, v := range run {
+				//lint:ignore SA4000 false only for NaN, for every float type T
 				if v == v {
 					scratch = append(scratch, v)
 				}

@@ -42,7 +42,7 @@ func init() {
 	graph.Register("test.fail", func(_ any, _ []any) (any, error) { return nil, errors.New("disk on fire") })
 	graph.Register("test.boom", func(_ any, _ []any) (any, error) {
 		var m map[string]int
-		m["x"] = 1
+		m["x"] = 1 //lint:ignore SA5000 a panic, on purpose
 		return nil, nil
 	})
 }
@@ -168,7 +168,6 @@ func TestDepthFirstKeepsFewResults(t *testing.T) {
 // peak counts results alive (done and not yet consumed) as tasks finish.
 type peak struct {
 	alive, max int
-	consumers  map[string]int
 }
 
 func (p *peak) Start(int, int64) {}

@@ -386,12 +386,12 @@ func builtins(e *evaluator) map[string]any {
 		}
 		n, ok := args[0].(int64)
 		if !ok {
-			return nil, fmt.Errorf("N must be an integer")
+			return nil, fmt.Errorf("eye: N must be an integer")
 		}
 		m := n
 		if v := optional(args, 1, kw, "M"); v != nil {
 			if m, ok = v.(int64); !ok {
-				return nil, fmt.Errorf("M must be an integer")
+				return nil, fmt.Errorf("eye: M must be an integer")
 			}
 		}
 		k, _ := kw.get("k").(int64)

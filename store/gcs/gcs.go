@@ -79,7 +79,7 @@ func Open(u *url.URL) (store.KV, error) {
 	s := Store{Bucket: u.Host, Prefix: strings.Trim(u.Path, "/")}
 	for _, part := range strings.Split(s.Prefix, "/") {
 		if part == "." || part == ".." {
-			return nil, fmt.Errorf("%s: the path may not hold . or ..", u)
+			return nil, fmt.Errorf("%s: the path may not hold parts . or .. (it names an object, not a directory to walk)", u)
 		}
 	}
 	return s, nil

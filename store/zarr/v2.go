@@ -51,7 +51,6 @@ type V2 struct {
 	ranges    *codec.BloscRanges // partial reads of Blosc chunks, made on first use
 	rangesMu  sync.Mutex
 	fill      complex128
-	fillNaN   bool
 	reopen    *lazy.Value[*V2] // a decoded array, opened on first use
 }
 
