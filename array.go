@@ -22,10 +22,12 @@ package darray
 import (
 	"errors"
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
+	"github.com/darray-go/darray/sched"
 )
 
 // Array is a lazy blocked array.
@@ -160,32 +162,21 @@ func (a *Array) chunkSize() []int {
 	return s
 }
 
-// FormatBytes prints a byte count with a binary unit, as 7.63 MiB.
-func FormatBytes(n int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f := float64(n)
-	u := 0
-	for f >= 1024 && u < len(units)-1 {
-		f /= 1024
-		u++
-	}
-	if u == 0 {
-		return fmt.Sprintf("%d B", n)
-	}
-	return fmt.Sprintf("%.2f %s", f, units[u])
-}
+// FormatBytes prints a byte count with a binary unit, as 7.63 MiB (sched.FormatBytes,
+// which progress reports and errors use too).
+func FormatBytes(n int64) string { return sched.FormatBytes(n) }
 
 // HTML is the notebook summary: a table of the array's and a chunk's sizes beside the
 // picture of its chunk grid (SVG).
 func (a *Array) HTML() string {
 	if a.err != nil {
-		return "<pre>" + htmlEscape(a.err.Error()) + "</pre>"
+		return "<pre>" + html.EscapeString(a.err.Error()) + "</pre>"
 	}
 	layers, tasks := a.layerStats()
 	var b strings.Builder
 	b.WriteString(`<table><tr><td><table class="darray"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>`)
 	row := func(name, whole, chunk string) {
-		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td><td>%s</td></tr>", name, htmlEscape(whole), htmlEscape(chunk))
+		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td><td>%s</td></tr>", name, html.EscapeString(whole), html.EscapeString(chunk))
 	}
 	row("Bytes", FormatBytes(a.NBytes()), FormatBytes(a.layer.Chunks.MaxBlockBytes(a.layer.DType)))
 	row("Shape", nd.ShapeString(a.layer.Shape), nd.ShapeString(a.chunkSize()))
@@ -195,8 +186,4 @@ func (a *Array) HTML() string {
 	b.WriteString(a.SVG())
 	b.WriteString("</td></tr></table>")
 	return b.String()
-}
-
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 }

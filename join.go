@@ -1,9 +1,10 @@
 package darray
 
 import (
+	"slices"
+
 	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/nd"
-	"slices"
 )
 
 // Joining, repeating and padding arrays. Concatenation is a view: an output block is a

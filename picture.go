@@ -2,6 +2,7 @@ package darray
 
 import (
 	"fmt"
+	"html"
 	"math"
 	"strings"
 )
@@ -74,7 +75,7 @@ func wrapSVG(body string, width, height float64, labels []label) string {
 		if l.rotate {
 			turn = fmt.Sprintf(` transform="rotate(-90,%.1f,%.1f)"`, l.x, l.y)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="middle" style="stroke:none"%s>%s</text>`, l.x, l.y, turn, htmlEscape(l.text))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="middle" style="stroke:none"%s>%s</text>`, l.x, l.y, turn, html.EscapeString(l.text))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

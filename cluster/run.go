@@ -782,7 +782,7 @@ func (r *run) checkWorkers() error {
 	}
 	for t := range r.tasks {
 		ts := &r.tasks[t]
-		if ts.state == queued && contains(gone, ts.worker) {
+		if ts.state == queued && slices.Contains(gone, ts.worker) {
 			ts.state, ts.worker = waiting, ""
 		}
 	}
@@ -796,15 +796,6 @@ func (r *run) forget(w string) {
 			r.dropHolder(t, w)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // removeQueue deletes a dead worker's queue and the tasks still in it.

@@ -94,10 +94,10 @@ type PlanError struct {
 func (e *PlanError) Error() string {
 	if e.Machine {
 		return fmt.Sprintf("task %q (%s) needs about %s at once, more than this machine's memory of %s: the file's chunks are too large to decode here",
-			e.Task, e.Op, formatBytes(e.Need), formatBytes(e.Limit))
+			e.Task, e.Op, FormatBytes(e.Need), FormatBytes(e.Limit))
 	}
 	return fmt.Sprintf("task %q (%s) needs about %s at once (its inputs, its output and its intermediates), more than the memory limit of %s: use smaller chunks (the block this task makes or reads is too large) or raise the memory limit",
-		e.Task, e.Op, formatBytes(e.Need), formatBytes(e.Limit))
+		e.Task, e.Op, FormatBytes(e.Need), FormatBytes(e.Limit))
 }
 
 // Project returns the memory the graph's most demanding task needs at once (its inputs,
@@ -118,16 +118,19 @@ func Project(g *graph.Graph) (need int64, task int) {
 	return need, task
 }
 
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.2f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.2f KiB", float64(n)/(1<<10))
+// FormatBytes prints a byte count with a binary unit, as 7.63 MiB.
+func FormatBytes(n int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	f := float64(n)
+	u := 0
+	for f >= 1024 && u < len(units)-1 {
+		f /= 1024
+		u++
 	}
-	return fmt.Sprintf("%d B", n)
+	if u == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.2f %s", f, units[u])
 }
 
 // SizeOf is the memory a task's result holds: an array's elements, a partial reduction
@@ -289,7 +292,7 @@ func (s *spillStore) write(key string, v any) (*spillMeta, error) {
 	size := SizeOf(v)
 	if err != nil {
 		os.Remove(path)
-		return nil, fmt.Errorf("spilling %s (%s) to %s: %w", key, formatBytes(size), path, err)
+		return nil, fmt.Errorf("spilling %s (%s) to %s: %w", key, FormatBytes(size), path, err)
 	}
 	s.mu.Lock()
 	s.bytes += size

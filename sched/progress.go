@@ -73,7 +73,7 @@ func (b *Bar) draw(now time.Time) {
 		eta = ", about " + round(left).String() + " left"
 	}
 	fmt.Fprintf(b.w, "\r[%s%s] %3.0f%%  %d/%d tasks  %s  %s%s", strings.Repeat("#", full), strings.Repeat("-", width-full),
-		100*frac, b.done, b.total, formatBytes(b.made), round(elapsed), eta)
+		100*frac, b.done, b.total, FormatBytes(b.made), round(elapsed), eta)
 }
 
 func round(d time.Duration) time.Duration {

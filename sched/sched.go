@@ -488,7 +488,7 @@ func (s *state) makeRoom(t int, want int64) (unlocked bool) {
 		switch {
 		case errs[i] != nil:
 			if s.err == nil {
-				s.err = fmt.Errorf("memory limit of %s: %w", formatBytes(s.limit), errs[i])
+				s.err = fmt.Errorf("memory limit of %s: %w", FormatBytes(s.limit), errs[i])
 			}
 		case s.results[v] == nil || s.pinned[v] > 0:
 			// Dropped by its last consumer, or taken up by a task, while being written:

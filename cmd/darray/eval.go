@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -491,7 +493,7 @@ func (e *evaluator) attr(x *attrExpr, v any) (any, error) {
 				return f.call(append([]any{m}, args...), kw)
 			}}, nil
 		}
-		return nil, e.errAt(x, "array has no attribute %q%s", x.name, suggest(x.name, append(keysOf(methodNames), "T", "shape", "ndim", "size", "dtype", "nbytes", "real", "imag", "chunks")))
+		return nil, e.errAt(x, "array has no attribute %q%s", x.name, suggest(x.name, append(keys(methodNames), "T", "shape", "ndim", "size", "dtype", "nbytes", "real", "imag", "chunks")))
 	}
 	return nil, e.errAt(x, "%s has no attribute %q", describe(v), x.name)
 }
@@ -638,16 +640,8 @@ func describe(v any) string {
 	return fmt.Sprintf("%T %v", v, v)
 }
 
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func keysOf(m map[string]bool) []string { return keys(m) }
+// keys are a map's keys, sorted.
+func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // suggest names the known name nearest to an unknown one, when one is near enough.
 func suggest(name string, known []string) string {

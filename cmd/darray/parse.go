@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -327,7 +328,7 @@ func (p *parser) binary(level int) (node, error) {
 	}
 	for {
 		t := p.peek()
-		if t.kind != tOp || !contains(precedence[level], t.text) {
+		if t.kind != tOp || !slices.Contains(precedence[level], t.text) {
 			return x, nil
 		}
 		p.i++
@@ -337,15 +338,6 @@ func (p *parser) binary(level int) (node, error) {
 		}
 		x = &binaryExpr{t.pos, t.text, x, y}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) unary() (node, error) {
