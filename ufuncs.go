@@ -95,3 +95,50 @@ func Angle(a *Array, deg bool) *Array {
 	}
 	return r
 }
+
+// Round is numpy.round (around): half to even at the given number of decimals; integers
+// stay integers (negative decimals round them to tens, hundreds...).
+func (a *Array) Round(decimals int) *Array {
+	if a.err != nil {
+		return a
+	}
+	scale := math.Pow(10, float64(decimals))
+	switch dt := a.DType(); {
+	case dt.IsInteger() || dt == nd.Bool:
+		if decimals >= 0 {
+			return a
+		}
+		down := Binary(nd.Divide, a, 1/scale)
+		return Binary(nd.Multiply, Unary(nd.Rint, down), 1/scale).AsType(dt)
+	case decimals == 0:
+		return Unary(nd.Rint, a)
+	}
+	return Binary(nd.Divide, Unary(nd.Rint, Binary(nd.Multiply, a, scale)), scale)
+}
+
+// DivMod is numpy.divmod: the floor quotient and the remainder (with the divisor's sign),
+// element by element; x == q*y + r.
+func DivMod(x, y any) (q, r *Array) {
+	return Binary(nd.FloorDivide, x, y), Binary(nd.Mod, x, y)
+}
+
+// Frexp is numpy.frexp: mantissas m (0.5 <= |m| < 1) and exponents e (int32) with
+// x == m * 2**e; zeros, infinities and NaN give themselves and 0.
+func Frexp(x any) (m, e *Array) {
+	return Unary(nd.FrexpMantissa, x), Unary(nd.FrexpExponent, x)
+}
+
+// Ldexp is numpy.ldexp: x * 2**e for integer exponents e, in x's floating type. An
+// exponent given as a Go integer stays an integer (other operations would take it as a
+// number of the array's dtype, as NumPy 2 takes Python scalars).
+func Ldexp(x, e any) *Array {
+	switch v := e.(type) {
+	case int:
+		e = FromArray(nd.Scalar(int64(v)), ChunkSpec{})
+	case int64:
+		e = FromArray(nd.Scalar(v), ChunkSpec{})
+	case int32:
+		e = FromArray(nd.Scalar(v), ChunkSpec{})
+	}
+	return Binary(nd.Ldexp, x, e)
+}

@@ -31,6 +31,7 @@ const (
 	Heaviside  // 0 below zero, 1 above, y at zero
 	Fmod       // remainder with the sign of the dividend, as C's fmod
 	FloatPower // power in float64 (complex128 for complex)
+	Ldexp      // x * 2**y for integer y, in x's floating type
 	BitwiseAnd
 	BitwiseOr
 	BitwiseXor
@@ -52,7 +53,7 @@ var binaryNames = [...]string{
 	Add: "add", Subtract: "subtract", Multiply: "multiply", Divide: "divide", FloorDivide: "floor_divide",
 	Mod: "mod", Power: "power", Maximum: "maximum", Minimum: "minimum", Fmax: "fmax", Fmin: "fmin",
 	Arctan2: "arctan2", Hypot: "hypot", Logaddexp: "logaddexp", Logaddexp2: "logaddexp2",
-	Copysign: "copysign", Nextafter: "nextafter", Heaviside: "heaviside", Fmod: "fmod", FloatPower: "float_power",
+	Copysign: "copysign", Nextafter: "nextafter", Heaviside: "heaviside", Fmod: "fmod", FloatPower: "float_power", Ldexp: "ldexp",
 	BitwiseAnd: "bitwise_and", BitwiseOr: "bitwise_or",
 	BitwiseXor: "bitwise_xor", LeftShift: "left_shift", RightShift: "right_shift",
 	LogicalAnd: "logical_and", LogicalOr: "logical_or", LogicalXor: "logical_xor", Equal: "equal",
@@ -123,6 +124,12 @@ func BinaryResultType(op BinaryOp, a, b DType) (result, compute DType, err error
 			return Complex128, Complex128, nil
 		}
 		return Float64, Float64, nil
+	case Ldexp: // the exponent must be an integer; the result has x's floating type
+		if a.IsComplex() || b.IsInexact() || b == Bool {
+			return fail()
+		}
+		x := inexactFor(a)
+		return x, x, nil
 	case BitwiseAnd, BitwiseOr, BitwiseXor:
 		if t.IsInexact() {
 			return fail()
@@ -539,6 +546,11 @@ func floatKernel[T float](op BinaryOp, d, x, y []T) {
 	case FloatPower:
 		for i := range x {
 			d[i] = T(math.Pow(float64(x[i]), float64(y[i])))
+		}
+	case Ldexp: // exponents past the range of any float saturate (to 0 or infinity)
+		for i := range x {
+			e := max(min(float64(y[i]), 1<<20), -1<<20)
+			d[i] = T(math.Ldexp(float64(x[i]), int(e)))
 		}
 	}
 }

@@ -50,6 +50,10 @@ const (
 	Conjugate
 	Real // the real part; the value itself for real numbers
 	Imag // the imaginary part; zero for real numbers
+	// FrexpMantissa and FrexpExponent are the two results of np.frexp: x = m * 2**e with
+	// 0.5 <= |m| < 1 (m = x, e = 0 for zero, infinities and NaN).
+	FrexpMantissa
+	FrexpExponent // int32
 	numUnaryOps
 )
 
@@ -61,6 +65,7 @@ var unaryNames = [...]string{
 	Exp2: "exp2", Cbrt: "cbrt", Deg2rad: "deg2rad", Rad2deg: "rad2deg", Floor: "floor", Ceil: "ceil", Trunc: "trunc", Rint: "rint",
 	IsNaN: "isnan", IsInf: "isinf", IsFinite: "isfinite", LogicalNot: "logical_not", Invert: "invert",
 	Conjugate: "conjugate", Real: "real", Imag: "imag",
+	FrexpMantissa: "frexp_mantissa", FrexpExponent: "frexp_exponent",
 }
 
 func (op UnaryOp) String() string {
@@ -103,6 +108,13 @@ func UnaryResultType(op UnaryOp, t DType) (result, compute DType, err error) {
 			return Float32, t, nil
 		}
 		return Float64, t, nil
+	case (op == FrexpMantissa || op == FrexpExponent) && t.IsComplex():
+		return fail()
+	case op == FrexpMantissa:
+		c := inexactFor(t)
+		return c, c, nil
+	case op == FrexpExponent:
+		return Int32, inexactFor(t), nil
 	case op.isMath():
 		if (op == Floor || op == Ceil || op == Trunc || op == Cbrt || op == Deg2rad || op == Rad2deg) && t.IsComplex() {
 			return fail()
@@ -139,6 +151,10 @@ func unaryKernelFor(op UnaryOp, comp, res DType) unaryKernel {
 	switch {
 	case op == IsNaN || op == IsInf || op == IsFinite || op == LogicalNot:
 		return predicateKernelFor(op, comp)
+	case op == FrexpExponent && comp == Float32:
+		return typedUnary(op, frexpExponent[float32])
+	case op == FrexpExponent:
+		return typedUnary(op, frexpExponent[float64])
 	case comp == Complex64 && res == Float32: // absolute, real or imaginary part of complex
 		return typedUnary(op, complexToReal[float32, complex64])
 	case comp == Complex128 && res == Float64:
@@ -298,11 +314,25 @@ func floatUnary[T float](op UnaryOp, d, x []T) {
 		copy(d, x)
 	case Imag:
 		clear(d)
+	case FrexpMantissa:
+		for i := range x {
+			m, _ := math.Frexp(float64(x[i]))
+			d[i] = T(m)
+		}
 	default:
 		f := mathFunc(op)
 		for i := range x {
 			d[i] = T(f(float64(x[i])))
 		}
+	}
+}
+
+// frexpExponent is the exponent np.frexp gives: e with x = m * 2**e, 0.5 <= |m| < 1.
+func frexpExponent[T float](_ UnaryOp, d []int32, x []T) {
+	d = d[:len(x)]
+	for i := range x {
+		_, e := math.Frexp(float64(x[i]))
+		d[i] = int32(e)
 	}
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/nd"
@@ -25,6 +24,9 @@ func builtins(e *evaluator) map[string]any {
 	// Element-wise ufuncs, by NumPy's names.
 	for op := nd.Negative; op.String() != "UnaryOp(?)"; op++ {
 		op := op
+		if op == nd.FrexpMantissa || op == nd.FrexpExponent {
+			continue // the two results of frexp, below
+		}
 		def(op.String(), false, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 1, 1); err != nil {
 				return nil, err
@@ -49,22 +51,35 @@ func builtins(e *evaluator) map[string]any {
 		if err != nil {
 			return nil, fmt.Errorf("decimals: %v", err)
 		}
-		scale := math.Pow(10, float64(decimals))
-		switch {
-		case a.DType().IsInteger() || a.DType() == nd.Bool:
-			if decimals >= 0 {
-				return a, nil
-			}
-			down := darray.Binary(nd.Divide, a, float64(1/scale))
-			return darray.Binary(nd.Multiply, darray.Unary(nd.Rint, down), float64(1/scale)).AsType(a.DType()), nil
-		case decimals == 0:
-			return darray.Unary(nd.Rint, a), nil
+		return a.Round(decimals), nil
+	})
+	// The ufuncs with two results give tuples, as NumPy's.
+	def("divmod", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 2, 2); err != nil {
+			return nil, err
 		}
-		return darray.Binary(nd.Divide, darray.Unary(nd.Rint, darray.Binary(nd.Multiply, a, scale)), scale), nil
+		q, r := darray.DivMod(toOperand(args[0]), toOperand(args[1]))
+		return []any{q, r}, nil
+	})
+	def("ldexp", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 2, 2); err != nil {
+			return nil, err
+		}
+		return darray.Ldexp(toOperand(args[0]), toOperand(args[1])), nil
+	})
+	def("frexp", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		m, e := darray.Frexp(toOperand(args[0]))
+		return []any{m, e}, nil
 	})
 	env["around"], env["round_"] = env["round"], env["round"]
 	for op := nd.Add; op.String() != "BinaryOp(?)"; op++ {
 		op := op
+		if op == nd.Ldexp {
+			continue // its exponent stays an integer: above
+		}
 		def(op.String(), false, func(args []any, kw kwargs) (any, error) {
 			if err := arity(args, 2, 2); err != nil {
 				return nil, err
