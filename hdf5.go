@@ -147,26 +147,15 @@ func writeHDF5(ctx context.Context, aligned *Array, w *hdf5.Writer, chunkOf func
 		return aligned.err
 	}
 	var blocks [][]int
-	if aligned.Size() > 0 {
-		graph.ForEachBlock(aligned.layer.Chunks.NumBlocks(), func(b []int) { blocks = append(blocks, append([]int{}, b...)) })
+	if aligned.Size() > 0 { // HDF5 has no empty chunks to write
+		blocks = allBlocks(aligned)
 	}
-	g, err := graph.LowerBlocks(aligned.layer, blocks)
+	err = storeBlocks(ctx, aligned, blocks, blockWriter{op: hdf5.WriteOp, writes: w.Tmp,
+		task: func(b []int) (string, any) {
+			c := chunkOf(b)
+			return fmt.Sprintf("write %s:%s chunk %v", w.Path, w.Dataset, c), &hdf5.ChunkWrite{Tmp: w.Tmp, Chunk: c}
+		}}, opts)
 	if err != nil {
-		return err
-	}
-	var writes []int
-	for i, b := range blocks {
-		c := chunkOf(b)
-		g.Tasks = append(g.Tasks, graph.Task{
-			Key:    fmt.Sprintf("write %s:%s chunk %v", w.Path, w.Dataset, c),
-			Op:     hdf5.WriteOp,
-			Params: &hdf5.ChunkWrite{Tmp: w.Tmp, Chunk: c},
-			Deps:   []int{g.Outputs[0].Tasks[i]},
-		})
-		writes = append(writes, len(g.Tasks)-1)
-	}
-	g.Outputs, g.Writes = []graph.Output{{Layer: aligned.layer, Tasks: writes}}, []string{w.Tmp}
-	if _, err = executeGraph(ctx, g, opts); err != nil {
 		return err
 	}
 	return w.Finish()

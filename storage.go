@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/darray-go/darray/internal/outfile"
 	"github.com/darray-go/darray/sched"
@@ -84,26 +85,12 @@ func ToNPY(ctx context.Context, a *Array, path string, opts ...ComputeOption) (e
 	if err != nil {
 		return fmt.Errorf("darray: to npy %s: %w", path, err)
 	}
-	g, err := graph.Lower(l)
+	err = storeBlocks(ctx, a, allBlocks(a), blockWriter{op: store.FlatWriteOp, writes: tmp.Name(),
+		task: func(b []int) (string, any) {
+			return fmt.Sprintf("write %s block %v", filepath.Base(path), b),
+				&store.FlatWrite{Path: tmp.Name(), Offset: int64(len(header)), Shape: l.Shape, Origin: l.Origin(b)}
+		}}, opts)
 	if err != nil {
-		return fmt.Errorf("darray: to npy: %w", err)
-	}
-	var writes []int
-	i := 0
-	graph.ForEachBlock(l.Chunks.NumBlocks(), func(b []int) {
-		block := g.Outputs[0].Tasks[i]
-		i++
-		g.Tasks = append(g.Tasks, graph.Task{
-			Key:    fmt.Sprintf("write %s block %v", filepath.Base(path), b),
-			Op:     store.FlatWriteOp,
-			Params: &store.FlatWrite{Path: tmp.Name(), Offset: int64(len(header)), Shape: l.Shape, Origin: l.Origin(b)},
-			Deps:   []int{block},
-		})
-		writes = append(writes, len(g.Tasks)-1)
-	})
-	// (the layer names what is computed: a dashboard draws its graph)
-	g.Outputs, g.Writes = []graph.Output{{Layer: l, Tasks: writes}}, []string{tmp.Name()}
-	if _, err = executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to npy %s: %w", path, err)
 	}
 	if err = syncFile(tmp.Name()); err != nil {
@@ -125,4 +112,39 @@ func syncFile(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// blockWriter says how each block of an array is stored: the registered operation of the
+// write tasks, where they write (the graph's only place to write), and each block's task
+// name and parameters.
+type blockWriter struct {
+	op     string
+	writes string
+	task   func(b []int) (key string, params any)
+}
+
+// storeBlocks computes blocks of a and stores each with a task of w's that depends on the
+// task computing it: the one write graph of every format, as dask's store() is. The
+// graph's output is the array's layer, so that a dashboard draws what is computed.
+func storeBlocks(ctx context.Context, a *Array, blocks [][]int, w blockWriter, opts []ComputeOption) error {
+	g, err := graph.LowerBlocks(a.layer, blocks)
+	if err != nil {
+		return err
+	}
+	writes := make([]int, len(blocks))
+	for i, b := range blocks {
+		key, params := w.task(b)
+		g.Tasks = append(g.Tasks, graph.Task{Key: key, Op: w.op, Params: params, Deps: []int{g.Outputs[0].Tasks[i]}})
+		writes[i] = len(g.Tasks) - 1
+	}
+	g.Outputs, g.Writes = []graph.Output{{Layer: a.layer, Tasks: writes}}, []string{w.writes}
+	_, err = executeGraph(ctx, g, opts)
+	return err
+}
+
+// allBlocks lists every block of a, in C order.
+func allBlocks(a *Array) [][]int {
+	var blocks [][]int
+	graph.ForEachBlock(a.layer.Chunks.NumBlocks(), func(b []int) { blocks = append(blocks, slices.Clone(b)) })
+	return blocks
 }

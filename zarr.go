@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 
-	"github.com/darray-go/darray/graph"
 	"github.com/darray-go/darray/store"
 	"github.com/darray-go/darray/store/zarr"
 )
@@ -169,29 +169,14 @@ func ToZarr(ctx context.Context, a *Array, dir, arrayPath string, zo ZarrOptions
 	if aligned.err != nil {
 		return aligned.err
 	}
-	var blocks [][]int
-	graph.ForEachBlock(aligned.layer.Chunks.NumBlocks(), func(b []int) {
-		if zo.Resume && staged.Has(z.ChunkKey(b)) {
-			return // written whole by the interrupted write this one continues
-		}
-		blocks = append(blocks, append([]int{}, b...))
+	blocks := slices.DeleteFunc(allBlocks(aligned), func(b []int) bool {
+		return zo.Resume && staged.Has(z.ChunkKey(b)) // written whole by the interrupted write this one continues
 	})
-	g, err := graph.LowerBlocks(aligned.layer, blocks)
+	err = storeBlocks(ctx, aligned, blocks, blockWriter{op: zarr.WriteOp, writes: staged.Staging,
+		task: func(b []int) (string, any) {
+			return "write " + path.Join(arrayPath, z.ChunkKey(b)), &zarr.ChunkWrite{Root: staged.Staging, Chunk: b}
+		}}, opts)
 	if err != nil {
-		return fmt.Errorf("darray: to zarr: %w", err)
-	}
-	var writes []int
-	for i, b := range blocks {
-		g.Tasks = append(g.Tasks, graph.Task{
-			Key:    "write " + path.Join(arrayPath, z.ChunkKey(b)),
-			Op:     zarr.WriteOp,
-			Params: &zarr.ChunkWrite{Root: staged.Staging, Chunk: b},
-			Deps:   []int{g.Outputs[0].Tasks[i]},
-		})
-		writes = append(writes, len(g.Tasks)-1)
-	}
-	g.Outputs, g.Writes = []graph.Output{{Layer: aligned.layer, Tasks: writes}}, []string{staged.Staging}
-	if _, err := executeGraph(ctx, g, opts); err != nil {
 		return fmt.Errorf("darray: to zarr %s: %w (the chunks written are kept in %s: the same write with Resume continues from them)",
 			path.Join(dir, arrayPath), err, staged.Staging)
 	}
