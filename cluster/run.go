@@ -53,7 +53,7 @@ type run struct {
 	output   []bool
 	results  map[int]any
 	outLeft  int
-	ready    readyQueue
+	ready    sched.ReadyQueue
 	load     map[string]int // tasks queued per worker
 	lastRoot string         // the worker given the last root task
 	roots    int            // root tasks assigned so far
@@ -116,7 +116,7 @@ func newRun(c *Client, g *graph.Graph) (*run, error) {
 			}
 		}
 	}
-	r.ready.prio = sched.Order(g, r.users)
+	r.ready.Prio = sched.Order(g, r.users)
 	roots := 0
 	for i := range g.Tasks {
 		if len(g.Tasks[i].Deps) == 0 {
@@ -177,7 +177,7 @@ func (r *run) recount() {
 			}
 		}
 	}
-	r.ready.ids = r.ready.ids[:0]
+	r.ready.IDs = r.ready.IDs[:0]
 	for t := range r.tasks {
 		ts := &r.tasks[t]
 		ts.left = 0
@@ -206,35 +206,18 @@ func (r *run) recount() {
 		}
 		if ts.waitFor == 0 {
 			ts.state = ready
-			r.ready.ids = append(r.ready.ids, int32(t))
+			r.ready.IDs = append(r.ready.IDs, int32(t))
 		}
 	}
 	heap.Init(&r.ready)
 }
 
 func (r *run) loop(ctx context.Context) ([][]any, error) {
-	r.id = sched.NewComputationID()
-	var bytesTotal int64
-	ops := map[string]int{}
-	for i := range r.g.Tasks {
-		bytesTotal += r.g.Tasks[i].Bytes
-		ops[r.g.Tasks[i].Op]++
-	}
-	if r.progress != nil {
-		r.progress.Start(len(r.g.Tasks), bytesTotal)
-	}
-	if r.observer != nil {
-		r.observer.Begin(sched.Computation{ID: r.id, Started: r.started, Tasks: len(r.g.Tasks), Ops: ops,
-			Workers: r.threads(), Limit: -1, Graph: r.g})
-	}
+	watchers := sched.Watchers{Progress: r.progress, Observer: r.observer}
+	r.id = watchers.Begin(r.g, r.threads(), -1, r.started)
 	err := r.drive(ctx)
 	r.sampleMemory() // at least one sample, however short the computation
-	if r.progress != nil {
-		r.progress.Finish(err)
-	}
-	if r.observer != nil {
-		r.observer.End(r.id, err)
-	}
+	watchers.End(r.id, err)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +353,7 @@ func (r *run) assign() error {
 	workers := r.live()
 	room := func(id string) int { return 2*workers[id] + prefetch - r.load[id] }
 	for r.ready.Len() > 0 {
-		t := int(r.ready.ids[0])
+		t := int(r.ready.IDs[0])
 		best := r.holder(t, workers, room)
 		if best != "" && room(best) <= 0 {
 			// The task waits for the worker holding its inputs, unless another would go
@@ -804,21 +787,4 @@ func (c *Client) removeQueue(w string) {
 	defer cancel()
 	c.js.DeleteConsumer(ctx, c.n.taskStream(), c.n.consumer(w))
 	c.stream.Purge(ctx, jetstream.WithPurgeSubject(c.n.taskSubject(w)))
-}
-
-// readyQueue is a min-heap of task indices by priority: the local scheduler's order
-// (depth-first toward the outputs), so that few results are held at once.
-type readyQueue struct {
-	ids  []int32
-	prio []int32
-}
-
-func (q *readyQueue) Len() int           { return len(q.ids) }
-func (q *readyQueue) Less(i, j int) bool { return q.prio[q.ids[i]] < q.prio[q.ids[j]] }
-func (q *readyQueue) Swap(i, j int)      { q.ids[i], q.ids[j] = q.ids[j], q.ids[i] }
-func (q *readyQueue) Push(x any)         { q.ids = append(q.ids, x.(int32)) }
-func (q *readyQueue) Pop() any {
-	x := q.ids[len(q.ids)-1]
-	q.ids = q.ids[:len(q.ids)-1]
-	return x
 }

@@ -96,13 +96,6 @@ func (e *TaskError) Unwrap() error { return e.Err }
 // Run computes g with the local scheduler.
 func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 	s := newRun(g)
-	if opt.Progress != nil {
-		var total int64
-		for i := range g.Tasks {
-			total += g.Tasks[i].Bytes
-		}
-		opt.Progress.Start(len(g.Tasks), total)
-	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -125,27 +118,17 @@ func Run(ctx context.Context, g *graph.Graph, opt Options) ([][]any, error) {
 	if s.limit > 0 {
 		defer holdGCLimit(s.limit)()
 	}
-	if s.observer = opt.Observer; s.observer != nil {
-		s.id = NewComputationID()
-		ops := map[string]int{}
-		for i := range g.Tasks {
-			ops[g.Tasks[i].Op]++
-		}
-		s.observer.Begin(Computation{ID: s.id, Started: time.Now(), Tasks: len(g.Tasks), Ops: ops, Workers: workers, Limit: s.limit, Graph: g})
-	}
+	s.observer = opt.Observer
+	watchers := Watchers{Progress: opt.Progress, Observer: opt.Observer}
+	s.id = watchers.Begin(g, workers, s.limit, time.Now())
 	err := s.run(ctx, workers, opt.Synchronous)
 	if err == nil {
 		err = s.loadOutputs()
 	}
-	if s.observer != nil {
-		s.observer.End(s.id, err)
-	}
 	if opt.Stats != nil {
 		*opt.Stats = Stats{Tasks: len(g.Tasks), PeakBytes: s.peak, SpilledBytes: s.spill.bytes, SpillFiles: s.spill.files, Limit: s.limit}
 	}
-	if opt.Progress != nil {
-		opt.Progress.Finish(err)
-	}
+	watchers.End(s.id, err)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +155,7 @@ type state struct {
 
 	mu      sync.Mutex
 	cond    *sync.Cond
-	ready   readyQueue
+	ready   ReadyQueue
 	waiting []int32 // inputs not yet computed
 	refs    []int32 // consumers not yet run, plus one for an output
 	results []any
@@ -221,10 +204,10 @@ func newRun(g *graph.Graph) *state {
 		}
 	}
 	s.priority = order(g, s.dependents)
-	s.ready = readyQueue{prio: s.priority}
+	s.ready = ReadyQueue{Prio: s.priority}
 	for i := range g.Tasks {
 		if s.waiting[i] == 0 {
-			s.ready.items = append(s.ready.items, int32(i))
+			s.ready.IDs = append(s.ready.IDs, int32(i))
 		}
 	}
 	heap.Init(&s.ready)
@@ -390,7 +373,7 @@ func (s *state) next() (int, bool) {
 	if s.ready.Len() == 0 {
 		return 0, false
 	}
-	t := int(s.ready.items[0])
+	t := int(s.ready.IDs[0])
 	task := &s.g.Tasks[t]
 	need := workingSet(task)
 	for _, d := range task.Deps {
@@ -630,21 +613,4 @@ func SafeExecute(task *graph.Task, inputs []any) (result any, err error) {
 		err = errors.New("operation returned no result")
 	}
 	return result, err
-}
-
-// readyQueue is a min-heap of task indices by priority.
-type readyQueue struct {
-	items []int32
-	prio  []int32
-}
-
-func (q readyQueue) Len() int           { return len(q.items) }
-func (q readyQueue) Less(i, j int) bool { return q.prio[q.items[i]] < q.prio[q.items[j]] }
-func (q readyQueue) Swap(i, j int)      { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *readyQueue) Push(x any)        { q.items = append(q.items, x.(int32)) }
-func (q *readyQueue) Pop() any {
-	n := len(q.items) - 1
-	x := q.items[n]
-	q.items = q.items[:n]
-	return x
 }
