@@ -42,8 +42,7 @@ func init() {
 		}
 		return nd.Concatenate([]*nd.Array{u, row, vt}, 0)
 	})
-	registerBlockFunc(tailRowsFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		n := params.(int)
+	registerBlockFuncOf(tailRowsFunc, func(n int, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		rows := blocks[0].Shape()[0]
 		return blocks[0].Index(nd.Slice(rows-n, rows, 1), nd.Whole())
 	})
@@ -57,8 +56,8 @@ func init() {
 	registerBlockFunc(solveFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.Solve(blocks[0], blocks[1])
 	})
-	registerBlockFunc(triSolveFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		return linalg.SolveTriangular(blocks[0], blocks[1], params.(bool))
+	registerBlockFuncOf(triSolveFunc, func(lower bool, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return linalg.SolveTriangular(blocks[0], blocks[1], lower)
 	})
 	registerBlockFunc(choleskyFunc, func(_ any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return linalg.Cholesky(blocks[0])

@@ -1,7 +1,6 @@
 package darray
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/darray-go/darray/fft"
@@ -21,15 +20,9 @@ type fftParams struct {
 }
 
 func init() {
-	if err := graph.RegisterBlockFunc(fftFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		p, ok := params.(fftParams)
-		if !ok {
-			return nil, fmt.Errorf("fft block: parameters %T", params)
-		}
+	registerBlockFuncOf(fftFunc, func(p fftParams, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		return fft.Transform(blocks[0], p.Kind, p.N, p.Axis, p.Norm)
-	}); err != nil {
-		panic(err)
-	}
+	})
 }
 
 // FFTOptions are numpy.fft's optional arguments: N is the transform length (0: the

@@ -26,7 +26,7 @@ type gatherParams struct {
 }
 
 func init() {
-	registerBlockFunc(gatherPartFunc, runGatherPart)
+	registerBlockFuncOf(gatherPartFunc, runGatherPart)
 	registerBlockFunc(gatherPickFunc, func(_ any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		return pickHits(blocks[0], info, true)
 	})
@@ -81,8 +81,7 @@ func (a *Array) TakeArray(indices *Array, axis int) *Array {
 }
 
 // runGatherPart looks up an index block in one block of x.
-func runGatherPart(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-	p := params.(gatherParams)
+func runGatherPart(p gatherParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 	x, idx := blocks[0], blocks[1]
 	kb := info.Block[len(info.Block)-1] // which block of x along the axis
 	lo, hi := p.Offsets[kb], p.Offsets[kb+1]

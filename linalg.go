@@ -24,11 +24,7 @@ type einsumParams struct {
 }
 
 func init() {
-	if err := graph.RegisterBlockFunc(einsumFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-		p, ok := params.(einsumParams)
-		if !ok {
-			return nil, fmt.Errorf("einsum block: parameters %T", params)
-		}
+	registerBlockFuncOf(einsumFunc, func(p einsumParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		out, err := linalg.Einsum(p.Spec, blocks...)
 		if err != nil {
 			return nil, err
@@ -39,9 +35,7 @@ func init() {
 			}
 		}
 		return out.Reshape(info.BlockShape...)
-	}); err != nil {
-		panic(err)
-	}
+	})
 }
 
 // Einsum evaluates Einstein summation over blocked arrays, as numpy.einsum: "ij,jk->ik"

@@ -52,9 +52,9 @@ type radixResult struct {
 }
 
 func init() {
-	registerBlockFunc(radixHistogramFunc, radixHistogram)
-	registerBlockFunc(radixStepFunc, radixStep)
-	registerBlockFunc(radixFinishFunc, radixFinish)
+	registerBlockFuncOf(radixHistogramFunc, radixHistogram)
+	registerBlockFuncOf(radixStepFunc, radixStep)
+	registerBlockFuncOf(radixFinishFunc, radixFinish)
 	graph.RegisterType(radixPass{})
 	graph.RegisterType(radixResult{})
 }
@@ -78,8 +78,7 @@ func keyValue(k uint64) float64 {
 // The state is targets x 2 int64: the key bits found so far, and the rank still to count
 // among the values that share them.
 
-func radixHistogram(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-	pass := params.(radixPass)
+func radixHistogram(pass radixPass, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 	f := blocks[0]
 	if f.DType() != nd.Float64 {
 		var err error
@@ -144,8 +143,8 @@ func radixHistogram(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Arra
 	return nd.FromSlice(counts, append(shape, targets, radixBuckets)...)
 }
 
-func radixStep(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-	bits, _ := params.(radixPass).bits()
+func radixStep(pass radixPass, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	bits, _ := pass.bits()
 	counts := nd.Values[int64](blocks[0])
 	state := nd.Values[int64](blocks[1])
 	next := make([]int64, len(state))
@@ -165,8 +164,7 @@ func radixStep(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, er
 	return nd.FromSlice(next, len(state)/2, 2)
 }
 
-func radixFinish(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-	p := params.(radixResult)
+func radixFinish(p radixResult, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 	state := nd.Values[int64](blocks[0])
 	out := make([]float64, len(state)/4)
 	for i := range out {

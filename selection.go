@@ -34,17 +34,17 @@ type extremeParams struct{ High bool }
 type requireParams struct{ Message string }
 
 func init() {
-	registerBlockFunc(maskedExtremeFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		fill, err := extremeOf(blocks[0].DType(), params.(extremeParams).High)
+	registerBlockFuncOf(maskedExtremeFunc, func(p extremeParams, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		fill, err := extremeOf(blocks[0].DType(), p.High)
 		if err != nil {
 			return nil, err
 		}
 		return nd.Where(blocks[1], blocks[0], fill)
 	})
-	registerBlockFunc(requireFunc, func(params any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+	registerBlockFuncOf(requireFunc, func(p requireParams, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		for _, ok := range nd.Values[bool](blocks[1]) {
 			if !ok {
-				return nil, errors.New(params.(requireParams).Message)
+				return nil, errors.New(p.Message)
 			}
 		}
 		return blocks[0], nil

@@ -57,14 +57,13 @@ type searchParams struct {
 }
 
 func init() {
-	registerBlockFunc(sortFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		return nd.Sort(blocks[0], p.(axisParams).Axis)
+	registerBlockFuncOf(sortFunc, func(p axisParams, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return nd.Sort(blocks[0], p.Axis)
 	})
-	registerBlockFunc(argsortFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		return nd.ArgSort(blocks[0], p.(axisParams).Axis)
+	registerBlockFuncOf(argsortFunc, func(p axisParams, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
+		return nd.ArgSort(blocks[0], p.Axis)
 	})
-	registerBlockFunc(quantileFunc, func(p any, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
-		qp := p.(quantileParams)
+	registerBlockFuncOf(quantileFunc, func(qp quantileParams, blocks []*nd.Array, _ graph.BlockInfo) (*nd.Array, error) {
 		var out *nd.Array
 		var err error
 		if qp.Median {
@@ -79,15 +78,14 @@ func init() {
 		}
 		return out.MoveAxis(0, qp.Axis)
 	})
-	registerBlockFunc(topkFunc, func(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-		p := params.(topkParams)
+	registerBlockFuncOf(topkFunc, func(p topkParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 		p.Offsets = nil
 		return runTopK(p, blocks, info)
 	})
-	registerBlockFunc(topkChunkFunc, runTopK)
-	registerBlockFunc(histogramFunc, runHistogram)
-	registerBlockFunc(digitizeFunc, runDigitize)
-	registerBlockFunc(searchFunc, runSearchSorted)
+	registerBlockFuncOf(topkChunkFunc, runTopK)
+	registerBlockFuncOf(histogramFunc, runHistogram)
+	registerBlockFuncOf(digitizeFunc, runDigitize)
+	registerBlockFuncOf(searchFunc, runSearchSorted)
 }
 
 // wholeAlong re-cuts a so that axis is one block (the others keep theirs).
@@ -283,8 +281,7 @@ func topkPartialType(dt nd.DType) nd.DType {
 // block starts), or of joined partial results (Combine and Aggregate: Offsets is nil).
 // Partial results are the k best values, best first, then with Arg their global indices
 // (-1 marking padding, for blocks shorter than k).
-func runTopK(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-	p := params.(topkParams)
+func runTopK(p topkParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 	moved, err := blocks[0].MoveAxis(p.Axis, blocks[0].NDim()-1)
 	if err != nil {
 		return nil, err
@@ -564,8 +561,7 @@ func binOf(edges []float64, v float64) int {
 	return sort.SearchFloat64s(edges, math.Nextafter(v, math.Inf(1))) - 1
 }
 
-func runHistogram(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-	p := params.(histogramParams)
+func runHistogram(p histogramParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 	dims := len(p.Edges)
 	samples := make([][]float64, dims)
 	for d := range dims {
@@ -660,8 +656,7 @@ func searchSorted(sorted []float64, v float64, right bool) int {
 	})
 }
 
-func runDigitize(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-	p := params.(digitizeParams)
+func runDigitize(p digitizeParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 	x := nd.Values[float64](blocks[0])
 	out := make([]int64, len(x))
 	bins := p.Bins
@@ -709,8 +704,7 @@ func SearchSorted(sorted, v *Array, right bool) *Array {
 	return counts.Sum(Axis(v.NDim())).AsType(nd.Int64)
 }
 
-func runSearchSorted(params any, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
-	p := params.(searchParams)
+func runSearchSorted(p searchParams, blocks []*nd.Array, info graph.BlockInfo) (*nd.Array, error) {
 	sorted := nd.Values[float64](blocks[0])
 	v := nd.Values[float64](blocks[1])
 	out := make([]int64, len(v))

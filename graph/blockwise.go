@@ -43,6 +43,19 @@ func RegisterBlockFunc(name string, fn BlockFunc) error {
 	return nil
 }
 
+// RegisterBlockFuncOf registers a block function whose parameters are a P: a task whose
+// parameters are anything else (a damaged or hostile graph) fails with an error naming the
+// function and both types, and the function itself needs no check.
+func RegisterBlockFuncOf[P any](name string, fn func(p P, blocks []*nd.Array, info BlockInfo) (*nd.Array, error)) error {
+	return RegisterBlockFunc(name, func(params any, blocks []*nd.Array, info BlockInfo) (*nd.Array, error) {
+		p, ok := params.(P)
+		if !ok {
+			return nil, fmt.Errorf("block function %s: parameters are %T, want %T", name, params, p)
+		}
+		return fn(p, blocks, info)
+	})
+}
+
 // LookupBlockFunc finds a registered block function.
 func LookupBlockFunc(name string) (BlockFunc, bool) {
 	blockFuncsMu.RLock()

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,5 +186,25 @@ func TestRefineCostsBlocksNotElements(t *testing.T) {
 		if got := Refine(axes...); !slices.Equal(got, want) {
 			t.Fatalf("Refine(%v) = %v, want %v", axes, got, want)
 		}
+	}
+}
+
+// TestBlockFuncOfRefusesOtherParameters: a registered typed block function given
+// parameters of another type (a damaged or hostile graph) fails with an error naming it.
+func TestBlockFuncOfRefusesOtherParameters(t *testing.T) {
+	type scale struct{ By float64 }
+	if err := RegisterBlockFuncOf("test.typed-scale", func(p scale, blocks []*nd.Array, _ BlockInfo) (*nd.Array, error) {
+		return nd.Binary(nd.Multiply, blocks[0], nd.Scalar(p.By))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := LookupBlockFunc("test.typed-scale")
+	x, _ := nd.FromSlice([]float64{1, 2}, 2)
+	got, err := fn(scale{By: 3}, []*nd.Array{x}, BlockInfo{})
+	if err != nil || nd.Values[float64](got)[1] != 6 {
+		t.Fatalf("%v %v", got, err)
+	}
+	if _, err := fn("3", []*nd.Array{x}, BlockInfo{}); err == nil || !strings.Contains(err.Error(), "test.typed-scale") || !strings.Contains(err.Error(), "string") {
+		t.Fatalf("wrong parameters: %v", err)
 	}
 }
