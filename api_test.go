@@ -3,7 +3,6 @@ package darray_test
 import (
 	"context"
 	"math"
-	"math/cmplx"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 )
@@ -110,14 +110,14 @@ func TestAPIMatchesNumPy(t *testing.T) {
 			if atol, ok := factorTolerance(name, want.DType()); ok {
 				// Factorizations by another algorithm (TSQR, another LAPACK): equal to
 				// rounding relative to the matrix, not element by element.
-				closeAbs(t, label, got, want, atol)
+				ndtest.CloseScaled(t, label, got, want, atol)
 				continue
 			}
 			rtol := 1e-12 // sums in another order: a few ulps
 			if want.DType() == nd.Float32 || want.DType() == nd.Complex64 {
 				rtol = 1e-5
 			}
-			sameArray(t, label, got, want, rtol)
+			ndtest.Close(t, label, got, want, rtol)
 		}
 	}
 }
@@ -547,7 +547,7 @@ func TestMapBlocksParamsAndInfo(t *testing.T) {
 		x := darray.FromArray(a, randomChunks(rng, a.Shape()))
 		y := darray.FromArray(b, randomChunks(rng, b.Shape()))
 		got := compute(t, darray.MapBlocks("test-scale-add", []*darray.Array{x, y}, darray.Params(map[string]any{"scale": 2.5})))
-		sameArray(t, "map_blocks", got, want, 1e-15)
+		ndtest.Close(t, "map_blocks", got, want, 1e-15)
 	}
 }
 
@@ -593,7 +593,7 @@ func TestMapOverlapNoneTrimsOneSidedHalos(t *testing.T) {
 	for _, depth := range [][]int{{1, 2}, {2, 0}} {
 		x := darray.FromArray(a, darray.ChunkSizes([]int{5, 4, 8}, []int{3, 6}))
 		got := compute(t, darray.MapOverlap("test-double", x, depth, darray.BoundaryNone))
-		sameArray(t, "map_overlap none", got, want, 0)
+		ndtest.Close(t, "map_overlap none", got, want, 0)
 	}
 }
 
@@ -623,23 +623,4 @@ func factorTolerance(name string, dt nd.DType) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// closeAbs compares got with want element by element within atol times the largest
-// magnitude in want.
-func closeAbs(t *testing.T, label string, got, want *nd.Array, atol float64) {
-	t.Helper()
-	if got.DType() != want.DType() || nd.ShapeString(got.Shape()) != nd.ShapeString(want.Shape()) {
-		t.Fatalf("%s: got %v %s, want %v %s", label, got.DType(), nd.ShapeString(got.Shape()), want.DType(), nd.ShapeString(want.Shape()))
-	}
-	g, w := nd.Values[complex128](got), nd.Values[complex128](want)
-	scale := 1.0
-	for _, v := range w {
-		scale = max(scale, cmplx.Abs(v))
-	}
-	for i := range g {
-		if cmplx.Abs(g[i]-w[i]) > atol*scale {
-			t.Fatalf("%s: element %d is %v, want %v (tolerance %g)", label, i, g[i], w[i], atol*scale)
-		}
-	}
 }

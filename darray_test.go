@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 )
@@ -58,20 +59,6 @@ func compute(t *testing.T, a *darray.Array) *nd.Array {
 		t.Fatalf("compute %v: %v", a, err)
 	}
 	return got
-}
-
-// sameArray compares got with want: equal dtype and shape, and values equal within rtol.
-func sameArray(t *testing.T, label string, got, want *nd.Array, rtol float64) {
-	t.Helper()
-	if got.DType() != want.DType() || nd.ShapeString(got.Shape()) != nd.ShapeString(want.Shape()) {
-		t.Fatalf("%s: got %v %s, want %v %s", label, got.DType(), nd.ShapeString(got.Shape()), want.DType(), nd.ShapeString(want.Shape()))
-	}
-	g, w := nd.Values[complex128](got), nd.Values[complex128](want)
-	for i := range g {
-		if !closeTo(real(g[i]), real(w[i]), rtol) || !closeTo(imag(g[i]), imag(w[i]), rtol) {
-			t.Fatalf("%s: element %d is %v, want %v", label, i, g[i], w[i])
-		}
-	}
 }
 
 func closeTo(g, w, rtol float64) bool {
@@ -221,7 +208,7 @@ func TestChunkingNeverChangesResults(t *testing.T) {
 			if e.exact {
 				rtol = 0
 			}
-			sameArray(t, fmt.Sprintf("%s with chunks %v", e.name, x.Chunks()), got, want, rtol)
+			ndtest.Close(t, fmt.Sprintf("%s with chunks %v", e.name, x.Chunks()), got, want, rtol)
 			if nd.ShapeString(lazy.Shape()) != nd.ShapeString(want.Shape()) || lazy.DType() != want.DType() {
 				t.Fatalf("%s: lazy metadata %v %v, result %v %v", e.name, lazy.Shape(), lazy.DType(), want.Shape(), want.DType())
 			}
@@ -245,10 +232,10 @@ func TestRandomDoesNotDependOnChunks(t *testing.T) {
 			ref := compute(t, make(darray.ChunkSize(-1)))
 			for range 5 {
 				c := randomChunks(rng, []int{37, 23})
-				sameArray(t, kind+" under other chunks", compute(t, make(c)), ref, 0)
+				ndtest.Close(t, kind+" under other chunks", compute(t, make(c)), ref, 0)
 				// Transposed and strided selections generate exactly the same elements.
 				sel := compute(t, make(c).T().Index("::-2, 3::5"))
-				sameArray(t, kind+" selection", sel, must(ref.T().IndexString("::-2, 3::5")), 0)
+				ndtest.Close(t, kind+" selection", sel, must(ref.T().IndexString("::-2, 3::5")), 0)
 			}
 		}
 	}
@@ -279,8 +266,8 @@ func TestCreationFunctions(t *testing.T) {
 		{darray.Zeros([]int{0, 3}, nd.Int8, c), must(nd.Zeros(nd.Int8, 0, 3))},
 	}
 	for i, tc := range cases {
-		sameArray(t, fmt.Sprintf("case %d", i), compute(t, tc.lazy), tc.want, 1e-15)
-		sameArray(t, fmt.Sprintf("case %d transposed", i), compute(t, tc.lazy.T()), tc.want.T().Copy(), 1e-15)
+		ndtest.Close(t, fmt.Sprintf("case %d", i), compute(t, tc.lazy), tc.want, 1e-15)
+		ndtest.Close(t, fmt.Sprintf("case %d transposed", i), compute(t, tc.lazy.T()), tc.want.T().Copy(), 1e-15)
 	}
 }
 
@@ -338,7 +325,7 @@ func TestPersistReusesBlocks(t *testing.T) {
 			t.Errorf("persisted array still computes %q", name)
 		}
 	}
-	sameArray(t, "persisted sum", compute(t, ps[0].Sum(darray.Axis(0))), compute(t, y.Sum(darray.Axis(0))), 1e-12)
+	ndtest.Close(t, "persisted sum", compute(t, ps[0].Sum(darray.Axis(0))), compute(t, y.Sum(darray.Axis(0))), 1e-12)
 }
 
 func TestComputeSeveralSharesWork(t *testing.T) {
@@ -362,8 +349,8 @@ func TestComputeSeveralSharesWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameArray(t, "shared sum", res[0], compute(t, a), 1e-12)
-	sameArray(t, "shared max", res[1], compute(t, b), 0)
+	ndtest.Close(t, "shared sum", res[0], compute(t, a), 1e-12)
+	ndtest.Close(t, "shared max", res[1], compute(t, b), 0)
 }
 
 // TestLargeBlocksReduceInSlabs covers reductions of blocks large enough to be reduced in
@@ -382,7 +369,7 @@ func TestLargeBlocksReduceInSlabs(t *testing.T) {
 				xc := darray.NewRNG(11).Normal(0, 1, []int{300, 700}, chunks) // the same numbers, other blocks
 				lazy := xc.Add(xc.Index("::-1, :").Mul(2))
 				want := must(nd.Reduce(op, yd, nd.ReduceArgs{Axes: axes}))
-				sameArray(t, fmt.Sprintf("%v axes %v", op, axes), compute(t, lazy.Reduce(op, opts...)), want, 1e-12)
+				ndtest.Close(t, fmt.Sprintf("%v axes %v", op, axes), compute(t, lazy.Reduce(op, opts...)), want, 1e-12)
 			}
 		}
 	}
@@ -405,8 +392,8 @@ func TestTutorialMatchesNumPy(t *testing.T) {
 			x := darray.NewPhiloxRNG(uint64(tc.seed)).Random([]int{tc.n, tc.n}, chunks)
 			y := x.Add(x.T())
 			z := y.Index(fmt.Sprintf("::2, %d:", tc.n/2)).Mean(darray.Axis(1))
-			sameArray(t, "tutorial", compute(t, z), read("tutorial"), 1e-12)
-			sameArray(t, "random", compute(t, x.Index(":5, :7")), read("random"), 0)
+			ndtest.Close(t, "tutorial", compute(t, z), read("tutorial"), 1e-12)
+			ndtest.Close(t, "random", compute(t, x.Index(":5, :7")), read("random"), 0)
 			stats := []*darray.Array{y.Sum(), y.Std(darray.DDof(1)), y.ArgMax().AsType(nd.Float64), y.Index("3:, ::3").Var(darray.Axis(0)).Max()}
 			got, err := darray.Compute(context.Background(), stats)
 			if err != nil {

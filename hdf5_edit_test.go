@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/store/hdf5"
@@ -67,7 +68,7 @@ func sameDatasets(t *testing.T, label string, before, after map[string]*nd.Array
 		if !ok {
 			t.Fatalf("%s: dataset %s is gone", label, name)
 		}
-		sameArray(t, label+" "+name, got, want, 0)
+		ndtest.Close(t, label+" "+name, got, want, 0)
 	}
 }
 
@@ -123,7 +124,7 @@ for path in sorted(files):
 	}
 	for file := range c.files {
 		got := compute(t, darray.FromHDF5(file, "/after_darray", darray.ChunkSpec{}))
-		sameArray(t, file+" after h5py", got, must(nd.FromSlice([]float64{0, 1, 2, 3, 4}, 5)), 0)
+		ndtest.Close(t, file+" after h5py", got, must(nd.FromSlice([]float64{0, 1, 2, 3, 4}, 5)), 0)
 	}
 }
 
@@ -230,7 +231,7 @@ func TestAppendHDF5Grows(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := compute(t, darray.FromHDF5(path, c.dataset, darray.ChunkSpec{}))
-				sameArray(t, fmt.Sprintf("%s %s round %d", name, c.dataset, round), got, want, 0)
+				ndtest.Close(t, fmt.Sprintf("%s %s round %d", name, c.dataset, round), got, want, 0)
 			}
 			before[c.dataset] = want
 			check.expect(t, path, c.dataset, want)

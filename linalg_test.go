@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 )
 
@@ -69,27 +70,14 @@ func TestTSQRManyBlocks(t *testing.T) {
 	a := darray.NewRNG(4).Normal(0, 1, []int{3000, 12}, darray.ChunkSizes([]int{5, 400, 995, 7, 1593}, []int{5, 7}))
 	q, r := darray.QR(a)
 	eye := compute(t, darray.Eye(12, 12, 0, nd.Float64, darray.ChunkSize(-1)))
-	sameWithin(t, "qᵀq", compute(t, darray.Matmul(q.T(), q)), eye, 1e-12)
-	sameWithin(t, "qr", compute(t, darray.Matmul(q, r)), compute(t, a), 1e-12)
+	ndtest.CloseAbs(t, "qᵀq", compute(t, darray.Matmul(q.T(), q)), eye, 1e-12)
+	ndtest.CloseAbs(t, "qr", compute(t, darray.Matmul(q, r)), compute(t, a), 1e-12)
 	rv := nd.Values[float64](compute(t, r))
 	for i := range 12 {
 		for j := range i {
 			if rv[i*12+j] != 0 {
 				t.Fatalf("r[%d,%d] = %v below the diagonal", i, j, rv[i*12+j])
 			}
-		}
-	}
-}
-
-func sameWithin(t *testing.T, label string, got, want *nd.Array, atol float64) {
-	t.Helper()
-	g, w := nd.Values[float64](got), nd.Values[float64](want)
-	if len(g) != len(w) {
-		t.Fatalf("%s: %d elements, want %d", label, len(g), len(w))
-	}
-	for i := range g {
-		if d := g[i] - w[i]; d > atol || d < -atol {
-			t.Fatalf("%s: element %d is %v, want %v", label, i, g[i], w[i])
 		}
 	}
 }
@@ -102,7 +90,7 @@ func TestBlockedCholesky(t *testing.T) {
 	want := compute(t, darray.Cholesky(spd))
 	blocked := spd.Rechunk(darray.ChunkSizes([]int{13, 20, 7, 20}, []int{25, 25, 10}))
 	got := compute(t, darray.Cholesky(blocked))
-	sameWithin(t, "blocked cholesky", got, want, 1e-10)
+	ndtest.CloseAbs(t, "blocked cholesky", got, want, 1e-10)
 	notPD := darray.Eye(6, 6, 0, nd.Float64, darray.ChunkSize(2)).Neg()
 	if _, err := darray.Cholesky(notPD).Compute(context.Background()); err == nil || !strings.Contains(err.Error(), "not positive definite") {
 		t.Errorf("blocked cholesky of a negative definite matrix: %v", err)
@@ -123,7 +111,7 @@ func TestBlockedSolveTriangular(t *testing.T) {
 			want := compute(t, darray.SolveTriangular(tri, b, upper))
 			blocked := tri.Rechunk(darray.ChunkSizes([]int{11, 30, 9}, []int{20, 20, 10}))
 			got := compute(t, darray.SolveTriangular(blocked, b.Rechunk(darray.ChunkSize(7)), upper))
-			sameWithin(t, "blocked triangular solve", got, want, 1e-10)
+			ndtest.CloseAbs(t, "blocked triangular solve", got, want, 1e-10)
 		}
 	}
 }
@@ -136,8 +124,8 @@ func TestBlockedSolveAndInv(t *testing.T) {
 	a = a.Mul(darray.Tri(60, 60, 0, nd.Float64, darray.ChunkSize(-1)).Sub(0.5)) // small pivots early on
 	b := rng.Normal(0, 1, []int{60, 2}, darray.ChunkSize(-1))
 	blocked := a.Rechunk(darray.ChunkSizes([]int{7, 25, 28}, []int{30, 30}))
-	sameWithin(t, "blocked solve", compute(t, darray.Solve(blocked, b.Rechunk(darray.ChunkSize(9)))), compute(t, darray.Solve(a, b)), 1e-9)
-	sameWithin(t, "blocked solve of a vector", compute(t, darray.Solve(blocked, b.IndexWith(nd.Whole(), nd.Slice(0, 1, 1)).Reshape(60))),
+	ndtest.CloseAbs(t, "blocked solve", compute(t, darray.Solve(blocked, b.Rechunk(darray.ChunkSize(9)))), compute(t, darray.Solve(a, b)), 1e-9)
+	ndtest.CloseAbs(t, "blocked solve of a vector", compute(t, darray.Solve(blocked, b.IndexWith(nd.Whole(), nd.Slice(0, 1, 1)).Reshape(60))),
 		compute(t, darray.Solve(a, b.IndexWith(nd.Whole(), nd.Slice(0, 1, 1)).Reshape(60))), 1e-9)
-	sameWithin(t, "blocked inverse", compute(t, darray.Inv(blocked)), compute(t, darray.Inv(a)), 1e-9)
+	ndtest.CloseAbs(t, "blocked inverse", compute(t, darray.Inv(blocked)), compute(t, darray.Inv(a)), 1e-9)
 }

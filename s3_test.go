@@ -14,6 +14,7 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/internal/s3test"
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/store/netcdf3"
@@ -64,13 +65,13 @@ func TestZarrInObjectStorage(t *testing.T) {
 			t.Fatal(err)
 		}
 		url := "s3://data/zarr/" + name + ".zarr"
-		sameArray(t, url, compute(t, darray.FromZarr(url, "data", randomChunks(rng, want.Shape()))), want, 0)
+		ndtest.Close(t, url, compute(t, darray.FromZarr(url, "data", randomChunks(rng, want.Shape()))), want, 0)
 	}
 	upload(t, filepath.Join("testdata", "zarr3"), "data", "v3.zarr")
 	for _, array := range []string{"zstd_i4", "big_u2"} {
 		want := compute(t, darray.FromZarr(filepath.Join("testdata", "zarr3"), array, darray.ChunkSpec{}))
 		got := compute(t, darray.FromZarr("s3://data/v3.zarr", array, randomChunks(rng, want.Shape())))
-		sameArray(t, "s3 v3 "+array, got, want, 0)
+		ndtest.Close(t, "s3 v3 "+array, got, want, 0)
 	}
 	err := darray.FromZarr("s3://data/nowhere.zarr", "data", darray.ChunkSpec{}).Err()
 	if err == nil || !strings.Contains(err.Error(), "s3://data/nowhere.zarr") {
@@ -100,7 +101,7 @@ func TestZarrWrittenToObjectStorage(t *testing.T) {
 			t.Fatal(err)
 		}
 		label := fmt.Sprintf("written with %+v", zo)
-		sameArray(t, label, compute(t, darray.FromZarr("s3://data/out.zarr", "g/a", randomChunks(rng, shape))), want, 0)
+		ndtest.Close(t, label, compute(t, darray.FromZarr("s3://data/out.zarr", "g/a", randomChunks(rng, shape))), want, 0)
 		keys, err := s3.Store{Bucket: "data", Prefix: "out.zarr"}.List("")
 		if err != nil {
 			t.Fatal(err)
@@ -149,14 +150,14 @@ func TestZarrOverwriteInObjectStorage(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Resume") {
 		t.Fatalf("an interrupted write gave %v, want an error pointing at Resume", err)
 	}
-	sameArray(t, "old array after an interrupted overwrite", compute(t, darray.FromZarr(loc, "a", darray.ChunkSpec{})), oldWant, 0)
+	ndtest.Close(t, "old array after an interrupted overwrite", compute(t, darray.FromZarr(loc, "a", darray.ChunkSpec{})), oldWant, 0)
 
 	count := &cancelAfterWrites{}
 	zo.Resume = true
 	if err := darray.ToZarr(context.Background(), fresh, loc, "a", zo, darray.WithProgress(count)); err != nil {
 		t.Fatal(err)
 	}
-	sameArray(t, "resumed", compute(t, darray.FromZarr(loc, "a", darray.ChunkSpec{})), want, 0)
+	ndtest.Close(t, "resumed", compute(t, darray.FromZarr(loc, "a", darray.ChunkSpec{})), want, 0)
 	total := 8 * 4
 	if count.writes != total-stop.writes {
 		t.Errorf("the resumed write wrote %d chunks, want %d", count.writes, total-stop.writes)
@@ -195,7 +196,7 @@ func TestFilesInObjectStorage(t *testing.T) {
 		}
 		name := "/" + strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "latest__"), ".npy"), "__", "/")
 		got := compute(t, darray.FromHDF5("s3://data/files/latest.h5", name, randomChunks(rng, want.Shape())))
-		sameArray(t, "s3 latest.h5:"+name, got, want, 0)
+		ndtest.Close(t, "s3 latest.h5:"+name, got, want, 0)
 	}
 	for _, file := range []string{"classic.nc", "cdf5.nc"} {
 		local := filepath.Join("testdata", "netcdf", file)
@@ -210,7 +211,7 @@ func TestFilesInObjectStorage(t *testing.T) {
 				continue // text variables and the like: their errors are tested elsewhere
 			}
 			got := compute(t, darray.FromNetCDF("s3://data/files/"+file, v.Name, randomChunks(rng, want.Shape())))
-			sameArray(t, "s3 "+file+":"+v.Name, got, want, 0)
+			ndtest.Close(t, "s3 "+file+":"+v.Name, got, want, 0)
 		}
 	}
 	if err := darray.FromHDF5("s3://data/files/absent.h5", "/x", darray.ChunkSpec{}).Err(); err == nil || !strings.Contains(err.Error(), "s3://data/files/absent.h5") {

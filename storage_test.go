@@ -14,6 +14,7 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/store/hdf5"
@@ -34,10 +35,10 @@ func TestFromNPYReadsAnyWindow(t *testing.T) {
 			for _, sel := range []string{"...", "1, ::-1, 1:", ":, ::2, ::-3", "-1", "::-1, 2, None, 1:3"} {
 				x := darray.FromNPY(path, randomChunks(rng, want.Shape()))
 				got := compute(t, x.Index(sel))
-				sameArray(t, fmt.Sprintf("%s[%s]", path, sel), got, must(want.IndexString(sel)), 0)
+				ndtest.Close(t, fmt.Sprintf("%s[%s]", path, sel), got, must(want.IndexString(sel)), 0)
 			}
 			x := darray.FromNPY(path, randomChunks(rng, want.Shape()))
-			sameArray(t, path+" transposed", compute(t, x.T().Index("::2")), must(want.T().IndexString("::2")), 0)
+			ndtest.Close(t, path+" transposed", compute(t, x.T().Index("::2")), must(want.T().IndexString("::2")), 0)
 		}
 	}
 }
@@ -58,9 +59,9 @@ func TestToNPYRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameArray(t, "round trip", back, compute(t, y), 0)
+		ndtest.Close(t, "round trip", back, compute(t, y), 0)
 		// Reading it back lazily under other chunks gives the same.
-		sameArray(t, "lazy read back", compute(t, darray.FromNPY(path, randomChunks(rng, shape))), back, 0)
+		ndtest.Close(t, "lazy read back", compute(t, darray.FromNPY(path, randomChunks(rng, shape))), back, 0)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -85,7 +86,7 @@ func TestToNPYFailureLeavesOldFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameArray(t, "old file", back, old, 0)
+	ndtest.Close(t, "old file", back, old, 0)
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("files left behind: %v", entries)
@@ -102,7 +103,7 @@ func TestFromRaw(t *testing.T) {
 	}
 	x := darray.FromRaw(path, nd.Float32, []int{6, 10}, 8, true, darray.ChunkSize(4, 3))
 	want := must(must(data.Reshape(6, 10)).IndexString("1::2, ::-4"))
-	sameArray(t, "raw", compute(t, x.Index("1::2, ::-4")), want, 0)
+	ndtest.Close(t, "raw", compute(t, x.Index("1::2, ::-4")), want, 0)
 	// A description the file is too small for is refused, naming the file.
 	bad := darray.FromRaw(path, nd.Float64, []int{6, 10}, 8, false, darray.ChunkSize(4))
 	if err := bad.Err(); err == nil || !strings.Contains(err.Error(), "data.bin") || !strings.Contains(err.Error(), "truncated") {
@@ -159,12 +160,12 @@ func TestFromHDF5(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameArray(t, name, compute(t, darray.FromHDF5(file, "/"+name, darray.ChunkSpec{})), want, 0)
+		ndtest.Close(t, name, compute(t, darray.FromHDF5(file, "/"+name, darray.ChunkSpec{})), want, 0)
 		x := darray.FromHDF5(file, name, randomChunks(rng, want.Shape()))
 		sel := "::-2, 1:"
-		sameArray(t, name+"["+sel+"]", compute(t, x.Index(sel)), must(want.IndexString(sel)), 0)
+		ndtest.Close(t, name+"["+sel+"]", compute(t, x.Index(sel)), must(want.IndexString(sel)), 0)
 		m := compute(t, x.AsType(nd.Float64).Mean(darray.Axis(0)))
-		sameArray(t, name+" mean", m, must(nd.Reduce(nd.Mean, must(want.AsType(nd.Float64)), nd.ReduceArgs{Axes: []int{0}})), 1e-12)
+		ndtest.Close(t, name+" mean", m, must(nd.Reduce(nd.Mean, must(want.AsType(nd.Float64)), nd.ReduceArgs{Axes: []int{0}})), 1e-12)
 	}
 	if err := darray.FromHDF5(file, "/missing", darray.ChunkSpec{}).Err(); err == nil || !strings.Contains(err.Error(), "no dataset") {
 		t.Errorf("missing dataset: %v", err)
@@ -202,7 +203,7 @@ func TestToHDF5RoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := compute(t, darray.FromHDF5(path, c.dataset, darray.ChunkSpec{}))
-		sameArray(t, fmt.Sprintf("%v %+v", c.dt, c.opts), got, want, 0)
+		ndtest.Close(t, fmt.Sprintf("%v %+v", c.dt, c.opts), got, want, 0)
 		if err := npy.WriteFile(path+".npy", want); err != nil {
 			t.Fatal(err)
 		}
@@ -243,13 +244,13 @@ func TestToHDF5OverwriteReplacesTheFile(t *testing.T) {
 	if err := darray.ToHDF5(ctx, second, path, "/second", darray.HDF5Options{}); err != nil {
 		t.Fatal(err)
 	}
-	sameArray(t, "kept", compute(t, darray.FromHDF5(path, "/first", darray.ChunkSpec{})), compute(t, first), 0)
-	sameArray(t, "added", compute(t, darray.FromHDF5(path, "/second", darray.ChunkSpec{})), compute(t, second), 0)
+	ndtest.Close(t, "kept", compute(t, darray.FromHDF5(path, "/first", darray.ChunkSpec{})), compute(t, first), 0)
+	ndtest.Close(t, "added", compute(t, darray.FromHDF5(path, "/second", darray.ChunkSpec{})), compute(t, second), 0)
 	if err := darray.ToHDF5(ctx, second, path, "/third", darray.HDF5Options{Overwrite: true}); err != nil {
 		t.Fatal(err)
 	}
 	got := compute(t, darray.FromHDF5(path, "/third", darray.ChunkSpec{}))
-	sameArray(t, "overwritten", got, compute(t, second), 0)
+	ndtest.Close(t, "overwritten", got, compute(t, second), 0)
 	if darray.FromHDF5(path, "/first", darray.ChunkSpec{}).Err() == nil {
 		t.Error("the replaced file still holds /first")
 	}

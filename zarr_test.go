@@ -14,6 +14,7 @@ import (
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/graph"
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 	"github.com/darray-go/darray/store"
@@ -41,10 +42,10 @@ func TestReadsZarrPythonArrays(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := filepath.Join("testdata", "zarr", name+".zarr")
-		sameArray(t, name, compute(t, darray.FromZarr(dir, "data", darray.ChunkSpec{})), want, 0)
+		ndtest.Close(t, name, compute(t, darray.FromZarr(dir, "data", darray.ChunkSpec{})), want, 0)
 		x := darray.FromZarr(dir, "data", randomChunks(rng, want.Shape()))
 		sel := strings.Repeat("::-2, ", want.NDim()-1) + "1:"
-		sameArray(t, name+"["+sel+"]", compute(t, x.Index(sel)), must(want.IndexString(sel)), 0)
+		ndtest.Close(t, name+"["+sel+"]", compute(t, x.Index(sel)), must(want.IndexString(sel)), 0)
 	}
 }
 
@@ -60,7 +61,7 @@ func TestZarrRoundTrip(t *testing.T) {
 		if err := darray.ToZarr(ctx, x, dir, "a/b", zo); err != nil {
 			t.Fatal(err)
 		}
-		sameArray(t, comp, compute(t, darray.FromZarr(dir, "a/b", darray.ChunkSpec{})), want, 0)
+		ndtest.Close(t, comp, compute(t, darray.FromZarr(dir, "a/b", darray.ChunkSpec{})), want, 0)
 	}
 }
 
@@ -107,7 +108,7 @@ for name in ("zstd", "lz4", "zlib", "blosc"):
 		if err := darray.ToZarr(ctx, a, dir, "peers/"+name, zo); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		sameArray(t, name, compute(t, darray.FromZarr(dir, "peers/"+name, darray.ChunkSpec{})), compute(t, a), 0)
+		ndtest.Close(t, name, compute(t, darray.FromZarr(dir, "peers/"+name, darray.ChunkSpec{})), compute(t, a), 0)
 	}
 	script = `import sys, zarr, numpy as np
 root = zarr.open_group(sys.argv[1], mode="r")
@@ -188,8 +189,8 @@ func TestZarr3RoundTripSharded(t *testing.T) {
 				t.Fatal(err)
 			}
 			label := fmt.Sprintf("v3 %q shards %v", comp, shards)
-			sameArray(t, label, compute(t, darray.FromZarr(dir, "g/arr", darray.ChunkSpec{})), want, 0)
-			sameArray(t, label+" strided", compute(t, darray.FromZarr(dir, "g/arr", randomChunks(rng, shape)).Index("::-3, 1::2")), must(want.IndexString("::-3, 1::2")), 0)
+			ndtest.Close(t, label, compute(t, darray.FromZarr(dir, "g/arr", darray.ChunkSpec{})), want, 0)
+			ndtest.Close(t, label+" strided", compute(t, darray.FromZarr(dir, "g/arr", randomChunks(rng, shape)).Index("::-3, 1::2")), must(want.IndexString("::-3, 1::2")), 0)
 			kv := store.Dir{Root: dir}
 			keys, _ := kv.List("g/arr/c/")
 			if len(keys) == 0 {
@@ -232,9 +233,9 @@ func TestReadsZarritaV3Arrays(t *testing.T) {
 		}
 		want := must(must(nd.FromSlice(vals, tc.shape...)).AsType(tc.dt))
 		x := darray.FromZarr(filepath.Join("testdata", "zarr3"), tc.name, darray.ChunkSpec{})
-		sameArray(t, tc.name, compute(t, x), want, 0)
+		ndtest.Close(t, tc.name, compute(t, x), want, 0)
 		y := darray.FromZarr(filepath.Join("testdata", "zarr3"), tc.name, randomChunks(rng, tc.shape))
-		sameArray(t, tc.name+" reversed", compute(t, y.Index("::-1")), must(want.IndexString("::-1")), 0)
+		ndtest.Close(t, tc.name+" reversed", compute(t, y.Index("::-1")), must(want.IndexString("::-1")), 0)
 	}
 }
 
@@ -316,7 +317,7 @@ func TestZarrOverwriteIsAtomicAndResumable(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "Resume") {
 			t.Fatalf("%s: interrupted write gave %v, want an error pointing at Resume", label, err)
 		}
-		sameArray(t, label+": old array after an interrupted overwrite", compute(t, darray.FromZarr(dir, "g/a", darray.ChunkSpec{})), oldWant, 0)
+		ndtest.Close(t, label+": old array after an interrupted overwrite", compute(t, darray.FromZarr(dir, "g/a", darray.ChunkSpec{})), oldWant, 0)
 
 		total := 0
 		count := &cancelAfterWrites{}
@@ -324,7 +325,7 @@ func TestZarrOverwriteIsAtomicAndResumable(t *testing.T) {
 		if err := darray.ToZarr(context.Background(), fresh, dir, "g/a", zo, darray.WithProgress(count)); err != nil {
 			t.Fatal(err)
 		}
-		sameArray(t, label+": resumed", compute(t, darray.FromZarr(dir, "g/a", darray.ChunkSpec{})), want, 0)
+		ndtest.Close(t, label+": resumed", compute(t, darray.FromZarr(dir, "g/a", darray.ChunkSpec{})), want, 0)
 		grid := []int{(30 + 3) / 4, 20 / 5} // of what one task writes: chunks, or shards
 		if version.shards != nil {
 			grid = []int{(30 + 7) / 8, 20 / 10}
@@ -368,7 +369,7 @@ func TestZarrOverwriteIsAtomicAndResumable(t *testing.T) {
 		if count.writes != total {
 			t.Errorf("%s: a resume with other codecs wrote %d chunks, want all %d", label, count.writes, total)
 		}
-		sameArray(t, label+": rewritten", compute(t, darray.FromZarr(dir, "g/a", darray.ChunkSpec{})), oldWant, 0)
+		ndtest.Close(t, label+": rewritten", compute(t, darray.FromZarr(dir, "g/a", darray.ChunkSpec{})), oldWant, 0)
 	}
 }
 

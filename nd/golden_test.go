@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 	"github.com/darray-go/darray/npy"
 )
@@ -82,54 +83,6 @@ func loadGolden(t *testing.T) (goldenFile, map[string]*nd.Array) {
 		t.Fatalf("loading golden files: %v", goldenErr)
 	}
 	return goldenMeta, goldenArrays
-}
-
-// checkClose compares got with NumPy's want: same dtype (float32 where NumPy had float16)
-// and shape, equal integers and booleans, floats within rtol (NaN matching NaN).
-func checkClose(t *testing.T, label string, got, want *nd.Array, half bool, rtol float64) {
-	t.Helper()
-	if got.DType() != want.DType() {
-		t.Errorf("%s: dtype %v, NumPy gives %v", label, got.DType(), want.DType())
-		return
-	}
-	if nd.ShapeString(got.Shape()) != nd.ShapeString(want.Shape()) {
-		t.Errorf("%s: shape %s, NumPy gives %s", label, nd.ShapeString(got.Shape()), nd.ShapeString(want.Shape()))
-		return
-	}
-	if half {
-		rtol = max(rtol, 2e-3)
-	}
-	if !want.DType().IsInexact() {
-		g, w := nd.Values[int64](got), nd.Values[int64](want)
-		if want.DType() == nd.Uint64 {
-			gu, wu := nd.Values[uint64](got), nd.Values[uint64](want)
-			for i := range gu {
-				if gu[i] != wu[i] {
-					t.Errorf("%s: element %d is %d, NumPy gives %d", label, i, gu[i], wu[i])
-					return
-				}
-			}
-			return
-		}
-		for i := range g {
-			if g[i] != w[i] {
-				t.Errorf("%s: element %d is %d, NumPy gives %d\ngot  %v\nwant %v", label, i, g[i], w[i], got, want)
-				return
-			}
-		}
-		return
-	}
-	g, w := nd.Values[complex128](got), nd.Values[complex128](want)
-	for i := range g {
-		if !closeComplex(g[i], w[i], rtol) {
-			t.Errorf("%s: element %d is %v, NumPy gives %v\ngot  %v\nwant %v", label, i, g[i], w[i], got, want)
-			return
-		}
-	}
-}
-
-func closeComplex(g, w complex128, rtol float64) bool {
-	return closeFloat(real(g), real(w), rtol) && closeFloat(imag(g), imag(w), rtol)
 }
 
 func closeFloat(g, w, rtol float64) bool {
@@ -218,7 +171,7 @@ func runGolden(t *testing.T, kind string, compute func(c goldenCase, in []*nd.Ar
 		if c.Op == "power" && want.DType() == nd.Complex64 {
 			rtol = 1e-5 // NumPy's single-precision cpowf loses digits that darray keeps
 		}
-		checkClose(t, label, got, want, c.Half, rtol)
+		ndtest.Close(t, label, got, want, halfTol(c.Half, rtol))
 	}
 	if n == 0 {
 		t.Fatalf("no %s cases in the golden file", kind)
@@ -360,4 +313,13 @@ func TestPairwiseSumMatchesNumPy(t *testing.T) {
 	if naive == want {
 		t.Logf("naive summation happens to match NumPy exactly")
 	}
+}
+
+// halfTol is the tolerance against NumPy where NumPy computed in float16 (darray in
+// float32): a few of its ulps.
+func halfTol(half bool, rtol float64) float64 {
+	if half {
+		return max(rtol, 2e-3)
+	}
+	return rtol
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 )
 
@@ -75,7 +76,7 @@ func TestProgramMatchesStepByStep(t *testing.T) {
 		if bs, err := nd.BroadcastArrays(append(append([]*nd.Array{}, inputs...), want)...); err == nil {
 			want = bs[len(bs)-1].Copy()
 		}
-		checkClose(t, "program", got, want, false, 1e-12)
+		ndtest.Close(t, "program", got, want, 1e-12)
 		if rt, _ := p.ResultType(inputDTypesOf(inputs)...); rt != got.DType() {
 			t.Errorf("ResultType %v, Eval gives %v", rt, got.DType())
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/darray-go/darray/internal/ndtest"
 	"github.com/darray-go/darray/nd"
 )
 
@@ -50,11 +51,6 @@ func views(t *testing.T, rng *rand.Rand) []*nd.Array {
 	return append(out, b)
 }
 
-func equalArrays(t *testing.T, label string, got, want *nd.Array, rtol float64) {
-	t.Helper()
-	checkClose(t, label, got, want, false, rtol)
-}
-
 func TestViewsMatchContiguousCopies(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i, v := range views(t, rng) {
@@ -63,17 +59,17 @@ func TestViewsMatchContiguousCopies(t *testing.T) {
 			t.Fatalf("Copy is not contiguous")
 		}
 		for _, op := range []nd.UnaryOp{nd.Negative, nd.Exp, nd.Floor, nd.IsNaN} {
-			equalArrays(t, op.String(), must(nd.Unary(op, v)), must(nd.Unary(op, c)), 0)
+			ndtest.Close(t, op.String(), must(nd.Unary(op, v)), must(nd.Unary(op, c)), 0)
 		}
 		other := randomFloats(rng, v.Shape()[2])
 		for _, op := range []nd.BinaryOp{nd.Add, nd.Multiply, nd.Less, nd.Mod} {
-			equalArrays(t, op.String(), must(nd.Binary(op, v, other)), must(nd.Binary(op, c, other)), 0)
-			equalArrays(t, op.String()+" swapped", must(nd.Binary(op, other, v)), must(nd.Binary(op, other, c)), 0)
-			equalArrays(t, op.String()+" with itself transposed", must(nd.Binary(op, v, v.T().T())), must(nd.Binary(op, c, c)), 0)
+			ndtest.Close(t, op.String(), must(nd.Binary(op, v, other)), must(nd.Binary(op, c, other)), 0)
+			ndtest.Close(t, op.String()+" swapped", must(nd.Binary(op, other, v)), must(nd.Binary(op, other, c)), 0)
+			ndtest.Close(t, op.String()+" with itself transposed", must(nd.Binary(op, v, v.T().T())), must(nd.Binary(op, c, c)), 0)
 		}
 		for _, op := range []nd.ReduceOp{nd.Sum, nd.Var, nd.ArgMax, nd.Min} {
 			for _, axes := range [][]int{nil, {0}, {2}} {
-				equalArrays(t, op.String(), must(nd.Reduce(op, v, nd.ReduceArgs{Axes: axes})), must(nd.Reduce(op, c, nd.ReduceArgs{Axes: axes})), 1e-12)
+				ndtest.Close(t, op.String(), must(nd.Reduce(op, v, nd.ReduceArgs{Axes: axes})), must(nd.Reduce(op, c, nd.ReduceArgs{Axes: axes})), 1e-12)
 			}
 		}
 		if i == 0 {
@@ -136,7 +132,7 @@ func TestPartialsMergeToWhole(t *testing.T) {
 				if err != nil {
 					continue
 				}
-				equalArrays(t, op.String(), got, want, 1e-12)
+				ndtest.Close(t, op.String(), got, want, 1e-12)
 			}
 		}
 	}
@@ -205,7 +201,7 @@ func TestCumulativeCarryChainsBlocks(t *testing.T) {
 				idx := []nd.Index{nd.Whole(), nd.Whole(), nd.Whole()}
 				idx[axis] = nd.Slice(piece[0], piece[1], 1)
 				got := must(nd.Cumulative(op, must(x.Index(idx...)), axis, carry))
-				equalArrays(t, op.String(), got, must(whole.Index(idx...)), 1e-12)
+				ndtest.Close(t, op.String(), got, must(whole.Index(idx...)), 1e-12)
 				last := []nd.Index{nd.Whole(), nd.Whole(), nd.Whole()}
 				last[axis] = nd.Int(-1)
 				carry = must(got.Index(last...))
@@ -347,7 +343,7 @@ func TestBytesRoundTripBothOrders(t *testing.T) {
 		a := must(x.AsType(dt))
 		for _, big := range []bool{false, true} {
 			back := must(nd.FromBytes(dt, a.Bytes(big), big, 3, 5))
-			equalArrays(t, dt.String(), back, a, 0)
+			ndtest.Close(t, dt.String(), back, a, 0)
 		}
 	}
 	if _, err := nd.FromBytes(nd.Float64, make([]byte, 7), false, 1); !errors.Is(err, nd.ErrShape) {
