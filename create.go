@@ -82,7 +82,8 @@ func checkShape(op string, shape []int) error {
 }
 
 // generator makes a source layer of the given kind.
-func generator(op string, spec graph.GenSpec, shape []int, dt nd.DType, chunks ChunkSpec) *Array {
+func generator(spec graph.GenSpec, shape []int, dt nd.DType, chunks ChunkSpec) *Array {
+	op := string(spec.Kind)
 	if err := checkShape(op, shape); err != nil {
 		return failed(op, err)
 	}
@@ -99,7 +100,7 @@ func generator(op string, spec graph.GenSpec, shape []int, dt nd.DType, chunks C
 
 // Full returns an array filled with value (converted to dt).
 func Full(shape []int, value complex128, dt nd.DType, chunks ChunkSpec) *Array {
-	return generator("full", graph.GenSpec{Kind: "full", Value: value}, shape, dt, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenFull, Value: value}, shape, dt, chunks)
 }
 
 // Zeros returns an array of zeros.
@@ -117,7 +118,7 @@ func Arange(start, stop, step float64, dt nd.DType, chunks ChunkSpec) *Array {
 	if step == 0 || math.IsNaN(n) || math.IsInf(n, 0) || n > math.MaxInt32*float64(math.MaxInt32) {
 		return failf("arange", "invalid range start=%v stop=%v step=%v", start, stop, step)
 	}
-	return generator("arange", graph.GenSpec{Kind: "arange", Low: start, Step: step}, []int{max(0, int(math.Ceil(n)))}, dt, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenArange, Low: start, Step: step}, []int{max(0, int(math.Ceil(n)))}, dt, chunks)
 }
 
 // Linspace returns num evenly spaced values from start to stop (included when endpoint).
@@ -132,21 +133,21 @@ func Linspace(start, stop float64, num int, endpoint bool, dt nd.DType, chunks C
 	}
 	step := (stop - start) / float64(max(div, 1))
 	if dt.IsInteger() { // NumPy floors the samples before the cast (-4.33 is -5, not -4)
-		f := generator("linspace", graph.GenSpec{Kind: "linspace", Low: start, High: stop, Step: step, K: k}, []int{num}, nd.Float64, chunks)
+		f := generator(graph.GenSpec{Kind: graph.GenLinspace, Low: start, High: stop, Step: step, K: k}, []int{num}, nd.Float64, chunks)
 		return Unary(nd.Floor, f).AsType(dt)
 	}
-	return generator("linspace", graph.GenSpec{Kind: "linspace", Low: start, High: stop, Step: step, K: k}, []int{num}, dt, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenLinspace, Low: start, High: stop, Step: step, K: k}, []int{num}, dt, chunks)
 }
 
 // Eye returns an n x m array with ones on diagonal k.
 func Eye(n, m, k int, dt nd.DType, chunks ChunkSpec) *Array {
-	return generator("eye", graph.GenSpec{Kind: "eye", K: k}, []int{n, m}, dt, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenEye, K: k}, []int{n, m}, dt, chunks)
 }
 
 // Tri returns an n x m array with ones on and below diagonal k and zeros above, like
 // numpy.tri.
 func Tri(n, m, k int, dt nd.DType, chunks ChunkSpec) *Array {
-	return generator("tri", graph.GenSpec{Kind: "tri", K: k}, []int{n, m}, dt, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenTri, K: k}, []int{n, m}, dt, chunks)
 }
 
 // Tril keeps the elements on and below diagonal k of the last two axes and zeros the
@@ -185,14 +186,14 @@ func (a *Array) triangle(op string, k int, lower bool) *Array {
 // 4 ns a number. See package crng.
 type RNG struct {
 	seed   uint64
-	engine string
+	engine graph.Engine
 }
 
 // NewRNG returns the default (SplitMix64) generator for the seed.
-func NewRNG(seed uint64) RNG { return RNG{seed: seed, engine: "splitmix"} }
+func NewRNG(seed uint64) RNG { return RNG{seed: seed, engine: graph.EngineSplitMix} }
 
 // NewPhiloxRNG returns a generator of NumPy's Philox streams for the seed.
-func NewPhiloxRNG(seed uint64) RNG { return RNG{seed: seed, engine: "philox"} }
+func NewPhiloxRNG(seed uint64) RNG { return RNG{seed: seed, engine: graph.EnginePhilox} }
 
 // Random returns uniform float64 numbers in [0, 1).
 func (r RNG) Random(shape []int, chunks ChunkSpec) *Array {
@@ -201,13 +202,13 @@ func (r RNG) Random(shape []int, chunks ChunkSpec) *Array {
 
 // Uniform returns uniform float64 numbers in [low, high).
 func (r RNG) Uniform(low, high float64, shape []int, chunks ChunkSpec) *Array {
-	return generator("uniform", graph.GenSpec{Kind: "uniform", Engine: r.engine, Seed: r.seed, Low: low, High: high}, shape, nd.Float64, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenUniform, Engine: r.engine, Seed: r.seed, Low: low, High: high}, shape, nd.Float64, chunks)
 }
 
 // Normal returns normally distributed float64 numbers (Box-Muller on two independent
 // Philox streams of the seed, so also chunking-independent; not NumPy's ziggurat stream).
 func (r RNG) Normal(loc, scale float64, shape []int, chunks ChunkSpec) *Array {
-	a := generator("normal", graph.GenSpec{Kind: "normal", Engine: r.engine, Seed: r.seed}, shape, nd.Float64, chunks)
+	a := generator(graph.GenSpec{Kind: graph.GenNormal, Engine: r.engine, Seed: r.seed}, shape, nd.Float64, chunks)
 	if loc == 0 && scale == 1 {
 		return a
 	}
@@ -219,7 +220,7 @@ func (r RNG) Integers(low, high int64, shape []int, chunks ChunkSpec) *Array {
 	if high <= low {
 		return failf("integers", "low (%d) must be below high (%d)", low, high)
 	}
-	return generator("integers", graph.GenSpec{Kind: "integers", Engine: r.engine, Seed: r.seed, Low: float64(low), High: float64(high)}, shape, nd.Int64, chunks)
+	return generator(graph.GenSpec{Kind: graph.GenIntegers, Engine: r.engine, Seed: r.seed, Low: float64(low), High: float64(high)}, shape, nd.Int64, chunks)
 }
 
 // FromArray cuts an in-memory array into blocks (views, not copies; the array must not be

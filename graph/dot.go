@@ -75,10 +75,10 @@ func LayersStateDOT(targets []*Layer, progress map[*Layer]LayerProgress) string 
 func layerDoes(l *Layer) string {
 	switch op := l.Op.(type) {
 	case Gen:
-		if op.Spec.Kind == "uniform" || op.Spec.Kind == "normal" || op.Spec.Kind == "integers" {
-			return "random " + op.Spec.Kind
+		if op.Spec.Kind == GenUniform || op.Spec.Kind == GenNormal || op.Spec.Kind == GenIntegers {
+			return "random " + string(op.Spec.Kind)
 		}
-		return op.Spec.Kind
+		return string(op.Spec.Kind)
 	case Elementwise:
 		var ops []string
 		for _, st := range op.Program.Steps {

@@ -16,9 +16,24 @@ type Expr struct {
 	Nodes []Node
 }
 
+// NodeKind is what an expression node does.
+type NodeKind string
+
+// The kinds of expression nodes.
+const (
+	NodeDep         NodeKind = "dep"          // a task input, seen through a window
+	NodeGen         NodeKind = "gen"          // a generator's elements (random numbers, ranges)
+	NodeRead        NodeKind = "read"         // a source's elements, read through a window
+	NodeData        NodeKind = "data"         // an array in the graph, seen through a window
+	NodeProgram     NodeKind = "program"      // a fused element-wise program over other nodes
+	NodeUnitReshape NodeKind = "unit-reshape" // axes of length 1 added or removed
+	NodeBroadcast   NodeKind = "broadcast"    // broadcast to a shape
+	NodeTranspose   NodeKind = "transpose"    // axes permuted
+)
+
 // Node is one step of an Expr. It is kept small: lowering makes several per task.
 type Node struct {
-	Kind string // "dep", "gen", "read", "data", "program", "unit-reshape", "broadcast", "transpose"
+	Kind NodeKind
 	// dep: the task input at position Dep, seen through Window.
 	Dep int
 	// gen: the generator (shared by every block of its layer) over the global Window;
@@ -63,36 +78,36 @@ func (e *Expr) eval(inputs []any) (*nd.Array, *nd.Array, error) {
 	for i, n := range e.Nodes {
 		owner[i] = -1
 		switch n.Kind {
-		case "gen", "program", "read":
+		case NodeGen, NodeProgram, NodeRead:
 			owner[i] = i
-		case "unit-reshape", "broadcast", "transpose":
+		case NodeUnitReshape, NodeBroadcast, NodeTranspose:
 			owner[i] = owner[n.Args[0]]
 		}
 		var err error
 		switch n.Kind {
-		case "dep":
+		case NodeDep:
 			a, ok := inputs[n.Dep].(*nd.Array)
 			if !ok {
 				return nil, nil, fmt.Errorf("input %d is %T, not an array", n.Dep, inputs[n.Dep])
 			}
 			vals[i], err = n.Window.Apply(a)
-		case "data":
+		case NodeData:
 			vals[i], err = n.Window.Apply(n.Array)
-		case "gen":
+		case NodeGen:
 			vals[i], err = generate(n.Gen, *n.Window, n.DType)
-		case "read":
+		case NodeRead:
 			vals[i], err = readSource(n.Src, *n.Window)
-		case "program":
+		case NodeProgram:
 			args := make([]*nd.Array, len(n.Args))
 			for k, a := range n.Args {
 				args[k] = vals[a]
 			}
 			vals[i], err = n.Program.Eval(args...)
-		case "unit-reshape":
+		case NodeUnitReshape:
 			vals[i], err = vals[n.Args[0]].Reshape(n.Dims...)
-		case "broadcast":
+		case NodeBroadcast:
 			vals[i], err = vals[n.Args[0]].BroadcastTo(n.Dims...)
-		case "transpose":
+		case NodeTranspose:
 			vals[i], err = vals[n.Args[0]].Transpose(n.Dims...)
 		default:
 			err = fmt.Errorf("unknown expression node %q", n.Kind)
@@ -133,7 +148,7 @@ func generate(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	if g.Kind == "integers" || g.Kind == "eye" || g.Kind == "tri" || (g.Kind == "full" && dt != nd.Float64) {
+	if g.Kind == GenIntegers || g.Kind == GenEye || g.Kind == GenTri || (g.Kind == GenFull && dt != nd.Float64) {
 		out, _ = nd.New(dt, shape...)
 	}
 	if out.Size() > 0 {
@@ -153,7 +168,7 @@ func generate(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 // row along the innermost axis.
 func fill(g *GenSpec, w Window, out *nd.Array) error {
 	n := len(w.Count)
-	if g.Kind == "full" {
+	if g.Kind == GenFull {
 		out.Fill(g.Value)
 		return nil
 	}
@@ -164,9 +179,9 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 	var stream crng.Stream
 	var stream2 crng.Stream
 	switch g.Kind { // Philox, NumPy's stream; SplitMix64 never comes here
-	case "uniform", "integers":
+	case GenUniform, GenIntegers:
 		stream = crng.New(g.Seed, 0)
-	case "normal":
+	case GenNormal:
 		stream = crng.New(g.Seed, 1)
 		stream2 = crng.New(g.Seed, 2)
 	}
@@ -203,13 +218,13 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 			first, step = pos+w.Start[n-1]*strides[n-1], w.Step[n-1]
 		}
 		switch g.Kind {
-		case "uniform", "normal", "integers":
+		case GenUniform, GenNormal, GenIntegers:
 			// The words of the row's whole span, from its lowest position: for small steps
 			// generating the gaps costs less than one Philox block per element would.
 			span := (rowLen-1)*abs(step) + 1
 			lo := min(first, first+step*(rowLen-1))
 			words = randomWords(&stream, words, lo, span, step, rowLen)
-			if g.Kind == "normal" {
+			if g.Kind == GenNormal {
 				words2 = randomWords(&stream2, words2, lo, span, step, rowLen)
 			}
 			// Word of element j: words[off + stride*j].
@@ -219,32 +234,32 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 			}
 			row := r * rowLen
 			switch g.Kind {
-			case "uniform":
+			case GenUniform:
 				scale := g.High - g.Low
 				for j := range rowLen {
 					f64[row+j] = g.Low + scale*crng.Float64(words[off+stride*j])
 				}
-			case "normal":
+			case GenNormal:
 				for j := range rowLen {
 					f64[row+j] = boxMuller(words[off+stride*j], words2[off+stride*j])
 				}
-			case "integers":
+			case GenIntegers:
 				for j := range rowLen {
 					i64[row+j] = boundedInt(words[off+stride*j], g.Low, g.High)
 				}
 			}
-		case "arange", "linspace":
+		case GenArange, GenLinspace:
 			for j := range rowLen {
 				f64[r*rowLen+j] = g.Low + g.Step*float64(first+j*step)
 			}
-			if g.Kind == "linspace" && g.K == 1 && whole[0] > 1 { // endpoint: the last element is exactly High
+			if g.Kind == GenLinspace && g.K == 1 && whole[0] > 1 { // endpoint: the last element is exactly High
 				for j := range rowLen {
 					if first+j*step == whole[0]-1 {
 						f64[r*rowLen+j] = g.High
 					}
 				}
 			}
-		case "eye":
+		case GenEye:
 			row := w.Start[0] + w.Step[0]*idx[0]
 			for j := range rowLen {
 				col := w.Start[1] + w.Step[1]*j
@@ -252,7 +267,7 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 					setOne(out, r*rowLen+j)
 				}
 			}
-		case "tri": // ones on and below diagonal K
+		case GenTri: // ones on and below diagonal K
 			row := w.Start[0] + w.Step[0]*idx[0]
 			for j := range rowLen {
 				if col := w.Start[1] + w.Step[1]*j; col-row <= g.K {
@@ -274,8 +289,8 @@ func fill(g *GenSpec, w Window, out *nd.Array) error {
 }
 
 func (g *GenSpec) isSplitMix() bool {
-	random := g.Kind == "uniform" || g.Kind == "normal" || g.Kind == "integers"
-	return random && (g.Engine == "" || g.Engine == "splitmix")
+	random := g.Kind == GenUniform || g.Kind == GenNormal || g.Kind == GenIntegers
+	return random && (g.Engine == "" || g.Engine == EngineSplitMix)
 }
 
 // generateSplitMix fills the window's output directly in its own (permuted) order: every
@@ -284,7 +299,7 @@ func (g *GenSpec) isSplitMix() bool {
 func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 	shape := w.Shape()
 	kind := nd.Float64
-	if g.Kind == "integers" {
+	if g.Kind == GenIntegers {
 		kind = nd.Int64
 	}
 	out, err := nd.Borrow(kind, shape...) // every element is written below
@@ -330,7 +345,7 @@ func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 		row := r * rowLen
 		z := s1.Weyl(uint64(pos))
 		switch g.Kind {
-		case "uniform":
+		case GenUniform:
 			dst := f64[row : row+rowLen]
 			if low, high := g.Low, g.High; low == 0 && high == 1 {
 				for j := range dst {
@@ -344,7 +359,7 @@ func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 					z += dz
 				}
 			}
-		case "normal":
+		case GenNormal:
 			z2 := s2.Weyl(uint64(pos))
 			dst := f64[row : row+rowLen]
 			for j := range dst {
@@ -352,7 +367,7 @@ func generateSplitMix(g *GenSpec, w Window, dt nd.DType) (*nd.Array, error) {
 				z += dz
 				z2 += dz
 			}
-		case "integers":
+		case GenIntegers:
 			dst := i64[row : row+rowLen]
 			for j := range dst {
 				dst[j] = boundedInt(crng.Mix64(z), g.Low, g.High)

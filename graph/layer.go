@@ -89,10 +89,35 @@ type Gen struct {
 	Spec *GenSpec // shared, never modified
 }
 
+// GenKind is what a generator makes.
+type GenKind string
+
+// The generators.
+const (
+	GenUniform  GenKind = "uniform"  // random numbers in [Low, High)
+	GenNormal   GenKind = "normal"   // standard normal random numbers
+	GenIntegers GenKind = "integers" // random integers in [Low, High)
+	GenFull     GenKind = "full"     // Value everywhere
+	GenArange   GenKind = "arange"   // Low, Low+Step, ...
+	GenLinspace GenKind = "linspace" // evenly spaced from Low to High
+	GenEye      GenKind = "eye"      // ones on diagonal K
+	GenTri      GenKind = "tri"      // ones on and below diagonal K
+)
+
+// Engine is the random number stream of a random generator.
+type Engine string
+
+// The random engines: darray's counter-based SplitMix (chunk-independent, fast), and
+// NumPy's Philox stream (the values np.random.Generator(np.random.Philox(seed)) gives).
+const (
+	EngineSplitMix Engine = "splitmix"
+	EnginePhilox   Engine = "philox"
+)
+
 // GenSpec describes a generator.
 type GenSpec struct {
-	Kind   string     // "uniform", "normal", "integers", "full", "arange", "linspace", "eye", "tri"
-	Engine string     // random kinds: "splitmix" (the default, also "") or "philox" (NumPy's stream)
+	Kind   GenKind
+	Engine Engine     // random kinds: EngineSplitMix (the default, also "") or EnginePhilox
 	Seed   uint64     // random kinds
 	Low    float64    // uniform/integers: lower bound; arange/linspace: start
 	High   float64    // uniform/integers: upper bound (exclusive); linspace: stop

@@ -397,12 +397,12 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 	switch op := l.Op.(type) {
 	case Gen:
 		g := w.Shift(l.Origin(b))
-		return e.push(Node{Kind: "gen", Gen: op.Spec, Window: &g, DType: l.DType}), nil
+		return e.push(Node{Kind: NodeGen, Gen: op.Spec, Window: &g, DType: l.DType}), nil
 	case Read:
 		g := w.Shift(l.Origin(b))
-		return e.push(Node{Kind: "read", Src: op.Src, Window: &g, DType: l.DType}), nil
+		return e.push(Node{Kind: NodeRead, Src: op.Src, Window: &g, DType: l.DType}), nil
 	case Data:
-		return e.push(Node{Kind: "data", Array: op.Blocks[flatBlock(l, b)], Window: &w}), nil
+		return e.push(Node{Kind: NodeData, Array: op.Blocks[flatBlock(l, b)], Window: &w}), nil
 	case Elementwise:
 		args := make([]int, len(l.Inputs))
 		for k, in := range l.Inputs {
@@ -418,7 +418,7 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 				return 0, err
 			}
 		}
-		return e.push(Node{Kind: "program", Program: op.Program, Args: args}), nil
+		return e.push(Node{Kind: NodeProgram, Program: op.Program, Args: args}), nil
 	case Transpose:
 		in := l.Inputs[0]
 		ib := make([]int, len(b))
@@ -456,10 +456,10 @@ func (e *exprBuilder) node(l *Layer, b []int, w Window) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		bc := e.push(Node{Kind: "broadcast", Args: []int{child}, Dims: append([]int{}, w.Count...)})
+		bc := e.push(Node{Kind: NodeBroadcast, Args: []int{child}, Dims: append([]int{}, w.Count...)})
 		return e.permute(bc, w.Perm), nil
 	default: // a task boundary: read the dep's output through the window
-		return e.push(Node{Kind: "dep", Dep: e.dep(l, b), Window: &w}), nil
+		return e.push(Node{Kind: NodeDep, Dep: e.dep(l, b), Window: &w}), nil
 	}
 }
 
@@ -480,7 +480,7 @@ func (e *exprBuilder) unitReshape(l *Layer, op UnitReshape, b []int, w Window) (
 	if err != nil {
 		return 0, err
 	}
-	r := e.push(Node{Kind: "unit-reshape", Args: []int{child}, Dims: append([]int{}, w.Count...)})
+	r := e.push(Node{Kind: NodeUnitReshape, Args: []int{child}, Dims: append([]int{}, w.Count...)})
 	return e.permute(r, w.Perm), nil
 }
 
@@ -488,7 +488,7 @@ func (e *exprBuilder) unitReshape(l *Layer, op UnitReshape, b []int, w Window) (
 func (e *exprBuilder) permute(n int, perm []int) int {
 	for i, p := range perm {
 		if p != i {
-			return e.push(Node{Kind: "transpose", Args: []int{n}, Dims: perm})
+			return e.push(Node{Kind: NodeTranspose, Args: []int{n}, Dims: perm})
 		}
 	}
 	return n

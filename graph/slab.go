@@ -22,9 +22,9 @@ func (e *Expr) shapes(inputs []any) ([][]int, error) {
 	s := make([][]int, len(e.Nodes))
 	for i, n := range e.Nodes {
 		switch n.Kind {
-		case "dep", "data", "gen", "read":
+		case NodeDep, NodeData, NodeGen, NodeRead:
 			s[i] = n.Window.Shape()
-		case "program":
+		case NodeProgram:
 			args := make([][]int, len(n.Args))
 			for k, a := range n.Args {
 				args[k] = s[a]
@@ -34,9 +34,9 @@ func (e *Expr) shapes(inputs []any) ([][]int, error) {
 				return nil, err
 			}
 			s[i] = b
-		case "unit-reshape", "broadcast":
+		case NodeUnitReshape, NodeBroadcast:
 			s[i] = n.Dims
-		case "transpose":
+		case NodeTranspose:
 			s[i] = make([]int, len(n.Dims))
 			for k, p := range n.Dims {
 				s[i][k] = s[n.Args[0]][p]
@@ -68,27 +68,27 @@ func (e *Expr) evalRange(i int, shapes [][]int, ax, lo, hi int, inputs []any, sp
 		return out
 	}
 	switch n.Kind {
-	case "dep":
+	case NodeDep:
 		a, ok := inputs[n.Dep].(*nd.Array)
 		if !ok {
 			return nil, fmt.Errorf("input %d is %T, not an array", n.Dep, inputs[n.Dep])
 		}
 		return restrict(n.Window).Apply(a)
-	case "data":
+	case NodeData:
 		return restrict(n.Window).Apply(n.Array)
-	case "gen":
+	case NodeGen:
 		a, err := generate(n.Gen, restrict(n.Window), n.DType)
 		if err == nil {
 			*spent = append(*spent, a)
 		}
 		return a, err
-	case "read":
+	case NodeRead:
 		a, err := readSource(n.Src, restrict(n.Window))
 		if err == nil {
 			*spent = append(*spent, a)
 		}
 		return a, err
-	case "program":
+	case NodeProgram:
 		args := make([]*nd.Array, len(n.Args))
 		for k, a := range n.Args {
 			sh := shapes[a]
@@ -107,7 +107,7 @@ func (e *Expr) evalRange(i int, shapes [][]int, ax, lo, hi int, inputs []any, sp
 			*spent = append(*spent, out)
 		}
 		return out, err
-	case "transpose":
+	case NodeTranspose:
 		inAx := -1
 		if ax >= 0 {
 			inAx = n.Dims[ax]
@@ -117,7 +117,7 @@ func (e *Expr) evalRange(i int, shapes [][]int, ax, lo, hi int, inputs []any, sp
 			return nil, err
 		}
 		return a.Transpose(n.Dims...)
-	case "broadcast":
+	case NodeBroadcast:
 		arg := shapes[n.Args[0]]
 		var a *nd.Array
 		var err error
@@ -134,7 +134,7 @@ func (e *Expr) evalRange(i int, shapes [][]int, ax, lo, hi int, inputs []any, sp
 			dims[ax] = hi - lo
 		}
 		return a.BroadcastTo(dims...)
-	case "unit-reshape":
+	case NodeUnitReshape:
 		if ax < 0 {
 			a, err := e.evalRange(n.Args[0], shapes, -1, 0, 0, inputs, spent)
 			if err != nil {
@@ -265,7 +265,7 @@ func reduceInSlabs(e *Expr, p *PartialTask, blockOrigin, whole []int, inputs []a
 // readsFile reports whether the expression reads from a file source.
 func readsFile(e *Expr) bool {
 	for _, n := range e.Nodes {
-		if n.Kind == "read" {
+		if n.Kind == NodeRead {
 			return true
 		}
 	}
@@ -279,7 +279,7 @@ func viewsOnly(e *Expr) bool {
 		}
 	}
 	for _, n := range e.Nodes {
-		if n.Kind == "gen" || n.Kind == "program" || n.Kind == "read" {
+		if n.Kind == NodeGen || n.Kind == NodeProgram || n.Kind == NodeRead {
 			return false
 		}
 	}

@@ -12,7 +12,7 @@ import (
 func travelGraph(t testing.TB) *Graph {
 	shape := []int{6, 6}
 	ch, _ := RegularChunks(shape, []int{4, 3})
-	x := NewLayer(Gen{Spec: &GenSpec{Kind: "uniform", Seed: 3, High: 1, Shape: shape}}, nil, shape, nd.Float64, ch)
+	x := NewLayer(Gen{Spec: &GenSpec{Kind: GenUniform, Seed: 3, High: 1, Shape: shape}}, nil, shape, nd.Float64, ch)
 	xt := NewLayer(Transpose{Perm: []int{1, 0}}, []*Layer{x}, shape, nd.Float64, Chunks{ch[1], ch[0]})
 	ones, _ := nd.Full(nd.Float64, 1, 6, 6)
 	var blocks []*nd.Array
