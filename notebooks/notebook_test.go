@@ -3,6 +3,7 @@ package notebooks
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,52 +30,19 @@ func TestTutorialNotebook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(t.TempDir(), "tutorial.out.ipynb")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, jupyter, "nbconvert", "--to", "notebook", "--execute", "--output", out, "tutorial.ipynb")
 	tmp := t.TempDir() // the notebook's temporary files go here, and must not stay
-	cmd.Env = append(os.Environ(), "DARRAY_REPO="+repo, "TMPDIR="+tmp)
-	if log, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("nbconvert: %v\n%s", err, tail(string(log), 3000))
-	}
-	raw, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nb struct {
-		Cells []struct {
-			Outputs []struct {
-				Type string         `json:"output_type"`
-				Data map[string]any `json:"data"`
-				Text any            `json:"text"`
-			} `json:"outputs"`
-		} `json:"cells"`
-	}
-	if err := json.Unmarshal(raw, &nb); err != nil {
-		t.Fatal(err)
-	}
-	var html, text strings.Builder
-	for _, c := range nb.Cells {
-		for _, o := range c.Outputs {
-			if o.Type == "error" {
-				t.Errorf("a cell failed: %s", joined(o.Data))
-			}
-			html.WriteString(joined(o.Data["text/html"]))
-			text.WriteString(joined(o.Text))
+	// GoNB delivers a cell's displays through the kernel; on a loaded machine one can be
+	// lost. A run missing something is made once more (and logged): a notebook that is
+	// wrong fails both times.
+	var problems []string
+	for attempt := 1; attempt <= 2; attempt++ {
+		if problems = runNotebook(t, jupyter, repo, tmp); len(problems) == 0 {
+			break
 		}
+		t.Logf("run %d: %s", attempt, strings.Join(problems, "; "))
 	}
-	h := html.String()
-	for _, want := range []string{`<table class="darray">`, "(10000, 10000)", "<svg", `<div id="graph">`} {
-		if !strings.Contains(h, want) {
-			t.Errorf("the notebook shows no %q; its printed text ends:\n%s", want, tail(text.String(), 1500))
-		}
-	}
-	if strings.Count(h, "<svg") < 2 {
-		t.Errorf("want the chunk picture and the graph: %d SVGs", strings.Count(h, "<svg"))
-	}
-	if !strings.Contains(text.String(), "z has shape [5000]") {
-		t.Errorf("the result is not printed: %q", text.String())
+	for _, p := range problems {
+		t.Error(p)
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "darray-tutorial-graph*")); len(left) > 0 {
 		t.Errorf("the notebook left %v behind", left)
@@ -143,4 +111,55 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// runNotebook executes the notebook and lists what is wrong with what it shows.
+func runNotebook(t *testing.T, jupyter, repo, tmp string) (problems []string) {
+	out := filepath.Join(t.TempDir(), "tutorial.out.ipynb")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, jupyter, "nbconvert", "--to", "notebook", "--execute", "--output", out, "tutorial.ipynb")
+	cmd.Env = append(os.Environ(), "DARRAY_REPO="+repo, "TMPDIR="+tmp)
+	if log, err := cmd.CombinedOutput(); err != nil {
+		return []string{fmt.Sprintf("nbconvert: %v\n%s", err, tail(string(log), 3000))}
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				Type string         `json:"output_type"`
+				Data map[string]any `json:"data"`
+				Text any            `json:"text"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		return []string{err.Error()}
+	}
+	var html, text strings.Builder
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.Type == "error" {
+				problems = append(problems, "a cell failed: "+joined(o.Data))
+			}
+			html.WriteString(joined(o.Data["text/html"]))
+			text.WriteString(joined(o.Text))
+		}
+	}
+	h := html.String()
+	for _, want := range []string{`<table class="darray">`, "(10000, 10000)", "<svg", `<div id="graph">`} {
+		if !strings.Contains(h, want) {
+			problems = append(problems, fmt.Sprintf("the notebook shows no %q; its printed text ends:\n%s", want, tail(text.String(), 1500)))
+		}
+	}
+	if strings.Count(h, "<svg") < 2 {
+		problems = append(problems, fmt.Sprintf("want the chunk picture and the graph: %d SVGs", strings.Count(h, "<svg")))
+	}
+	if !strings.Contains(text.String(), "z has shape [5000]") {
+		problems = append(problems, fmt.Sprintf("the result is not printed: %q", text.String()))
+	}
+	return problems
 }
