@@ -28,6 +28,7 @@ func defineJoinAPI(env map[string]any, def func(string, bool, func([]any, kwargs
 	}
 	joiner("concatenate", darray.Concatenate)
 	joiner("stack", darray.Stack)
+	defineShapeAPI(def)
 	def("flip", false, func(args []any, kw kwargs) (any, error) {
 		a, axes, err := arrayAndAxes(args, kw, 1)
 		if err != nil {
@@ -360,5 +361,173 @@ func defineUfuncCompositions(def func(string, bool, func([]any, kwargs) (any, er
 			return nil, err
 		}
 		return darray.Angle(a, deg), nil
+	})
+}
+
+// defineShapeAPI adds NumPy's *_like creators, atleast_1d/2d/3d, dstack, broadcast_arrays,
+// rot90, append, meshgrid and indices.
+func defineShapeAPI(def func(string, bool, func([]any, kwargs) (any, error))) {
+	like := func(name string, value complex128, needsValue bool) {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
+			n := 1
+			if needsValue {
+				n = 2
+			}
+			if err := arity(args, n, n); err != nil {
+				return nil, err
+			}
+			a, err := arrayArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			v := value
+			if needsValue {
+				if v, err = numberArg(args[1]); err != nil {
+					return nil, err
+				}
+			}
+			out := darray.FullLike(a, v)
+			if d, ok := kw.lookup("dtype"); ok {
+				dt, err := dtypeArg(d)
+				if err != nil {
+					return nil, err
+				}
+				out = darray.Full(a.Shape(), v, dt, darray.ChunkSizes(a.Chunks()...))
+			}
+			return out, nil
+		})
+	}
+	like("zeros_like", 0, false)
+	like("empty_like", 0, false)
+	like("ones_like", 1, false)
+	like("full_like", 0, true)
+	for name, f := range map[string]func(*darray.Array) *darray.Array{
+		"atleast_1d": darray.AtLeast1D, "atleast_2d": darray.AtLeast2D, "atleast_3d": darray.AtLeast3D,
+	} {
+		def(name, false, func(args []any, kw kwargs) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("%s takes at least one array", name)
+			}
+			out := make([]any, len(args))
+			for i, v := range args {
+				a, err := arrayArg(v)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = f(a)
+			}
+			if len(out) == 1 { // NumPy: one array, not a tuple of one
+				return out[0], nil
+			}
+			return out, nil
+		})
+	}
+	def("dstack", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		arrays, err := arraysArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return darray.DStack(arrays...), nil
+	})
+	def("broadcast_arrays", false, func(args []any, kw kwargs) (any, error) {
+		arrays := make([]*darray.Array, len(args))
+		for i, v := range args {
+			a, err := arrayArg(v)
+			if err != nil {
+				return nil, err
+			}
+			arrays[i] = a
+		}
+		var out []any
+		for _, a := range darray.BroadcastArrays(arrays...) {
+			out = append(out, a)
+		}
+		return out, nil
+	})
+	def("rot90", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 3); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		k, err := intOr(optional(args, 1, kw, "k"), 1)
+		if err != nil {
+			return nil, fmt.Errorf("k: %v", err)
+		}
+		axes := [2]int{0, 1}
+		if v := optional(args, 2, kw, "axes"); v != nil {
+			s, err := shapeArg(v)
+			if err != nil || len(s) != 2 {
+				return nil, fmt.Errorf("axes must be two integers")
+			}
+			axes = [2]int{s[0], s[1]}
+		}
+		return darray.Rot90(a, k, axes), nil
+	})
+	def("append", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 2, 3); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		v, err := arrayArg(args[1])
+		if err != nil {
+			return nil, err
+		}
+		var axis *int
+		if x := optional(args, 2, kw, "axis"); x != nil {
+			ax, err := intOr(x, 0)
+			if err != nil {
+				return nil, err
+			}
+			axis = &ax
+		}
+		return darray.Append(a, v, axis), nil
+	})
+	def("meshgrid", false, func(args []any, kw kwargs) (any, error) {
+		indexing := "xy"
+		if v, ok := kw.lookup("indexing"); ok {
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("indexing must be 'xy' or 'ij'")
+			}
+			indexing = s
+		}
+		xs := make([]*darray.Array, len(args))
+		for i, v := range args {
+			a, err := arrayArg(v)
+			if err != nil {
+				return nil, err
+			}
+			xs[i] = a
+		}
+		var out []any
+		for _, g := range darray.Meshgrid(indexing, xs...) {
+			out = append(out, g)
+		}
+		return out, nil
+	})
+	def("indices", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		shape, err := shapeArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		dt := nd.Int64
+		if v, ok := kw.lookup("dtype"); ok {
+			if dt, err = dtypeArg(v); err != nil {
+				return nil, err
+			}
+		}
+		return darray.Indices(shape, dt, darray.ChunkSpec{}), nil
 	})
 }
