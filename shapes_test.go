@@ -11,7 +11,7 @@ import (
 )
 
 // TestShapeRoutinesUnderChunkings: the *_like creators, atleast_nd, dstack,
-// broadcast_arrays, rot90, append, meshgrid and indices give under random chunkings what
+// broadcast_arrays, rot90, append, meshgrid, indices, diff, ediff1d, ptp and gradient give under random chunkings what
 // they give on one block (NumPy's own results are cmd/darray's goldens).
 func TestShapeRoutinesUnderChunkings(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 9))
@@ -32,6 +32,12 @@ func TestShapeRoutinesUnderChunkings(t *testing.T) {
 		"append rows":       func(x, v *darray.Array) *darray.Array { ax := 0; return darray.Append(x, v.Reshape(1, 7), &ax) },
 		"meshgrid xy":       func(x, v *darray.Array) *darray.Array { return darray.Meshgrid("xy", x.Index("0"), v)[0] },
 		"meshgrid ij":       func(x, v *darray.Array) *darray.Array { return darray.Meshgrid("ij", x.Index("0"), v)[1] },
+		"diff":              func(x, _ *darray.Array) *darray.Array { return x.Diff(1, 1) },
+		"diff 2 axis 0":     func(x, _ *darray.Array) *darray.Array { return x.Diff(2, 0) },
+		"ediff1d":           func(x, _ *darray.Array) *darray.Array { return x.Ediff1d() },
+		"ptp":               func(x, _ *darray.Array) *darray.Array { return x.Ptp(darray.Axis(0)) },
+		"gradient 0":        func(x, _ *darray.Array) *darray.Array { return x.Gradient(0, 0.5) },
+		"gradient 1":        func(x, _ *darray.Array) *darray.Array { return x.Gradient(1, 2) },
 	}
 	for name, f := range cases {
 		want := compute(t, f(one(x), one(v)))

@@ -29,6 +29,7 @@ func defineJoinAPI(env map[string]any, def func(string, bool, func([]any, kwargs
 	joiner("concatenate", darray.Concatenate)
 	joiner("stack", darray.Stack)
 	defineShapeAPI(def)
+	defineDifferenceAPI(def)
 	def("flip", false, func(args []any, kw kwargs) (any, error) {
 		a, axes, err := arrayAndAxes(args, kw, 1)
 		if err != nil {
@@ -529,5 +530,105 @@ func defineShapeAPI(def func(string, bool, func([]any, kwargs) (any, error))) {
 			}
 		}
 		return darray.Indices(shape, dt, darray.ChunkSpec{}), nil
+	})
+}
+
+// defineDifferenceAPI adds diff, ediff1d, ptp and gradient.
+func defineDifferenceAPI(def func(string, bool, func([]any, kwargs) (any, error))) {
+	def("diff", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 3); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		n, err := intOr(optional(args, 1, kw, "n"), 1)
+		if err != nil {
+			return nil, fmt.Errorf("n: %v", err)
+		}
+		axis, err := intOr(optional(args, 2, kw, "axis"), -1)
+		if err != nil {
+			return nil, fmt.Errorf("axis: %v", err)
+		}
+		return a.Diff(n, axis), nil
+	})
+	def("ediff1d", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return a.Ediff1d(), nil
+	})
+	def("ptp", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 2); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		if len(args) == 2 {
+			kw.set("axis", args[1])
+		}
+		opts, err := reduceOptions(kw)
+		if err != nil {
+			return nil, err
+		}
+		return a.Ptp(opts...), nil
+	})
+	def("gradient", false, func(args []any, kw kwargs) (any, error) {
+		if len(args) == 0 {
+			return nil, fmt.Errorf("gradient takes an array")
+		}
+		f, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		axes := make([]int, f.NDim())
+		for d := range axes {
+			axes[d] = d
+		}
+		if v, ok := kw.lookup("axis"); ok && v != nil {
+			if axes, err = intsArg([]any{v}, nil); err != nil {
+				return nil, fmt.Errorf("axis: %v", err)
+			}
+		}
+		// Spacing: none (1), one number for every axis, or one per axis.
+		spacing := make([]float64, len(axes))
+		for i := range spacing {
+			spacing[i] = 1
+		}
+		switch h := args[1:]; {
+		case len(h) == 1:
+			v, err := numberArg(h[0])
+			if err != nil || imag(v) != 0 {
+				return nil, fmt.Errorf("gradient: the spacing must be a real number (coordinate arrays are not supported)")
+			}
+			for i := range spacing {
+				spacing[i] = real(v)
+			}
+		case len(h) == len(axes):
+			for i, x := range h {
+				v, err := numberArg(x)
+				if err != nil || imag(v) != 0 {
+					return nil, fmt.Errorf("gradient: the spacing must be real numbers (coordinate arrays are not supported)")
+				}
+				spacing[i] = real(v)
+			}
+		case len(h) > 1:
+			return nil, fmt.Errorf("gradient: %d spacings for %d axes", len(h), len(axes))
+		}
+		var out []any
+		for i, ax := range axes {
+			out = append(out, f.Gradient(ax, spacing[i]))
+		}
+		if len(out) == 1 { // NumPy: one axis, one array
+			return out[0], nil
+		}
+		return out, nil
 	})
 }
