@@ -268,3 +268,24 @@ func equalNeighbours(a *nd.Array) func(i, j int) bool {
 	w := a.DType().Size()
 	return func(i, j int) bool { return string(raw[i*w:(i+1)*w]) == string(raw[j*w:(j+1)*w]) }
 }
+
+// Nonzero is numpy.nonzero: for each axis, the indices of a's non-zero elements along it
+// (int64, in C order), of unknown block lengths until computed; numpy.where with one
+// argument gives the same. They are FlatNonzero's positions unravelled.
+func (a *Array) Nonzero() []*Array {
+	if a.err != nil {
+		return []*Array{a}
+	}
+	if a.NDim() == 0 {
+		return []*Array{failf("nonzero", "a 0-d array has no axes to give indices along (use AtLeast1D)")}
+	}
+	flat := a.FlatNonzero()
+	shape := a.Shape()
+	out := make([]*Array, len(shape))
+	stride := 1
+	for k := len(shape) - 1; k >= 0; k-- {
+		out[k] = flat.FloorDiv(int64(stride)).Mod(int64(max(shape[k], 1)))
+		stride *= max(shape[k], 1)
+	}
+	return out
+}

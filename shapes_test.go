@@ -62,3 +62,34 @@ func TestShapeRoutinesUnderChunkings(t *testing.T) {
 		t.Error("broadcast_arrays of (5, 7) and (3,) was accepted")
 	}
 }
+
+// TestNonzeroUnderChunkings: the indices Nonzero gives along each axis, under random
+// chunkings, are those of the non-zero elements in C order.
+func TestNonzeroUnderChunkings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 6))
+	shape := []int{6, 5, 4}
+	vals := make([]float64, 120)
+	for i := range vals {
+		if rng.IntN(3) == 0 {
+			vals[i] = float64(1 + rng.IntN(5))
+		}
+	}
+	x := must(nd.FromSlice(vals, shape...))
+	var want [3][]int64
+	for i, v := range vals {
+		if v != 0 {
+			want[0] = append(want[0], int64(i/20))
+			want[1] = append(want[1], int64(i/4%5))
+			want[2] = append(want[2], int64(i%4))
+		}
+	}
+	for trial := range 4 {
+		idx := darray.FromArray(x, randomChunks(rng, shape)).Nonzero()
+		for k, ix := range idx {
+			got := nd.Values[int64](compute(t, ix))
+			if fmt.Sprint(got) != fmt.Sprint(want[k]) {
+				t.Fatalf("chunking %d, axis %d: %v, want %v", trial, k, got, want[k])
+			}
+		}
+	}
+}

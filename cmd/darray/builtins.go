@@ -147,8 +147,19 @@ func builtins(e *evaluator) map[string]any {
 		})
 	}
 	def("where", false, func(args []any, kw kwargs) (any, error) {
+		if len(args) == 1 { // where(condition): the indices of its non-zero elements, as nonzero
+			a, err := arrayArg(args[0])
+			if err != nil {
+				return nil, err
+			}
+			var out []any
+			for _, ix := range a.Nonzero() {
+				out = append(out, ix)
+			}
+			return out, nil
+		}
 		if err := arity(args, 3, 3); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("where takes a condition, or a condition and two values: %v", err)
 		}
 		return darray.Where(toOperand(args[0]), toOperand(args[1]), toOperand(args[2])), nil
 	})

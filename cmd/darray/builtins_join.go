@@ -30,6 +30,30 @@ func defineJoinAPI(env map[string]any, def func(string, bool, func([]any, kwargs
 	joiner("stack", darray.Stack)
 	defineShapeAPI(def)
 	defineDifferenceAPI(def)
+	def("flatnonzero", false, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return a.FlatNonzero(), nil
+	})
+	def("nonzero", true, func(args []any, kw kwargs) (any, error) {
+		if err := arity(args, 1, 1); err != nil {
+			return nil, err
+		}
+		a, err := arrayArg(args[0])
+		if err != nil {
+			return nil, err
+		}
+		var out []any
+		for _, ix := range a.Nonzero() {
+			out = append(out, ix)
+		}
+		return out, nil
+	})
 	def("flip", false, func(args []any, kw kwargs) (any, error) {
 		a, axes, err := arrayAndAxes(args, kw, 1)
 		if err != nil {

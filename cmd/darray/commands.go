@@ -477,6 +477,12 @@ func emit(ctx context.Context, v any, out string, o output, cf *computeFlags, st
 		return nil
 	}
 	return cf.computing(ctx, stderr, func(opts []darray.ComputeOption) error {
+		// A selection's block lengths are known only once computed (nonzero, x[mask]):
+		// storing and the printed edges need them.
+		a, err := a.ComputeChunkSizes(ctx, opts...)
+		if err != nil {
+			return err
+		}
 		if out != "" {
 			return writeArray(ctx, a, out, o, opts)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -133,7 +134,7 @@ func (e *evaluator) run(stmts []node) (any, error) {
 		}
 		last = v
 	}
-	if a, ok := last.(*darray.Array); ok && a.Err() != nil {
+	if a, ok := last.(*darray.Array); ok && a.Err() != nil && !errors.Is(a.Err(), darray.ErrUnknownChunks) {
 		return nil, a.Err()
 	}
 	return last, nil
@@ -247,7 +248,7 @@ func (e *evaluator) eval(n node) (any, error) {
 		if err != nil {
 			return nil, e.errAt(x, "%s: %v", callee.name, err)
 		}
-		if a, ok := v.(*darray.Array); ok && a.Err() != nil {
+		if a, ok := v.(*darray.Array); ok && a.Err() != nil && !errors.Is(a.Err(), darray.ErrUnknownChunks) {
 			return nil, e.errAt(x, "%v", a.Err())
 		}
 		return v, nil
@@ -414,7 +415,9 @@ func isBoolArray(v any) bool {
 }
 
 func (e *evaluator) arrayResult(n node, a *darray.Array) (any, error) {
-	if err := a.Err(); err != nil {
+	// A selection of unknown block lengths (nonzero, flatnonzero) is a value: printing
+	// computes its lengths, and what needs them before says so.
+	if err := a.Err(); err != nil && !errors.Is(err, darray.ErrUnknownChunks) {
 		return nil, e.errAt(n, "%v", err)
 	}
 	return a, nil

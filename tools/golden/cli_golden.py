@@ -163,6 +163,11 @@ exprs = {
     "gradient(x, 0.5, 2.0)[1][0]": "np.gradient(x, 0.5, 2.0)[1][0]",
     "gradient(x, axis=1)": "np.gradient(x, axis=1)",
     "gradient(y.astype('float32'), 0.5)": "np.gradient(y.astype('float32'), 0.5)",
+    # positions of non-zero elements (issue 19, item 6, part)
+    "flatnonzero(x > 1)": "np.flatnonzero(x > 1)",
+    "nonzero(x > 1)[0]": "np.nonzero(x > 1)[0]",
+    "nonzero(x > 1)[1] * 2": "np.nonzero(x > 1)[1] * 2",
+    "where(y % 2)[0]": "np.where(y % 2)[0]",
     "isclose(x, x + 1e-9)[0]": "np.isclose(x, x + 1e-9)[0]",
     "isclose(x[0], x[0] * 1.001, rtol=1e-4)": "np.isclose(x[0], x[0] * 1.001, rtol=1e-4)",
     "allclose(x, x * (1 + 1e-7))": "np.allclose(x, x * (1 + 1e-7))",
