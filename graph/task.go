@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/darray-go/darray/nd"
 )
@@ -312,17 +313,29 @@ func concatenate(arrays []*nd.Array, axis int) (*nd.Array, error) {
 // not know (user functions over blocks, storage writers).
 type OpFunc func(params any, inputs []any) (any, error)
 
-var registry = map[string]OpFunc{}
+var registry = struct {
+	sync.RWMutex
+	ops map[string]OpFunc
+}{ops: map[string]OpFunc{}}
 
-// Register makes fn available to tasks whose Op is name. Register at init time.
+// Register makes fn available to tasks whose Op is name, as zip.RegisterCompressor does:
+// safe from any goroutine (though init time is the place), and registering a name twice
+// (or an empty name, or a nil function) panics, being a programming error.
 func Register(name string, fn OpFunc) {
-	if _, dup := registry[name]; dup {
+	registry.Lock()
+	defer registry.Unlock()
+	if name == "" || fn == nil {
+		panic("graph: Register with an empty name or a nil function")
+	}
+	if _, dup := registry.ops[name]; dup {
 		panic("graph: operation " + name + " registered twice")
 	}
-	registry[name] = fn
+	registry.ops[name] = fn
 }
 
 func lookupOp(name string) (OpFunc, bool) {
-	fn, ok := registry[name]
+	registry.RLock()
+	defer registry.RUnlock()
+	fn, ok := registry.ops[name]
 	return fn, ok
 }
