@@ -253,3 +253,43 @@ func (f *objectFile) block(i int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// BucketURL splits a scheme://BUCKET/PATH URL of an object store into its bucket (or
+// container) and path prefix, refusing users, queries, fragments and . or .. parts: the
+// one check of every object-store scheme (what names the bucket: "bucket", "container").
+func BucketURL(u *url.URL, what string) (bucket, prefix string, err error) {
+	form := fmt.Sprintf("%s://%s/PATH", u.Scheme, strings.ToUpper(what))
+	if u.Host == "" {
+		return "", "", fmt.Errorf("%s: a %s URL names a %s: %s", u, u.Scheme, what, form)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", "", fmt.Errorf("%s: a %s URL is %s, with no user, query or fragment (credentials come from the environment)", u, u.Scheme, form)
+	}
+	prefix = strings.Trim(u.Path, "/")
+	for _, part := range strings.Split(prefix, "/") {
+		if part == "." || part == ".." {
+			return "", "", fmt.Errorf("%s: the path may not hold parts . or .. (it names an object, not a directory to walk)", u)
+		}
+	}
+	return u.Host, prefix, nil
+}
+
+// ObjectName is the name of key's object under prefix in an object store (where a store
+// is described by where, for errors). Keys come from array paths and chunk coordinates;
+// one that is not a plain path (empty parts, . or ..) is refused all the same.
+func ObjectName(where fmt.Stringer, prefix, key string) (string, error) {
+	for _, part := range strings.Split(key, "/") {
+		if part == "" || part == "." || part == ".." {
+			return "", fmt.Errorf("%s: key %q is not a plain path", where, key)
+		}
+	}
+	return JoinKey(prefix, key), nil
+}
+
+// ListPrefix is the full name prefix of the keys under prefix of a store at storePrefix.
+func ListPrefix(storePrefix, prefix string) string {
+	if storePrefix == "" {
+		return prefix
+	}
+	return storePrefix + "/" + prefix
+}

@@ -9,12 +9,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/darray-go/darray/internal/toolbin"
 )
 
 // Azurite's well-known development account and key (published in its documentation).
@@ -33,28 +34,7 @@ type Server struct {
 // binary finds azurite-blob: $DARRAY_AZURITE, tools/azurite of this module (where .ci/run
 // installs it), /opt/darray-tools, or on PATH.
 func binary() string {
-	candidates := []string{os.Getenv("DARRAY_AZURITE")}
-	if dir, err := os.Getwd(); err == nil {
-		for ; ; dir = filepath.Dir(dir) {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				candidates = append(candidates, filepath.Join(dir, "tools", "azurite", "node_modules", ".bin", "azurite-blob"))
-				break
-			}
-			if filepath.Dir(dir) == dir {
-				break
-			}
-		}
-	}
-	candidates = append(candidates, "/opt/darray-tools/node_modules/.bin/azurite-blob")
-	for _, p := range candidates {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	p, _ := exec.LookPath("azurite-blob")
-	return p
+	return toolbin.Find("DARRAY_AZURITE", "tools/azurite/node_modules/.bin/azurite-blob", "azurite-blob")
 }
 
 var listening = regexp.MustCompile(`listens on (http://[0-9.]+:[0-9]+)`)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/darray-go/darray/internal/toolbin"
 )
 
 // Credentials s3rver accepts (it checks every request's signature against them).
@@ -32,28 +34,7 @@ type Server struct {
 // binary finds s3rver: $DARRAY_S3RVER, tools/s3rver of this module (where .ci/run
 // installs it), /opt/darray-tools, or on PATH.
 func binary() string {
-	candidates := []string{os.Getenv("DARRAY_S3RVER")}
-	if dir, err := os.Getwd(); err == nil {
-		for ; ; dir = filepath.Dir(dir) {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				candidates = append(candidates, filepath.Join(dir, "tools", "s3rver", "node_modules", ".bin", "s3rver"))
-				break
-			}
-			if filepath.Dir(dir) == dir {
-				break
-			}
-		}
-	}
-	candidates = append(candidates, "/opt/darray-tools/node_modules/.bin/s3rver")
-	for _, p := range candidates {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	p, _ := exec.LookPath("s3rver")
-	return p
+	return toolbin.Find("DARRAY_S3RVER", "tools/s3rver/node_modules/.bin/s3rver", "s3rver")
 }
 
 var listening = regexp.MustCompile(`listening on ([0-9.]+:[0-9]+)`)

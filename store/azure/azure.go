@@ -66,19 +66,11 @@ func init() {
 
 // Open is the store at an az://container/prefix URL.
 func Open(u *url.URL) (store.KV, error) {
-	if u.Host == "" {
-		return nil, fmt.Errorf("%s: an az URL names a container: az://CONTAINER/PATH", u)
+	bucket, prefix, err := store.BucketURL(u, "container")
+	if err != nil {
+		return nil, err
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("%s: an az URL is az://CONTAINER/PATH, with no user, query or fragment (credentials come from the environment)", u)
-	}
-	s := Store{Container: u.Host, Prefix: strings.Trim(u.Path, "/")}
-	for _, part := range strings.Split(s.Prefix, "/") {
-		if part == "." || part == ".." {
-			return nil, fmt.Errorf("%s: the path may not hold parts . or .. (it names an object, not a directory to walk)", u)
-		}
-	}
-	return s, nil
+	return Store{Container: bucket, Prefix: prefix}, nil
 }
 
 // clients holds one client per configuration seen in this process's environment.
@@ -165,17 +157,7 @@ func entraID() bool {
 	return err == nil
 }
 
-func (s Store) blob(key string) (string, error) {
-	for _, part := range strings.Split(key, "/") {
-		if part == "" || part == "." || part == ".." {
-			return "", fmt.Errorf("%s: key %q is not a plain path", s, key)
-		}
-	}
-	if s.Prefix == "" {
-		return key, nil
-	}
-	return s.Prefix + "/" + key, nil
-}
+func (s Store) blob(key string) (string, error) { return store.ObjectName(s, s.Prefix, key) }
 
 // String is the store's URL.
 func (s Store) String() string {
@@ -374,11 +356,7 @@ const maxListed = 10_000_000
 
 // List gives the keys under prefix (relative to the store), sorted.
 func (s Store) List(prefix string) ([]string, error) {
-	full := s.Prefix
-	if full != "" {
-		full += "/"
-	}
-	full += prefix
+	full := store.ListPrefix(s.Prefix, prefix)
 	c, err := client()
 	if err != nil {
 		return nil, err

@@ -4,19 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/darray-go/darray"
 	"github.com/darray-go/darray/internal/aztest"
+	"github.com/darray-go/darray/internal/faultnet"
 	"github.com/darray-go/darray/store"
 )
 
@@ -129,41 +127,6 @@ func TestErrorsNameTheCause(t *testing.T) {
 	}
 }
 
-// cutProxy forwards connections to the server, cutting the first cuts answers off after
-// 64 KiB, as a network that drops a connection mid-transfer.
-func cutProxy(t *testing.T, target string, cuts int32) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var left atomic.Int32
-	left.Store(cuts)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				up, err := net.Dial("tcp", target)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				go io.Copy(up, c)
-				if left.Add(-1) >= 0 {
-					io.CopyN(c, up, 64<<10)
-					return
-				}
-				io.Copy(c, up)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 func TestCutAnswersAreRetried(t *testing.T) {
 	srv := aztest.Start(t)
 	if err := CreateContainer("data"); err != nil {
@@ -175,7 +138,7 @@ func TestCutAnswersAreRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(srv.Endpoint)
-	aztest.Use(t, cutProxy(t, u.Host, 2)+u.Path, aztest.Key)
+	aztest.Use(t, faultnet.CutProxy(t, u.Host, 2)+u.Path, aztest.Key)
 	got, err := kv.Get("big")
 	if err != nil || !bytes.Equal(got, value) {
 		t.Fatalf("after two cut answers: %d bytes, %v", len(got), err)

@@ -70,19 +70,11 @@ func init() {
 
 // Open is the store at a gs://bucket/prefix URL.
 func Open(u *url.URL) (store.KV, error) {
-	if u.Host == "" {
-		return nil, fmt.Errorf("%s: a gs URL names a bucket: gs://BUCKET/PATH", u)
+	bucket, prefix, err := store.BucketURL(u, "bucket")
+	if err != nil {
+		return nil, err
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("%s: a gs URL is gs://BUCKET/PATH, with no user, query or fragment", u)
-	}
-	s := Store{Bucket: u.Host, Prefix: strings.Trim(u.Path, "/")}
-	for _, part := range strings.Split(s.Prefix, "/") {
-		if part == "." || part == ".." {
-			return nil, fmt.Errorf("%s: the path may not hold parts . or .. (it names an object, not a directory to walk)", u)
-		}
-	}
-	return s, nil
+	return Store{Bucket: bucket, Prefix: prefix}, nil
 }
 
 // service is where requests go and how they are authorized.
@@ -131,17 +123,7 @@ func newService() (*service, error) {
 	return &service{base: "https://storage.googleapis.com", client: &http.Client{Transport: authorized}}, nil
 }
 
-func (s Store) object(key string) (string, error) {
-	for _, part := range strings.Split(key, "/") {
-		if part == "" || part == "." || part == ".." {
-			return "", fmt.Errorf("%s: key %q is not a plain path", s, key)
-		}
-	}
-	if s.Prefix == "" {
-		return key, nil
-	}
-	return s.Prefix + "/" + key, nil
-}
+func (s Store) object(key string) (string, error) { return store.ObjectName(s, s.Prefix, key) }
 
 // String is the store's URL.
 func (s Store) String() string {
@@ -391,11 +373,7 @@ const maxListed = 10_000_000
 
 // List gives the keys under prefix (relative to the store), sorted.
 func (s Store) List(prefix string) ([]string, error) {
-	full := s.Prefix
-	if full != "" {
-		full += "/"
-	}
-	full += prefix
+	full := store.ListPrefix(s.Prefix, prefix)
 	q := url.Values{"prefix": {full}, "fields": {"items(name),nextPageToken"}, "maxResults": {"1000"}}
 	var keys []string
 	for {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/darray-go/darray"
+	"github.com/darray-go/darray/internal/faultnet"
 	"github.com/darray-go/darray/internal/gcstest"
 	"github.com/darray-go/darray/store"
 )
@@ -142,41 +141,6 @@ func TestRefusalsAndFailuresNameTheCause(t *testing.T) {
 	}
 }
 
-// cutProxy forwards connections to the server, cutting the first cuts answers off after
-// 64 KiB, as a network that drops a connection mid-transfer.
-func cutProxy(t *testing.T, target string, cuts int32) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var left atomic.Int32
-	left.Store(cuts)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				up, err := net.Dial("tcp", target)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				go io.Copy(up, c)
-				if left.Add(-1) >= 0 {
-					io.CopyN(c, up, 64<<10)
-					return
-				}
-				io.Copy(c, up)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 func TestCutAnswersAreRetried(t *testing.T) {
 	srv := gcstest.Start(t)
 	if err := CreateBucket("test", "data"); err != nil {
@@ -188,7 +152,7 @@ func TestCutAnswersAreRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(srv.Endpoint)
-	t.Setenv("STORAGE_EMULATOR_HOST", cutProxy(t, u.Host, 2))
+	t.Setenv("STORAGE_EMULATOR_HOST", faultnet.CutProxy(t, u.Host, 2))
 	got, err := kv.Get("big")
 	if err != nil || !bytes.Equal(got, value) {
 		t.Fatalf("after two cut answers: %d bytes, %v", len(got), err)
