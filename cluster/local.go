@@ -31,6 +31,11 @@ type LocalOptions struct {
 	// program again (which must call NewLocalCluster or MaybeRunWorker early in main, before
 	// anything with side effects); {"darray", "worker"} runs the darray command.
 	Command []string
+	// OwnSignals says the program handles SIGINT and SIGTERM itself (by cancelling and
+	// calling Close, as the darray command does). Otherwise the cluster, on either signal,
+	// stops its workers and removes its files, then ends the program as the signal would
+	// have: no worker outlives a program that forgot to close its cluster.
+	OwnSignals bool
 }
 
 // LocalCluster is an embedded NATS server and worker processes on this machine, supervised:
@@ -129,9 +134,11 @@ func NewLocalCluster(ctx context.Context, o LocalOptions) (*LocalCluster, error)
 		return nil, err
 	}
 	lc := &LocalCluster{o: o, creds: creds, clientPW: clientPW, server: srv, dir: dir, procs: map[int]*os.Process{}}
-	lc.signals = make(chan os.Signal, 1)
-	signal.Notify(lc.signals, syscall.SIGINT, syscall.SIGTERM)
-	go lc.closeOnSignal()
+	if !o.OwnSignals {
+		lc.signals = make(chan os.Signal, 1)
+		signal.Notify(lc.signals, syscall.SIGINT, syscall.SIGTERM)
+		go lc.closeOnSignal()
+	}
 	fail := func(err error) (*LocalCluster, error) {
 		lc.Close()
 		return nil, err
@@ -275,8 +282,10 @@ func (lc *LocalCluster) shutdown() error {
 	lc.mu.Lock()
 	lc.closed = true
 	lc.mu.Unlock()
-	signal.Stop(lc.signals)
-	close(lc.signals)
+	if lc.signals != nil {
+		signal.Stop(lc.signals)
+		close(lc.signals)
+	}
 	if lc.cancel != nil {
 		lc.cancel()
 	}

@@ -96,7 +96,8 @@ func (c *clusterFlags) executor(ctx context.Context, stderr io.Writer) (exec sch
 			return nil, nil, err
 		}
 		lc, err := cluster.NewLocalCluster(ctx, cluster.LocalOptions{Workers: c.local, ThreadsPerWorker: c.threads,
-			MemoryLimit: limit, Command: []string{self, "worker", "--from-env"}, Dashboard: c.dashboard})
+			MemoryLimit: limit, Command: []string{self, "worker", "--from-env"}, Dashboard: c.dashboard,
+			OwnSignals: true}) // ctx ends on SIGINT/SIGTERM; the command then closes the cluster
 		if err != nil {
 			return nil, nil, err
 		}
